@@ -1,0 +1,16 @@
+import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
+import { foundationCodes } from './codes/foundation.ts';
+
+/**
+ * The one registry of stable error codes. Each area keeps its table in errors/codes/; a code is never
+ * reused or renamed once released. docs/errors.md is generated from this object and a test keeps them equal.
+ */
+export const errorCodes = {
+  ...foundationCodes,
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCodes, value);
+}

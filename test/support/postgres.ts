@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+
+export interface TestDatabase {
+  /** Connection URL of the fresh database. */
+  readonly url: string;
+  readonly name: string;
+  /** Drops the database, ending any session still connected to it. */
+  drop(): Promise<void>;
+}
+
+/** Creates a database of its own for one test file; call `drop()` in `after`. */
+export async function freshDatabase(label: string): Promise<TestDatabase> {
+  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const name = `dbarch_t_${safeLabel}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serviceUrls().postgres });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(serviceUrls().postgres, name);
+  return {
+    url,
+    name,
+    async drop() {
+      const client = new pg.Client({ connectionString: serviceUrls().postgres });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

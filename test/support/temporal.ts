@@ -1,0 +1,2 @@
+// Filled in by the foundation work: a shared Temporal server for the run.
+export async function stopSharedTemporal(): Promise<void> {}
