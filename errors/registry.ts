@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { foundationCodes } from './codes/foundation.ts';
+import { specCodes } from './codes/spec.ts';
 
 /**
  * The one registry of stable error codes. Each area keeps its table in errors/codes/; a code is never
@@ -7,6 +8,7 @@ import { foundationCodes } from './codes/foundation.ts';
  */
 export const errorCodes = {
   ...foundationCodes,
+  ...specCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;
