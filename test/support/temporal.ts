@@ -1,2 +1,65 @@
-// Filled in by the foundation work: a shared Temporal server for the run.
-export async function stopSharedTemporal(): Promise<void> {}
+import { randomBytes } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/ActivityDeps.ts';
+import { createActivities } from '../../activities/createActivities.ts';
+import { installTemporalLogging } from '../../runtime/installTemporalLogging.ts';
+import { createLogger, type Logger } from '../../runtime/logger.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { startTemporal, type TemporalHandle } from '../../runtime/startTemporal.ts';
+import { temporalSettingsFromEnv } from '../../runtime/temporalSettings.ts';
+import { createDbarchWorker } from '../../worker.ts';
+
+/** Test logs stay quiet unless DBARCH_TEST_LOG_LEVEL asks for them. */
+export const testLog: Logger = createLogger({ name: 'dbarch-test', level: process.env.DBARCH_TEST_LOG_LEVEL ?? 'warn' });
+
+let shared: Promise<TemporalHandle> | undefined;
+
+/**
+ * One Temporal server for the whole run: TEMPORAL_ADDRESS when set, else the embedded dev server on a free
+ * port, in memory. Started on first use so suites without workflows do not pay for it.
+ */
+export function sharedTemporal(): Promise<TemporalHandle> {
+  shared ??= (async () => {
+    installTemporalLogging(testLog);
+    const settings = temporalSettingsFromEnv(process.env, '/nonexistent');
+    const embedded = settings.kind === 'embedded' ? { ...settings, port: undefined, uiPort: undefined, dbFile: undefined } : settings;
+    return startTemporal(embedded);
+  })();
+  return shared;
+}
+
+export async function stopSharedTemporal(): Promise<void> {
+  if (!shared) return;
+  const handle = await shared;
+  shared = undefined;
+  await handle.close();
+}
+
+/** A task queue no other test polls. */
+export function uniqueTaskQueue(label: string): string {
+  return `test-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface TestWorkerOptions {
+  readonly taskQueue: string;
+  /** Extra or replacement activities, merged over the built-in ones. */
+  readonly activities?: (deps: ActivityDeps) => object;
+}
+
+/** Runs a worker with the built-in activities (plus any given) while `fn` runs, then shuts it down. */
+export async function withWorker<T>(options: TestWorkerOptions, fn: (worker: Worker) => Promise<T>): Promise<T> {
+  const temporal = await sharedTemporal();
+  const deps = createActivityDeps(serviceUrls(), testLog);
+  try {
+    const worker = await createDbarchWorker({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue: options.taskQueue,
+      activities: { ...createActivities(deps), ...options.activities?.(deps) },
+      log: testLog,
+    });
+    return await worker.runUntil(fn(worker));
+  } finally {
+    await closeActivityDeps(deps);
+  }
+}

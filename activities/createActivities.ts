@@ -1,0 +1,9 @@
+import type { ActivityDeps } from './ActivityDeps.ts';
+import { smokeActivities } from './smoke/smokeActivities.ts';
+
+/** Every built-in activity, by the name workflows call it. */
+export function createActivities(deps: ActivityDeps) {
+  return { ...smokeActivities(deps) };
+}
+
+export type BuiltinActivities = ReturnType<typeof createActivities>;

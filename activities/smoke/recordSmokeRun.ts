@@ -1,0 +1,54 @@
+import { Context } from '@temporalio/activity';
+import type { ActivityDeps } from '../ActivityDeps.ts';
+
+export interface RecordSmokeRunInput {
+  readonly versions: Record<string, string>;
+  /** Keeps the first attempt's transaction open this long before committing; lets tests kill a worker mid-activity. */
+  readonly holdMs?: number;
+}
+
+export interface RecordSmokeRunResult {
+  /** False when an earlier attempt had already recorded this run (the retry did nothing). */
+  readonly inserted: boolean;
+}
+
+/**
+ * Records the versions seen by one smoke workflow run in dbarch.smoke_runs. Exactly once per run: the row is
+ * keyed by the workflow run, written in one transaction, so a killed attempt leaves nothing and a retry after a
+ * committed attempt inserts nothing.
+ */
+export function recordSmokeRun(deps: ActivityDeps) {
+  return async function recordSmokeRun(input: RecordSmokeRunInput): Promise<RecordSmokeRunResult> {
+    const context = Context.current();
+    const execution = context.info.workflowExecution;
+    if (!execution) throw new Error('recordSmokeRun runs only inside a workflow: its idempotency key is the workflow run');
+    const { workflowId, runId } = execution;
+    const client = await deps.controlPool.connect();
+    const heartbeat = setInterval(() => context.heartbeat(), 500);
+    try {
+      await client.query('BEGIN');
+      // Serialises first-time DDL between concurrent workers; IF NOT EXISTS alone races on the catalogue.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('dbarch.smoke_runs'))`);
+      await client.query('CREATE SCHEMA IF NOT EXISTS dbarch');
+      await client.query(`CREATE TABLE IF NOT EXISTS dbarch.smoke_runs (
+        workflow_id text NOT NULL,
+        run_id text NOT NULL,
+        versions jsonb NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workflow_id, run_id))`);
+      const { rowCount } = await client.query(
+        'INSERT INTO dbarch.smoke_runs (workflow_id, run_id, versions) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [workflowId, runId, JSON.stringify(input.versions)],
+      );
+      if (input.holdMs && context.info.attempt === 1) await client.query('SELECT pg_sleep($1)', [input.holdMs / 1000]);
+      await client.query('COMMIT');
+      return { inserted: rowCount === 1 };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+      client.release();
+    }
+  };
+}

@@ -1,0 +1,36 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from './logger.ts';
+
+let installed = false;
+
+/**
+ * Routes the SDK's logs (workers, workflows, activities, with their workflow and activity ids) into our
+ * structured logger. Must run before the first connection is made, since that creates the SDK runtime.
+ */
+export function installTemporalLogging(log: Logger): void {
+  if (installed) return;
+  installed = true;
+  const level = toSdkLevel(log.level);
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => {
+      const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[entry.level];
+      log[method]({ ...entry.meta }, entry.message);
+    }),
+  });
+}
+
+function toSdkLevel(level: string): LogLevel {
+  switch (level) {
+    case 'trace':
+      return 'TRACE';
+    case 'debug':
+      return 'DEBUG';
+    case 'warn':
+      return 'WARN';
+    case 'error':
+    case 'fatal':
+      return 'ERROR';
+    default:
+      return 'INFO';
+  }
+}

@@ -1,0 +1,76 @@
+import { pathToFileURL } from 'node:url';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { closeActivityDeps, createActivityDeps } from './activities/ActivityDeps.ts';
+import { createActivities } from './activities/createActivities.ts';
+import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
+import { installTemporalLogging } from './runtime/installTemporalLogging.ts';
+import { createLogger, type Logger } from './runtime/logger.ts';
+import { serviceUrls } from './runtime/serviceUrls.ts';
+import { startTemporal } from './runtime/startTemporal.ts';
+import { temporalDefaults, temporalSettingsFromEnv } from './runtime/temporalSettings.ts';
+import { stateDir } from './runtime/stateDir.ts';
+import { workflowBundle } from './runtime/workflowBundle.ts';
+
+/** The task queue dbarch workers poll unless DBARCH_TASK_QUEUE says otherwise. */
+export const defaultTaskQueue = 'dbarch';
+
+export interface DbarchWorkerOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly activities: object;
+  readonly log: Logger;
+  /** Time in-flight activities get to finish on shutdown before they are cancelled and handed back. */
+  readonly shutdownGraceTime?: string;
+}
+
+/** A worker that runs the bundled workflows and the given activities, behind the coded-error boundary. */
+export async function createDbarchWorker(options: DbarchWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: await workflowBundle(options.log),
+    activities: options.activities,
+    interceptors: { activity: [() => ({ inbound: new ActivityErrorBoundary() })] },
+    shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+  });
+}
+
+/**
+ * `dbarch worker`: polls the task queue until SIGINT/SIGTERM. Connects to TEMPORAL_ADDRESS, or to the embedded
+ * server that `dbarch dev` runs on this machine.
+ */
+export async function runWorkerProcess(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const log = createLogger({ name: 'dbarch-worker' });
+  installTemporalLogging(log);
+  const settings = temporalSettingsFromEnv(
+    { ...env, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS || `${temporalDefaults.ip}:${env.DBARCH_TEMPORAL_PORT || temporalDefaults.port}` },
+    stateDir(env),
+  );
+  const temporal = await startTemporal(settings, { env });
+  const deps = createActivityDeps(serviceUrls(env), log);
+  const taskQueue = env.DBARCH_TASK_QUEUE || defaultTaskQueue;
+  try {
+    const worker = await createDbarchWorker({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue,
+      activities: createActivities(deps),
+      log,
+    });
+    log.info({ taskQueue, address: temporal.address, namespace: temporal.namespace }, 'worker started');
+    await worker.run(); // resolves after a shutdown signal once in-flight work is done or handed back
+    log.info({ taskQueue }, 'worker stopped');
+  } finally {
+    await closeActivityDeps(deps);
+    await temporal.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runWorkerProcess().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
