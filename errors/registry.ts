@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { foundationCodes } from './codes/foundation.ts';
+import { migrationCodes } from './codes/migrations.ts';
 import { specCodes } from './codes/spec.ts';
 
 /**
@@ -8,6 +9,7 @@ import { specCodes } from './codes/spec.ts';
  */
 export const errorCodes = {
   ...foundationCodes,
+  ...migrationCodes,
   ...specCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
