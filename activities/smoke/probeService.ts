@@ -3,6 +3,7 @@ import { probePostgres } from '../../runtime/probes/probePostgres.ts';
 import { probeRabbitmq } from '../../runtime/probes/probeRabbitmq.ts';
 import { probeRedis } from '../../runtime/probes/probeRedis.ts';
 import { serviceStartHints, type ServiceProbe } from '../../runtime/probes/ServiceProbe.ts';
+import { serviceUrlVariables } from '../../runtime/serviceUrls.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 
 /** Connects to one service and returns its version; an unreachable service is a retryable failure. */
@@ -12,7 +13,7 @@ export function probeService(deps: ActivityDeps) {
     const result = await probe(deps.urls[service]);
     if (!result.ok) {
       throw new DbarchError('DBA_SERVICE_UNREACHABLE', `${service} at ${result.url} did not answer: ${result.error ?? 'unknown error'}`, {
-        hint: `Start it: ${serviceStartHints[service]}`,
+        hint: `Start it with \`${serviceStartHints[service]}\`, or set ${serviceUrlVariables[service]}.`,
         details: { ...result },
       });
     }

@@ -9,9 +9,9 @@ export interface ServiceProbe {
   readonly error?: string;
 }
 
-/** How to start each service on a Debian machine like the ones this project is built on. */
+/** The command that starts each service on a Debian machine like the ones this project is built on. */
 export const serviceStartHints: Record<ServiceProbe['service'], string> = {
-  postgres: 'pg_ctlcluster --skip-systemctl-redirect 15 main start (or set DATABASE_URL)',
-  redis: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no (or set REDIS_URL)',
-  rabbitmq: 'rabbitmq-server -detached (or set AMQP_URL)',
+  postgres: 'pg_ctlcluster --skip-systemctl-redirect 15 main start',
+  redis: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+  rabbitmq: 'rabbitmq-server -detached',
 };

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/ActivityDeps.ts';
 import { createActivities } from '../../activities/createActivities.ts';
-import { installTemporalLogging } from '../../runtime/installTemporalLogging.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { startTemporal, type TemporalHandle } from '../../runtime/startTemporal.ts';
@@ -20,7 +19,6 @@ let shared: Promise<TemporalHandle> | undefined;
  */
 export function sharedTemporal(): Promise<TemporalHandle> {
   shared ??= (async () => {
-    installTemporalLogging(testLog);
     const settings = temporalSettingsFromEnv(process.env, '/nonexistent');
     const embedded = settings.kind === 'embedded' ? { ...settings, port: undefined, uiPort: undefined, dbFile: undefined } : settings;
     return startTemporal(embedded);

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
+import { createActivities } from '../../activities/createActivities.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { installTemporalLogging } from '../../runtime/installTemporalLogging.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { probeServices } from '../../runtime/probes/probeServices.ts';
+import { serviceStartHints } from '../../runtime/probes/ServiceProbe.ts';
+import { serviceUrls, serviceUrlVariables } from '../../runtime/serviceUrls.ts';
+import { startTemporal, workflowUiUrl } from '../../runtime/startTemporal.ts';
+import { stateDir } from '../../runtime/stateDir.ts';
+import { temporalSettingsFromEnv } from '../../runtime/temporalSettings.ts';
+import { createDbarchWorker, defaultTaskQueue } from '../../worker.ts';
+import { smokeWorkflow } from '../../workflows/smokeWorkflow.ts';
+import { exitCodes } from '../exitCodes.ts';
+import { parseCommandArgs } from '../parseCommandArgs.ts';
+
+const help = `Usage: dbarch dev [spec] [--once]
+
+Brings Database Architect up on this machine: checks PostgreSQL, Redis and RabbitMQ, starts the embedded
+Temporal server (history kept in $DBARCH_STATE_DIR/temporal.sqlite, default ./.dbarch) with its Web UI, runs a
+worker, and runs the example spec's main job. Stays up until Ctrl-C.
+
+  spec        the platform spec (default specs/platform.yaml)
+  --once      stop after the main job instead of staying up
+  -h, --help  this text
+
+Set TEMPORAL_ADDRESS to use an existing Temporal cluster instead of the embedded server.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('dev', argv, {
+    once: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(help);
+    return exitCodes.ok;
+  }
+  const specPath = positionals[0] ?? 'specs/platform.yaml';
+  if (!existsSync(specPath)) {
+    throw new DbarchError('DBA_USAGE', `No spec at ${specPath}.`, { hint: 'Pass the path of a spec file or directory: `dbarch dev specs/platform.yaml`.' });
+  }
+
+  const urls = serviceUrls();
+  const probes = await probeServices(urls);
+  const down = probes.filter((probe) => !probe.ok);
+  if (down.length > 0) {
+    for (const probe of down) {
+      console.error(`DBA_SERVICE_UNREACHABLE: ${probe.service} at ${probe.url} did not answer (${probe.error ?? 'unknown error'}).`);
+      console.error(`hint: start it with \`${serviceStartHints[probe.service]}\`, or set ${serviceUrlVariables[probe.service]}.`);
+    }
+    return exitCodes.failed;
+  }
+  for (const probe of probes) console.log(`✓ ${probe.service.padEnd(8)} ${probe.version ?? ''} at ${probe.url}`);
+
+  const state = stateDir();
+  const logFile = join(state, 'dev.log');
+  const log = createLogger({ name: 'dbarch-dev', destination: pino.destination({ dest: logFile, mkdir: true, sync: false }) });
+  installTemporalLogging(log);
+
+  const settings = temporalSettingsFromEnv(process.env, state);
+  console.log(settings.kind === 'embedded' ? `Starting the embedded Temporal server (history in ${settings.dbFile})…` : `Connecting to Temporal at ${settings.address}…`);
+  const temporal = await startTemporal(settings, { progress: (message) => console.log(message) });
+  const deps = createActivityDeps(urls, log);
+  try {
+    const taskQueue = process.env.DBARCH_TASK_QUEUE || defaultTaskQueue;
+    const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log });
+    const running = worker.run(); // resolves once Ctrl-C (or --once below) has shut the worker down
+    console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);
+
+    const workflowId = `dev-smoke-${Date.now()}`;
+    console.log(`Running the main job of ${specPath}: workflow ${workflowId}…`);
+    const result = await temporal.client.workflow.execute(smokeWorkflow, { taskQueue, workflowId, args: [{}] });
+    console.log(`✓ ${workflowId} completed: ${Object.entries(result.versions).map(([service, version]) => `${service} ${version}`).join(', ')}`);
+
+    const link = workflowUiUrl(temporal, workflowId);
+    if (link) console.log(`Temporal UI: ${temporal.uiUrl} — the workflow is at ${link}`);
+    if (values.once) {
+      worker.shutdown();
+    } else {
+      console.log('dbarch dev is ready. Press Ctrl-C to stop (history is kept for the next start).');
+    }
+    await running;
+    console.log('Stopped.');
+    return exitCodes.ok;
+  } finally {
+    await closeActivityDeps(deps);
+    await temporal.close();
+  }
+}
