@@ -1,6 +1,7 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
+import { runtimeCodes } from './codes/runtime.ts';
 import { specCodes } from './codes/spec.ts';
 
 /**
@@ -10,6 +11,7 @@ import { specCodes } from './codes/spec.ts';
 export const errorCodes = {
   ...foundationCodes,
   ...migrationCodes,
+  ...runtimeCodes,
   ...specCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
