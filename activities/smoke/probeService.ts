@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { probePostgres } from '../../runtime/probes/probePostgres.ts';
 import { probeRabbitmq } from '../../runtime/probes/probeRabbitmq.ts';
@@ -17,6 +18,7 @@ export function probeService(deps: ActivityDeps) {
         details: { ...result },
       });
     }
+    Context.current().log.info('service answered', { service, version: result.version, latencyMs: result.latencyMs });
     return result;
   };
 }

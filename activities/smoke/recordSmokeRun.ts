@@ -42,6 +42,7 @@ export function recordSmokeRun(deps: ActivityDeps) {
       );
       if (input.holdMs && context.info.attempt === 1) await client.query('SELECT pg_sleep($1)', [input.holdMs / 1000]);
       await client.query('COMMIT');
+      context.log.info('smoke run recorded', { inserted: rowCount === 1 });
       return { inserted: rowCount === 1 };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
