@@ -1,0 +1,62 @@
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { acquireMigrationLock, releaseMigrationLock } from './migrationLock.ts';
+import type { MigrationDeps } from './MigrationDeps.ts';
+import type { MigrationRunOptions } from './MigrationRunOptions.ts';
+import type { MigrationSession } from './openMigrationSession.ts';
+import { openMigrationSession } from './openMigrationSession.ts';
+import { defaultHistorySchema, ensureHistoryTable } from './historyTable.ts';
+import { toMigrationError } from './toMigrationError.ts';
+
+export interface LockedRun {
+  readonly session: MigrationSession;
+  readonly historySchema: string;
+  readonly lockWaitMs: number;
+}
+
+const durationPattern = /^\d+(?:us|ms|s|min|h|d)?$/;
+
+/** Rejects a duration option before it is spliced into SET (the values are not bind parameters there). */
+export function checkDuration(name: string, value: string): string {
+  if (!durationPattern.test(value)) {
+    throw new DbarchError('DBA_CONFIG_INVALID', `${name} must be a PostgreSQL duration such as 10s, 500ms or 0, not "${value}"`);
+  }
+  return value;
+}
+
+/**
+ * Opens one session, takes the migration lock, makes sure the history table exists, runs `work`, then
+ * unlocks and ends the session whatever happened. The history is read by `work` after the lock is held,
+ * so a migrator that waited sees what the previous holder applied.
+ */
+export async function withMigrationLock<T>(options: MigrationRunOptions, deps: MigrationDeps, work: (run: LockedRun) => Promise<T>): Promise<T> {
+  const historySchema = options.historySchema ?? defaultHistorySchema;
+  const session = await openMigrationSession(deps.db, {
+    applicationName: options.applicationName ?? 'dbarch-migrate',
+    clientConnectionCheckInterval: checkDuration('clientConnectionCheckInterval', options.clientConnectionCheckInterval ?? '1s'),
+  });
+  try {
+    const started = Date.now();
+    try {
+      await acquireMigrationLock(session.client, {
+        schema: historySchema,
+        waitTimeoutMs: options.lockWaitTimeoutMs ?? 600_000,
+        onWait: (waitedMs) => deps.onProgress?.({ phase: 'waiting-for-lock', waitedMs }),
+      });
+    } catch (error) {
+      throw toMigrationError(error, null, session.lost());
+    }
+    const lockWaitMs = Date.now() - started;
+    deps.onProgress?.({ phase: 'locked', waitedMs: lockWaitMs });
+    deps.logger?.info({ historySchema, lockWaitMs }, 'migration lock acquired');
+    try {
+      await ensureHistoryTable(session.client, historySchema);
+      return await work({ session, historySchema, lockWaitMs });
+    } catch (error) {
+      throw toMigrationError(error, null, session.lost());
+    } finally {
+      if (!session.lost()) await releaseMigrationLock(session.client, historySchema).catch(() => undefined);
+    }
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}
