@@ -1,6 +1,8 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
+import { backupCodes } from './codes/backup.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
+import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
 import { specCodes } from './codes/spec.ts';
 
@@ -9,8 +11,10 @@ import { specCodes } from './codes/spec.ts';
  * reused or renamed once released. docs/errors.md is generated from this object and a test keeps them equal.
  */
 export const errorCodes = {
+  ...backupCodes,
   ...foundationCodes,
   ...migrationCodes,
+  ...replicationCodes,
   ...runtimeCodes,
   ...specCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
