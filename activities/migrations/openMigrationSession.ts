@@ -7,9 +7,9 @@ export interface MigrationSession {
   /** SQL that restores this session's own settings after `RESET ALL` between migrations. */
   readonly settingsSql: string;
   /** Ends the session (a pooled client is destroyed, not returned). */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
   /** True once the socket reported an error or closed: the outcome of the last query is unknown. */
-  lost(): boolean;
+  readonly lost: () => boolean;
 }
 
 export interface SessionOptions {
