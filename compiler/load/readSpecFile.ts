@@ -1,0 +1,157 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAlias, isMap, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import type { ErrorCode } from '../../errors/registry.ts';
+import type { IssueCollector } from '../IssueCollector.ts';
+import { flowDepthOffset } from './flowDepthOffset.ts';
+import { SourceFile } from './SourceFile.ts';
+import type { SpecDocument } from './SpecDocument.ts';
+
+export interface ReadLimits {
+  /** Files larger than this are refused before being read. */
+  readonly maxFileBytes: number;
+  /** Alias expansions per document (yaml's maxAliasCount); bounds alias bombs. */
+  readonly maxAliasCount: number;
+  /** Flow collection nesting depth. */
+  readonly maxFlowDepth: number;
+}
+
+export const defaultReadLimits: ReadLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxFlowDepth: 64 };
+
+const yamlCodes: Readonly<Record<string, ErrorCode>> = {
+  DUPLICATE_KEY: 'DBA_YAML_DUPLICATE_KEY',
+  TAB_AS_INDENT: 'DBA_YAML_TAB_INDENT',
+  MISSING_CHAR: 'DBA_YAML_UNCLOSED_QUOTE',
+  BAD_ALIAS: 'DBA_YAML_UNDEFINED_ALIAS',
+};
+
+/**
+ * Reads one spec file into plain data per YAML document, turning every way a file can be hostile (too big, binary,
+ * too deep, broken YAML, alias bombs) into coded issues with positions. Never throws for file content.
+ */
+export async function readSpecFile(file: string, issues: IssueCollector, limits: ReadLimits = defaultReadLimits): Promise<{ source?: SourceFile; documents: SpecDocument[] }> {
+  let size: number;
+  let buffer: Buffer;
+  try {
+    size = (await stat(file)).size;
+    if (size > limits.maxFileBytes) {
+      issues.fileIssue(file, 'DBA_YAML_FILE_TOO_LARGE', `file is ${formatBytes(size)}, above the ${formatBytes(limits.maxFileBytes)} limit`);
+      return { documents: [] };
+    }
+    buffer = await readFile(file);
+  } catch (error) {
+    issues.fileIssue(file, 'DBA_SPEC_PATH_NOT_FOUND', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    return { documents: [] };
+  }
+  // The size can change between stat and read; the limit holds for what was read.
+  if (buffer.length > limits.maxFileBytes) {
+    issues.fileIssue(file, 'DBA_YAML_FILE_TOO_LARGE', `file is ${formatBytes(buffer.length)}, above the ${formatBytes(limits.maxFileBytes)} limit`);
+    return { documents: [] };
+  }
+  const text = decodeText(buffer);
+  const lineCounter = new LineCounter();
+  if (typeof text !== 'string') {
+    issues.add({ file, line: text.line, column: text.column, path: '', code: 'DBA_YAML_BINARY', message: text.message });
+    return { documents: [] };
+  }
+  const deep = flowDepthOffset(text, limits.maxFlowDepth);
+  if (deep >= 0) {
+    issues.add({ file, ...lineColumn(text, deep), path: '', code: 'DBA_YAML_TOO_DEEP', message: `flow collections nest deeper than ${limits.maxFlowDepth} levels` });
+    return { source: new SourceFile(file, text, lineCounter, []), documents: [] };
+  }
+
+  let parsed: Document.Parsed[];
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+  } catch (error) {
+    // The yaml parser recurses on block nesting; a pathological file can exhaust the stack.
+    issues.fileIssue(file, error instanceof RangeError ? 'DBA_YAML_TOO_DEEP' : 'DBA_YAML_SYNTAX', `cannot parse: ${error instanceof Error ? error.message : String(error)}`);
+    return { documents: [] };
+  }
+  const source = new SourceFile(file, text, lineCounter, parsed);
+  const documents: SpecDocument[] = [];
+  parsed.forEach((doc, docIndex) => {
+    for (const error of doc.errors) report(issues, source, error, 'error');
+    for (const warning of doc.warnings) report(issues, source, warning, 'warning');
+    // Duplicate keys leave a usable document: keep validating it so all problems show at once.
+    if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return;
+    const data = toData(doc, docIndex, source, issues, limits);
+    if (data !== undefined) documents.push({ source, docIndex, data });
+  });
+  if (parsed.length === 0 || parsed.every((d) => d.contents === null)) {
+    issues.fileIssue(file, 'DBA_SPEC_EMPTY', 'file holds no spec sections', undefined, 'warning');
+  }
+  return { source, documents };
+}
+
+function toData(doc: Document.Parsed, docIndex: number, source: SourceFile, issues: IssueCollector, limits: ReadLimits): Record<string, unknown> | undefined {
+  if (doc.contents === null) return undefined;
+  if (!isMap(doc.contents)) {
+    const pos = source.position(doc.contents.range[0]);
+    issues.add({ file: source.file, ...pos, path: '', code: 'DBA_SPEC_NOT_MAPPING', message: 'a spec document must be a mapping of section names (e.g. `gateway_config:`)' });
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const { offset, name } = firstAlias(doc, /Unresolved alias/.test(message));
+    const pos = source.position(offset);
+    if (/Unresolved alias/.test(message)) {
+      issues.add({ file: source.file, ...pos, path: '', code: 'DBA_YAML_UNDEFINED_ALIAS', message: `alias *${name} refers to no anchor defined before it` });
+    } else if (/alias/i.test(message)) {
+      issues.add({ file: source.file, ...pos, path: '', code: 'DBA_YAML_ALIAS_LIMIT', message: `aliases expand to more than ${limits.maxAliasCount} nodes` });
+    } else {
+      issues.add({ file: source.file, ...pos, path: '', code: 'DBA_YAML_SYNTAX', message });
+    }
+    return undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  return Object.fromEntries(Object.entries(data));
+}
+
+/** The first alias (or the first unresolved one), to point the alias errors at. */
+function firstAlias(doc: Document.Parsed, unresolvedOnly: boolean): { offset: number; name: string } {
+  let found: { offset: number; name: string } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && (!unresolvedOnly || node.resolve(doc) === undefined)) {
+        found = { offset: node.range?.[0] ?? 0, name: node.source };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found ?? { offset: 0, name: '' };
+}
+
+function report(issues: IssueCollector, source: SourceFile, error: YAMLError, severity: 'error' | 'warning'): void {
+  const pos = source.position(error.pos[0]);
+  const code = yamlCodes[error.code] ?? 'DBA_YAML_SYNTAX';
+  const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  issues.add({ file: source.file, ...pos, path: '', code, message, severity });
+}
+
+/** UTF-8 text, or where the bytes stop being text. A leading BOM is dropped. */
+function decodeText(buffer: Buffer): string | { line: number; column: number; message: string } {
+  const nul = buffer.indexOf(0);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buffer);
+  } catch {
+    const lenient = new TextDecoder('utf-8').decode(buffer);
+    return { ...lineColumn(lenient, lenient.indexOf('\uFFFD')), message: 'file is not valid UTF-8 text (binary data?)' };
+  }
+  if (nul >= 0) return { ...lineColumn(text, text.indexOf('\u0000')), message: 'file holds NUL bytes (binary data?)' };
+  return text;
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, offset));
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}

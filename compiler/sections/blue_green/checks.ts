@@ -1,0 +1,13 @@
+import type { SectionCheckContext } from '../../SectionDefinition.ts';
+import { checkStepList } from '../checkStepList.ts';
+import { checkDatabaseReference } from '../clusters/checkDatabaseReference.ts';
+import type { BlueGreen } from './schema.ts';
+
+export function checkBlueGreen(config: BlueGreen, ctx: SectionCheckContext): void {
+  if (config.current === config.standby) {
+    ctx.error(['standby'], 'DBA_SPEC_BLUE_GREEN_SAME', `\`current\` and \`standby\` are both \`${config.current}\``);
+  }
+  checkDatabaseReference(ctx, { cluster: config.cluster, database: config.current }, ['cluster'], ['current']);
+  checkDatabaseReference(ctx, { cluster: config.cluster, database: config.standby }, ['cluster'], ['standby']);
+  checkStepList(ctx, ['deployment_steps'], config.deployment_steps);
+}

@@ -1,0 +1,35 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { durationField } from '../../schema/durationField.ts';
+import { grammarString } from '../../schema/grammarString.ts';
+import { namedString } from '../../schema/namedString.ts';
+import { stringEnum } from '../../schema/stringEnum.ts';
+
+export const TtlPolicy = Type.Object(
+  {
+    pattern: namedString('keyPattern', { description: 'Key glob the policy applies to; unique across policies.', examples: ['user:*'] }),
+    ttl: durationField({ description: 'Time to live: seconds, or a duration.', examples: [3600, '2h'] }),
+    invalidate_on: Type.Optional(Type.Array(namedString('event'), { description: 'Events that evict matching keys.', default: [], examples: [['user.update', 'user.delete']] })),
+  },
+  { additionalProperties: false },
+);
+
+export const CacheConfigSchema = Type.Object(
+  {
+    provider: stringEnum(['redis'] as const, { description: 'Cache server.' }),
+    url: Type.Optional(grammarString('dbarch-redis-url', { description: 'Cache connection reference.', examples: ['${REDIS_URL:-redis://127.0.0.1:6379}'] })),
+    strategy: Type.Optional(stringEnum(['cache_aside', 'write_through', 'write_behind', 'read_through'] as const, { description: 'How the data plane fills the cache.', default: 'cache_aside' })),
+    key_prefix: Type.Optional(Type.String({ description: 'Prefix for every key dbarch writes, to share one Redis between platforms.', examples: ['dbarch:'] })),
+    max_memory: Type.Optional(grammarString('dbarch-size', { description: 'Memory the cache may use (Redis `maxmemory`).', examples: ['256MB'] })),
+    eviction_policy: Type.Optional(
+      stringEnum(['allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu', 'allkeys-random', 'volatile-random', 'volatile-ttl', 'noeviction'] as const, {
+        description: 'Redis eviction policy when `max_memory` is reached.',
+        default: 'volatile-lru',
+      }),
+    ),
+    events: Type.Optional(Type.Array(namedString('event'), { description: 'Events applications emit themselves; they count as produced for `invalidate_on`.', default: [], examples: [['session.logout']] })),
+    ttl_policies: Type.Array(TtlPolicy, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export type CacheConfig = Static<typeof CacheConfigSchema>;

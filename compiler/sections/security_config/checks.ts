@@ -1,0 +1,54 @@
+import { suggestionHint } from '../../didYouMean.ts';
+import { roleRestrictions } from '../../grammar/postgresPrivileges.ts';
+import { normaliseTlsVersion, supportedTlsVersions, tls12CipherSuites, tls13CipherSuites } from '../../grammar/tlsCipherSuites.ts';
+import type { SectionCheckContext } from '../../SectionDefinition.ts';
+import { reportDuplicates } from '../reportDuplicates.ts';
+import type { SecurityConfig } from './schema.ts';
+
+export function checkSecurityConfig(config: SecurityConfig, ctx: SectionCheckContext): void {
+  const auth = config.authentication;
+  if (auth?.method === 'certificate' && auth.certificate_authority === undefined) {
+    ctx.error(['authentication', 'certificate_authority'], 'DBA_SPEC_MISSING_KEY', 'certificate authentication needs `certificate_authority`');
+  }
+  const roles = config.authorization?.roles ?? [];
+  reportDuplicates(ctx, roles.map((r, i) => ({ value: r.name, path: ['authorization', 'roles', i, 'name'] })), 'role');
+  const roleNames = roles.map((r) => r.name);
+  roles.forEach((role, i) => {
+    const at = ['authorization', 'roles', i] as const;
+    const granted = new Set<string>(role.permissions);
+    const all = granted.has('ALL') || granted.has('ALL PRIVILEGES');
+    if (all && granted.size > 1) ctx.warn([...at, 'permissions'], 'DBA_SPEC_ROLE_CONFLICT', `role \`${role.name}\` has ALL, which already includes the other permissions listed`);
+    (role.restrictions ?? []).forEach((restriction, j) => {
+      const contradicted = roleRestrictions[restriction].contradicts.filter((p: string) => granted.has(p));
+      if (contradicted.length > 0) {
+        ctx.error([...at, 'restrictions', j], 'DBA_SPEC_ROLE_CONFLICT', `restriction \`${restriction}\` contradicts permission ${contradicted.join(', ')} of role \`${role.name}\``, `remove ${contradicted.join(', ')} from permissions, or drop the restriction`);
+      }
+    });
+    (role.inherits ?? []).forEach((parent, j) => {
+      if (parent === role.name) ctx.error([...at, 'inherits', j], 'DBA_SPEC_UNKNOWN_REFERENCE', `role \`${role.name}\` inherits from itself`);
+      else if (!roleNames.includes(parent)) ctx.error([...at, 'inherits', j], 'DBA_SPEC_UNKNOWN_REFERENCE', `no role named \`${parent}\``, suggestionHint(parent, roleNames));
+    });
+  });
+  const atRest = config.encryption?.at_rest;
+  if (atRest?.enabled === true && atRest.provider === undefined) {
+    ctx.error(['encryption', 'at_rest', 'provider'], 'DBA_SPEC_MISSING_KEY', 'encryption at rest is enabled but names no key `provider`');
+  }
+  const inTransit = config.encryption?.in_transit;
+  if (inTransit !== undefined) {
+    const version = normaliseTlsVersion(inTransit.tls_version);
+    const supported = (supportedTlsVersions as readonly string[]).includes(version);
+    if (!supported) {
+      ctx.error(['encryption', 'in_transit', 'tls_version'], 'DBA_SPEC_TLS_VERSION', `TLS version ${String(inTransit.tls_version)} is not supported; the minimum is 1.2`, 'use `tls_version: 1.2` or `tls_version: 1.3`');
+    }
+    const allowed: readonly string[] = version === '1.3' ? tls13CipherSuites : [...tls13CipherSuites, ...tls12CipherSuites];
+    (inTransit.cipher_suites ?? []).forEach((suite, i) => {
+      if (allowed.includes(suite)) return;
+      const at = ['encryption', 'in_transit', 'cipher_suites', i];
+      if (supported && (tls12CipherSuites as readonly string[]).includes(suite)) {
+        ctx.error(at, 'DBA_SPEC_CIPHER_SUITE', `${suite} is a TLS 1.2 suite and cannot be used with TLS ${version}`, `TLS 1.3 suites: ${tls13CipherSuites.join(', ')}`);
+      } else {
+        ctx.error(at, 'DBA_SPEC_CIPHER_SUITE', `unknown or weak cipher suite "${suite}"`, suggestionHint(suite, allowed, 4));
+      }
+    });
+  }
+}
