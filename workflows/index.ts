@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow the worker registers, by exported name.
 export { smokeWorkflow } from './smokeWorkflow.ts';
+export { planInterpreterWorkflow } from './interpreter/planInterpreterWorkflow.ts';

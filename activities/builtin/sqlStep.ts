@@ -1,0 +1,142 @@
+import type pg from 'pg';
+import type { StepDefinition } from '../../plugins/definePlugin.ts';
+import type { PluginDeps } from '../../plugins/PluginDeps.ts';
+import type { StepContext } from '../../plugins/StepContext.ts';
+import { classifyPgError } from './classifyPgError.ts';
+import { resolveConnectionUrl, type ConnectionInput } from './resolveConnectionUrl.ts';
+
+export interface SqlStepInput extends ConnectionInput {
+  readonly sql: string;
+  /** Bind parameters ($1, $2 …); a statement with parameters must be a single statement. */
+  readonly params?: readonly unknown[];
+  /** Default true. False for statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY, VACUUM). */
+  readonly transaction?: boolean;
+}
+
+export interface SqlStepOutput {
+  readonly rowCount: number;
+  /** Up to 100 rows of the last statement. */
+  readonly rows: readonly Record<string, unknown>[];
+  /** True when an earlier attempt had already committed this step: nothing ran this time. */
+  readonly alreadyApplied: boolean;
+}
+
+const ledgerDdl = `CREATE TABLE IF NOT EXISTS dbarch.step_ledger (
+  idempotency_key text PRIMARY KEY,
+  workflow_id text NOT NULL,
+  step_id text NOT NULL,
+  output jsonb NOT NULL,
+  completed_at timestamptz NOT NULL DEFAULT now())`;
+
+/**
+ * `builtin/sql`: runs SQL against a named database, exactly once per step of a workflow. In a transaction, the
+ * statement and a ledger row keyed by the step's idempotency key commit together, so a retry after a commit
+ * returns the recorded output and a retry after a crash finds nothing committed. Without a transaction the ledger
+ * is written after the statement: a crash between the two runs it again (write such SQL to be re-runnable).
+ */
+export function sqlStep(deps: PluginDeps): StepDefinition<SqlStepInput, SqlStepOutput> {
+  return {
+    input: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['sql'],
+      properties: {
+        sql: { type: 'string', minLength: 1 },
+        database: { type: 'string', minLength: 1 },
+        connection: { type: 'string', minLength: 1 },
+        params: { type: 'array' },
+        transaction: { type: 'boolean' },
+      },
+    },
+    describe: (input) => {
+      const sql = input.sql.replace(/\s+/g, ' ').trim();
+      return `run SQL on ${input.database !== undefined ? `database ${input.database}` : (input.connection ?? 'the default database')}: ${sql.length > 60 ? `${sql.slice(0, 57)}...` : sql}`;
+    },
+    defaults: { timeout: '10m', heartbeatTimeout: '10s', retry: { attempts: 5, nonRetryable: ['DBA_STEP_SQL'] } },
+    async run(input, ctx) {
+      const url = resolveConnectionUrl(input, deps.urls.postgres);
+      const what = `${ctx.stepId} on ${input.database ?? 'the default database'}`;
+      let client: pg.PoolClient;
+      try {
+        client = await deps.postgres(url).connect();
+      } catch (error) {
+        throw classifyPgError(error, what);
+      }
+      const cancel = () => void deps.postgres(url).query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
+      ctx.signal.addEventListener('abort', cancel);
+      try {
+        await ensureLedger(client);
+        return input.transaction === false ? await runOutside(client, input, ctx) : await runInside(client, input, ctx);
+      } catch (error) {
+        throw classifyPgError(error, what);
+      } finally {
+        ctx.signal.removeEventListener('abort', cancel);
+        client.release();
+      }
+    },
+  };
+}
+
+async function ensureLedger(client: pg.PoolClient): Promise<void> {
+  const { rows } = await client.query<{ present: boolean }>(`SELECT to_regclass('dbarch.step_ledger') IS NOT NULL AS present`);
+  if (rows[0]?.present) return;
+  await client.query('BEGIN');
+  try {
+    // Serialises first-time DDL between concurrent steps; IF NOT EXISTS alone races on the catalogue.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('dbarch.step_ledger'))`);
+    await client.query('CREATE SCHEMA IF NOT EXISTS dbarch');
+    await client.query(ledgerDdl);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function recorded(client: pg.PoolClient, key: string): Promise<SqlStepOutput | undefined> {
+  const { rows } = await client.query<{ output: SqlStepOutput }>('SELECT output FROM dbarch.step_ledger WHERE idempotency_key = $1', [key]);
+  return rows[0] ? { ...rows[0].output, alreadyApplied: true } : undefined;
+}
+
+async function execute(client: pg.PoolClient, input: SqlStepInput): Promise<Omit<SqlStepOutput, 'alreadyApplied'>> {
+  const result = input.params && input.params.length > 0 ? await client.query(input.sql, [...input.params]) : await client.query(input.sql);
+  const last = Array.isArray(result) ? (result as pg.QueryResult[]).at(-1) : result;
+  return { rowCount: last?.rowCount ?? 0, rows: (last?.rows ?? []).slice(0, 100) as Record<string, unknown>[] };
+}
+
+async function record(client: pg.PoolClient, ctx: StepContext, output: Omit<SqlStepOutput, 'alreadyApplied'>): Promise<void> {
+  await client.query('INSERT INTO dbarch.step_ledger (idempotency_key, workflow_id, step_id, output) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+    ctx.idempotencyKey,
+    ctx.workflowId,
+    ctx.stepId,
+    JSON.stringify(output),
+  ]);
+}
+
+async function runInside(client: pg.PoolClient, input: SqlStepInput, ctx: StepContext): Promise<SqlStepOutput> {
+  await client.query('BEGIN');
+  try {
+    // Two attempts of one step (a slow one and its retry) must not both run: the second waits here, then sees the ledger row.
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [ctx.idempotencyKey]);
+    const done = await recorded(client, ctx.idempotencyKey);
+    if (done) {
+      await client.query('ROLLBACK');
+      return done;
+    }
+    const output = await execute(client, input);
+    await record(client, ctx, output);
+    await client.query('COMMIT');
+    return { ...output, alreadyApplied: false };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function runOutside(client: pg.PoolClient, input: SqlStepInput, ctx: StepContext): Promise<SqlStepOutput> {
+  const done = await recorded(client, ctx.idempotencyKey);
+  if (done) return done;
+  const output = await execute(client, input);
+  await record(client, ctx, output);
+  return { ...output, alreadyApplied: false };
+}

@@ -1,0 +1,307 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { didYouMean } from '../compiler/didYouMean.ts';
+import { formatDuration, parseDuration } from '../compiler/grammar/parseDuration.ts';
+import { jsonPointer } from '../compiler/jsonPointer.ts';
+import type {
+  ActivityCall,
+  DurationText,
+  ProcedureStep,
+  ProceduresSection,
+  StepCondition,
+} from '../compiler/sections/procedures/ProceduresSection.ts';
+import { deepFreeze } from './deepFreeze.ts';
+import { planApiVersion, type Compensation, type JsonObject, type JsonValue, type Plan, type PlanNode, type SequenceNode, type SkippedStep, type StepRetry } from './Plan.ts';
+import { planHash } from './planHash.ts';
+import type { PlanIssue } from './PlanIssue.ts';
+import type { StepCatalog, StepCatalogEntry } from './StepCatalog.ts';
+
+/** The workflow type that runs plans (and child procedures). */
+export const interpreterWorkflowType = 'planInterpreterWorkflow';
+
+export interface CompilePlanInput {
+  readonly procedures: ProceduresSection;
+  /** Which definition to plan; may be left out when the spec defines exactly one. */
+  readonly procedure?: string;
+  readonly environment: string;
+  /** The environments the spec declares, when it declares them; others are refused. */
+  readonly environments?: readonly string[];
+  readonly specRevision: string;
+  readonly catalog: StepCatalog;
+  /** Plugin sections of the spec (plugin name → its section): defaults for every step of that plugin. */
+  readonly pluginConfig?: Readonly<Record<string, unknown>>;
+}
+
+export type CompilePlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly PlanIssue[] };
+
+/** Validated procedures + an environment → a frozen, hashed plan (or every reason it cannot be planned). */
+export function compilePlan(input: CompilePlanInput): CompilePlanResult {
+  const issues: PlanIssue[] = [];
+  const definitions = input.procedures.definitions;
+  const names = Object.keys(definitions);
+  const procedure = input.procedure ?? (names.length === 1 ? names[0] : undefined);
+  if (procedure === undefined || !Object.hasOwn(definitions, procedure)) {
+    const hint = procedure === undefined ? `name one of: ${names.join(', ')}` : didYouMeanHint(procedure, names);
+    return { ok: false, issues: [{ code: 'DBA_PLAN_PROCEDURE_UNKNOWN', path: jsonPointer(['procedures', 'definitions']), message: `procedure "${procedure ?? ''}" is not defined`, hint }] };
+  }
+  if (input.environments && !input.environments.includes(input.environment)) {
+    return {
+      ok: false,
+      issues: [{ code: 'DBA_PLAN_ENVIRONMENT_UNKNOWN', path: '', message: `environment "${input.environment}" is not declared (declared: ${input.environments.join(', ')})` }],
+    };
+  }
+  const plan = planProcedure(input, procedure, issues, []);
+  if (issues.length > 0 || plan === undefined) return { ok: false, issues };
+  return { ok: true, plan };
+}
+
+function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanIssue[], callStack: readonly string[]): Plan | undefined {
+  const definition = input.procedures.definitions[procedure];
+  if (!definition) return undefined;
+  const builder = new PlanBuilder(input, procedure, issues, [...callStack, procedure]);
+  const basePath = ['procedures', 'definitions', procedure, 'steps'];
+  const nodes = builder.steps(definition.steps, basePath);
+  const root: SequenceNode = { kind: 'sequence', id: procedure, reason: definition.description ?? `procedure ${procedure}`, nodes };
+  const roles = Object.fromEntries(Object.entries(input.procedures.roles ?? {}).map(([role, members]) => [role, [...members]]));
+  const body = {
+    apiVersion: planApiVersion,
+    operation: definition.operation ?? 'apply',
+    environment: input.environment,
+    procedure,
+    specRevision: input.specRevision,
+    summary: summarise(procedure, input.environment, root),
+    roles,
+    root,
+    skipped: builder.skipped,
+  } satisfies Omit<Plan, 'hash'>;
+  return deepFreeze({ ...body, hash: planHash(body) });
+}
+
+class PlanBuilder {
+  readonly skipped: SkippedStep[] = [];
+  private readonly seenIds = new Map<string, string>();
+
+  constructor(
+    private readonly input: CompilePlanInput,
+    private readonly procedure: string,
+    private readonly issues: PlanIssue[],
+    private readonly callStack: readonly string[],
+  ) {}
+
+  steps(steps: readonly ProcedureStep[], path: readonly (string | number)[]): PlanNode[] {
+    const nodes: PlanNode[] = [];
+    steps.forEach((step, index) => {
+      const node = this.step(step, [...path, index]);
+      if (node) nodes.push(node);
+    });
+    return nodes;
+  }
+
+  private step(step: ProcedureStep, path: readonly (string | number)[]): PlanNode | undefined {
+    const pointer = jsonPointer(path);
+    const earlier = this.seenIds.get(step.id);
+    if (earlier !== undefined) {
+      this.issue('DBA_PLAN_DUPLICATE_STEP_ID', pointer, `step id "${step.id}" is already used at ${earlier}`);
+    }
+    this.seenIds.set(step.id, pointer);
+
+    const when = step.when;
+    if (when && 'environments' in when) {
+      if (!when.environments.includes(this.input.environment)) {
+        this.skipped.push({ id: step.id, reason: `runs only in ${when.environments.join(', ')}` });
+        return undefined;
+      }
+    }
+    const runtimeWhen = when && 'step' in when ? this.condition(when, [...path, 'when']) : undefined;
+    const conditionNote = runtimeWhen ? ` (only if ${runtimeWhen.step}${runtimeWhen.output ? `.${runtimeWhen.output}` : ' status'} = ${JSON.stringify(runtimeWhen.equals)})` : '';
+    const base = { id: step.id, ...(runtimeWhen ? { when: runtimeWhen } : {}) };
+
+    if ('uses' in step) {
+      const resolved = this.call(step, path);
+      if (!resolved) return undefined;
+      const compensate = step.compensate ? this.compensation(step.compensate, [...path, 'compensate']) : undefined;
+      return {
+        kind: 'step',
+        ...base,
+        reason: (step.description ?? resolved.reason) + conditionNote,
+        uses: step.uses,
+        activity: resolved.activity,
+        input: resolved.input,
+        retry: resolved.retry,
+        timeoutMs: resolved.timeoutMs,
+        ...(resolved.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: resolved.heartbeatTimeoutMs } : {}),
+        ...(compensate ? { compensate } : {}),
+      };
+    }
+    if ('approval' in step) {
+      const roles = step.approval.roles ?? [];
+      const identities = step.approval.identities ?? [];
+      for (const role of roles) {
+        if (!Object.hasOwn(this.input.procedures.roles ?? {}, role)) {
+          this.issue('DBA_PLAN_ROLE_UNKNOWN', jsonPointer([...path, 'approval', 'roles']), `role "${role}" is not defined under procedures.roles`, didYouMeanHint(role, Object.keys(this.input.procedures.roles ?? {})));
+        }
+      }
+      const count = step.approval.count ?? 1;
+      const timeoutMs = step.approval.timeout === undefined ? undefined : this.duration(step.approval.timeout, [...path, 'approval', 'timeout']);
+      const onTimeout = step.approval.on_timeout ?? 'reject';
+      const who = [...roles.map((role) => `role ${role}`), ...identities].join(' or ');
+      const wait = timeoutMs === undefined ? 'no timeout' : `${onTimeout} after ${formatDuration(timeoutMs)}`;
+      return {
+        kind: 'gate',
+        ...base,
+        reason: (step.description ?? `wait for ${count} approval${count > 1 ? 's' : ''} from ${who}`) + ` (${wait})` + conditionNote,
+        roles: [...roles],
+        identities: [...identities],
+        count,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        onTimeout,
+      };
+    }
+    if ('wait' in step) {
+      const durationMs = this.duration(step.wait, [...path, 'wait']) ?? 0;
+      return { kind: 'timer', ...base, reason: (step.description ?? `wait ${formatDuration(durationMs)}`) + conditionNote, durationMs };
+    }
+    if ('parallel' in step) {
+      const branches: PlanNode[] = [];
+      step.parallel.forEach((branch, index) => {
+        const branchPath = [...path, 'parallel', index];
+        if ('steps' in branch) {
+          const nodes = this.steps(branch.steps, [...branchPath, 'steps']);
+          this.seenIds.set(branch.id, jsonPointer(branchPath));
+          branches.push({ kind: 'sequence', id: branch.id, reason: branch.description ?? `branch ${branch.id}`, nodes });
+        } else {
+          const node = this.step(branch, branchPath);
+          if (node) branches.push(node);
+        }
+      });
+      return { kind: 'parallel', ...base, reason: (step.description ?? `run ${branches.length} branches at once`) + conditionNote, branches };
+    }
+    // call: another procedure, as a child workflow
+    if (this.callStack.includes(step.call)) {
+      this.issue('DBA_PLAN_PROCEDURE_UNKNOWN', jsonPointer([...path, 'call']), `procedure "${step.call}" calls itself (${[...this.callStack, step.call].join(' → ')})`);
+      return undefined;
+    }
+    if (!Object.hasOwn(this.input.procedures.definitions, step.call)) {
+      this.issue('DBA_PLAN_PROCEDURE_UNKNOWN', jsonPointer([...path, 'call']), `procedure "${step.call}" is not defined`, didYouMeanHint(step.call, Object.keys(this.input.procedures.definitions)));
+      return undefined;
+    }
+    const child = planProcedure(this.input, step.call, this.issues, this.callStack);
+    if (!child) return undefined;
+    return {
+      kind: 'child',
+      ...base,
+      reason: (step.description ?? `run procedure ${step.call} as a child workflow`) + conditionNote,
+      workflowType: interpreterWorkflowType,
+      input: { plan: child as unknown as JsonValue },
+    };
+  }
+
+  private condition(when: Extract<StepCondition, { step: string }>, path: readonly (string | number)[]) {
+    if (!this.seenIds.has(when.step)) {
+      this.issue('DBA_PLAN_CONDITION', jsonPointer(path), `condition reads step "${when.step}", which does not run before this step`);
+    }
+    return { step: when.step, ...(when.output !== undefined ? { output: when.output } : {}), equals: (when.equals ?? null) as JsonValue };
+  }
+
+  private compensation(call: ActivityCall & { description?: string }, path: readonly (string | number)[]): Compensation | undefined {
+    const resolved = this.call(call, path);
+    if (!resolved) return undefined;
+    return {
+      uses: call.uses,
+      activity: resolved.activity,
+      input: resolved.input,
+      reason: call.description ?? resolved.reason,
+      retry: resolved.retry,
+      timeoutMs: resolved.timeoutMs,
+      ...(resolved.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: resolved.heartbeatTimeoutMs } : {}),
+    };
+  }
+
+  private call(call: ActivityCall, path: readonly (string | number)[]) {
+    const entry = this.input.catalog.lookup(call.uses);
+    if (!entry) {
+      this.issue('DBA_PLAN_STEP_UNKNOWN', jsonPointer([...path, 'uses']), `step "${call.uses}" is not provided by any registered plugin`, didYouMeanHint(call.uses, this.input.catalog.names()));
+      return undefined;
+    }
+    const sectionDefaults = this.input.pluginConfig?.[entry.plugin];
+    const input = {
+      ...(isObject(sectionDefaults) ? sectionDefaults : {}),
+      ...(call.with ?? {}),
+    } as JsonObject;
+    this.validateInput(entry, input, [...path, 'with']);
+    const timeoutMs = call.timeout === undefined ? entry.defaults.timeoutMs : (this.duration(call.timeout, [...path, 'timeout']) ?? entry.defaults.timeoutMs);
+    const heartbeatTimeoutMs = call.heartbeat_timeout === undefined ? entry.defaults.heartbeatTimeoutMs : this.duration(call.heartbeat_timeout, [...path, 'heartbeat_timeout']);
+    const retry = this.retry(entry, call, [...path, 'retry']);
+    const reason = entry.describe ? entry.describe(input) : `run ${call.uses}`;
+    return { activity: entry.activity, input, timeoutMs, heartbeatTimeoutMs, retry, reason };
+  }
+
+  private retry(entry: StepCatalogEntry, call: ActivityCall, path: readonly (string | number)[]): StepRetry {
+    const defaults = entry.defaults.retry;
+    const settings = call.retry;
+    if (!settings) return defaults;
+    return {
+      maximumAttempts: settings.attempts ?? defaults.maximumAttempts,
+      initialIntervalMs: settings.initial_interval === undefined ? defaults.initialIntervalMs : (this.duration(settings.initial_interval, [...path, 'initial_interval']) ?? defaults.initialIntervalMs),
+      backoffCoefficient: settings.backoff ?? defaults.backoffCoefficient,
+      maximumIntervalMs: settings.max_interval === undefined ? defaults.maximumIntervalMs : (this.duration(settings.max_interval, [...path, 'max_interval']) ?? defaults.maximumIntervalMs),
+      nonRetryableCodes: [...new Set([...defaults.nonRetryableCodes, ...(settings.non_retryable ?? [])])],
+    };
+  }
+
+  private validateInput(entry: StepCatalogEntry, input: JsonObject, path: readonly (string | number)[]): void {
+    if (!entry.inputSchema) return;
+    const validate = compiledSchema(entry);
+    if (validate(input)) return;
+    for (const error of validate.errors ?? []) {
+      const where = jsonPointer([...path]) + error.instancePath;
+      this.issue('DBA_PLAN_STEP_INPUT', where, `${entry.uses}: input${error.instancePath || ''} ${error.message ?? 'is invalid'}`);
+    }
+  }
+
+  private duration(text: DurationText, path: readonly (string | number)[]): number | undefined {
+    const parsed = parseDuration(text);
+    if (parsed.ok) return parsed.value;
+    this.issues.push({ code: parsed.code, path: jsonPointer(path), message: `${this.procedure}: ${parsed.message}`, ...(parsed.hint ? { hint: parsed.hint } : {}) });
+    return undefined;
+  }
+
+  private issue(code: PlanIssue['code'], path: string, message: string, hint?: string): void {
+    this.issues.push({ code, path, message: `${this.procedure}: ${message}`, ...(hint ? { hint } : {}) });
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new WeakMap<object, ValidateFunction>();
+
+function compiledSchema(entry: StepCatalogEntry): ValidateFunction {
+  const schema = entry.inputSchema as object;
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function didYouMeanHint(value: string, candidates: readonly string[]): string | undefined {
+  const suggestion = didYouMean(value, candidates);
+  return suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`;
+}
+
+function summarise(procedure: string, environment: string, root: SequenceNode): string {
+  let steps = 0;
+  let gates = 0;
+  const visit = (node: PlanNode): void => {
+    if (node.kind === 'gate') gates += 1;
+    else if (node.kind === 'sequence') node.nodes.forEach(visit);
+    else if (node.kind === 'parallel') node.branches.forEach(visit);
+    else steps += 1;
+  };
+  root.nodes.forEach(visit);
+  const gateText = gates === 0 ? '' : `, ${gates} approval gate${gates > 1 ? 's' : ''}`;
+  return `${procedure} on ${environment}: ${steps} step${steps === 1 ? '' : 's'}${gateText}`;
+}

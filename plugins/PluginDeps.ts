@@ -1,0 +1,61 @@
+import amqp, { type ChannelModel } from 'amqplib';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Logger } from '../runtime/logger.ts';
+import type { ServiceUrls } from '../runtime/serviceUrls.ts';
+
+/**
+ * What plugin steps are built from: the logger and lazily opened clients for PostgreSQL, Redis and RabbitMQ, so
+ * building a plugin (also at plan time, to learn its step names) opens no connection.
+ */
+export interface PluginDeps {
+  readonly log: Logger;
+  readonly urls: ServiceUrls;
+  /** A pool per connection URL (default: DATABASE_URL), shared by every step of every plugin in the worker. */
+  postgres(url?: string): pg.Pool;
+  redis(): Redis;
+  amqp(): Promise<ChannelModel>;
+  /** Ends every client that was opened. */
+  close(): Promise<void>;
+}
+
+export function createPluginDeps(urls: ServiceUrls, log: Logger): PluginDeps {
+  const pools = new Map<string, pg.Pool>();
+  let redis: Redis | undefined;
+  let amqpConnection: Promise<ChannelModel> | undefined;
+  return {
+    log,
+    urls,
+    postgres(url = urls.postgres) {
+      let pool = pools.get(url);
+      if (!pool) {
+        pool = new pg.Pool({
+          connectionString: url,
+          max: 5,
+          idleTimeoutMillis: 5000,
+          allowExitOnIdle: true,
+          application_name: 'dbarch:step',
+          // A killed worker's open transaction is rolled back within a second, even during a long statement.
+          options: '-c client_connection_check_interval=1000',
+        });
+        pool.on('error', (error) => log.warn({ err: error }, 'step pool client error'));
+        pools.set(url, pool);
+      }
+      return pool;
+    },
+    redis() {
+      redis ??= new Redis(urls.redis, { lazyConnect: false, maxRetriesPerRequest: 3 });
+      return redis;
+    },
+    amqp() {
+      amqpConnection ??= amqp.connect(urls.rabbitmq);
+      return amqpConnection;
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((pool) => pool.end()));
+      pools.clear();
+      if (redis) redis.disconnect();
+      if (amqpConnection) await (await amqpConnection).close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
+
+/** Plugins shipped in plugins/: registered in every worker and planner without configuration. */
+export const inTreePlugins = [{ plugin: vacuumPlugin, source: 'plugins/vacuum' }] as const;

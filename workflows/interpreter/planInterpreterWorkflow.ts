@@ -1,0 +1,403 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  ContinueAsNew,
+  TimeoutFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Compensation, GateNode, Plan, PlanNode, RuntimeCondition, StepNode, StepRetry } from '../../plan/Plan.ts';
+import type { StepCall } from '../../plugins/StepContext.ts';
+import { dbarchSearchAttributes } from '../searchAttributes.ts';
+import { checkDecision } from './checkDecision.ts';
+import { interpreterMessageDescriptions, interpreterMessages } from './interpreterMessages.ts';
+import { planFromSpecActivity } from './planFromSpecActivity.ts';
+import type {
+  ApprovalRecord,
+  CarriedState,
+  DecisionRequest,
+  InterpreterInput,
+  InterpreterResult,
+  InterpreterStatus,
+  Phase,
+  RefusedDecision,
+  StepError,
+  StepState,
+} from './InterpreterTypes.ts';
+
+
+/** Patch ids: each guards one change of interpreter behaviour, so histories recorded before it still replay. */
+export const interpreterPatches = {
+  /** v2: the memo's `progress` line is kept current after every node (v1 set the memo once at start). */
+  memoProgress: 'dbarch-interpreter-memo-progress',
+} as const;
+
+type AnyActivity = (input: unknown, call: StepCall) => Promise<unknown>;
+
+/**
+ * Runs any plan, deterministically: steps as activities with their own timeouts and retry policy (retried here, so
+ * status shows attempts and the last error live), sequences, parallel branches, approval gates, timers and child
+ * procedures. On a failed step, a rejection or a cancellation it runs the compensations of completed steps in
+ * reverse order. Long plans continue as new between top-level nodes.
+ */
+export async function planInterpreterWorkflow(input: InterpreterInput): Promise<InterpreterResult> {
+  const info = workflowInfo();
+  const carried: CarriedState = input.carried ?? { steps: {}, completed: [], approvals: [], refused: [], runs: 0 };
+  const steps: Record<string, StepState> = { ...carried.steps };
+  const completed: string[] = [...carried.completed];
+  const approvals: ApprovalRecord[] = [...carried.approvals];
+  const refused: RefusedDecision[] = [...carried.refused];
+  const current = new Set<string>();
+  const openGates = new Map<string, GateNode>();
+  const gateOutcome = new Map<string, 'approved' | 'rejected'>();
+  let plan: Plan | undefined = input.plan;
+  let phase: Phase = plan ? 'running' : 'planning';
+  let finishedThisRun = 0;
+
+  const status = (): InterpreterStatus => ({
+    phase,
+    planHash: plan?.hash ?? null,
+    procedure: plan?.procedure ?? null,
+    environment: plan?.environment ?? null,
+    summary: plan?.summary ?? null,
+    currentSteps: [...current],
+    awaitingApproval: openGates.size > 0,
+    openGates: [...openGates.values()].map((gate) => ({
+      gate: gate.id,
+      roles: gate.roles,
+      identities: gate.identities,
+      required: gate.count,
+      approvedBy: approvals.filter((a) => a.gate === gate.id && a.decision === 'approve').map((a) => a.identity),
+      onTimeout: gate.onTimeout,
+      ...(gate.timeoutMs !== undefined && steps[gate.id]?.output ? { deadline: (steps[gate.id]?.output as { deadline: string }).deadline } : {}),
+    })),
+    steps,
+    approvals,
+    refused,
+  });
+  const result = (): InterpreterResult => {
+    const { currentSteps: _c, openGates: _o, awaitingApproval: _a, ...rest } = status();
+    return rest;
+  };
+
+  const decide = (request: DecisionRequest, decision: 'approve' | 'reject', via: 'update' | 'signal'): ApprovalRecord => {
+    const checked = checkDecision(plan, openGates, approvals, request, decision);
+    if (checked.problem) throw ApplicationFailure.create({ type: checked.problem.code, message: checked.problem.message, nonRetryable: true });
+    const gate = checked.gate;
+    const record: ApprovalRecord = {
+      gate: gate.id,
+      decision,
+      identity: request.identity,
+      comment: request.comment ?? '',
+      planHash: request.planHash,
+      at: new Date().toISOString(),
+      via,
+    };
+    approvals.push(record);
+    if (decision === 'reject') gateOutcome.set(gate.id, 'rejected');
+    else if (approvals.filter((a) => a.gate === gate.id && a.decision === 'approve').length >= gate.count) gateOutcome.set(gate.id, 'approved');
+    return record;
+  };
+  const validator = (decision: 'approve' | 'reject') => (request: DecisionRequest) => {
+    const checked = checkDecision(plan, openGates, approvals, request, decision);
+    if (checked.problem) throw ApplicationFailure.create({ type: checked.problem.code, message: checked.problem.message, nonRetryable: true });
+  };
+  const fromSignal = (decision: 'approve' | 'reject') => (request: DecisionRequest) => {
+    try {
+      decide(request, decision, 'signal');
+    } catch (error) {
+      const failure = error as ApplicationFailure;
+      refused.push({ identity: String(request?.identity ?? ''), decision, code: failure.type ?? 'DBA_APPROVAL_NO_GATE', message: failure.message, at: new Date().toISOString() });
+    }
+  };
+  const d = interpreterMessageDescriptions;
+  setHandler(interpreterMessages.status, status, { description: d.status });
+  setHandler(interpreterMessages.approve, (request) => decide(request, 'approve', 'update'), { validator: validator('approve'), description: d.approve });
+  setHandler(interpreterMessages.reject, (request) => decide(request, 'reject', 'update'), { validator: validator('reject'), description: d.reject });
+  setHandler(interpreterMessages.approveSignal, fromSignal('approve'), { description: d.approveSignal });
+  setHandler(interpreterMessages.rejectSignal, fromSignal('reject'), { description: d.rejectSignal });
+
+  if (!plan) {
+    if (!input.spec) throw ApplicationFailure.create({ type: 'DBA_PLAN_INVALID', message: 'input needs `plan` or `spec: {path, environment}`', nonRetryable: true });
+    const { [planFromSpecActivity]: planFromSpec } = proxyActivities<Record<string, (spec: InterpreterInput['spec']) => Promise<Plan>>>({
+      startToCloseTimeout: '2m',
+      retry: { maximumAttempts: 3 },
+    });
+    plan = await planFromSpec!(input.spec);
+    phase = 'running';
+  }
+  if (plan.apiVersion !== 'dbarch.plan/v1' || plan.root?.kind !== 'sequence') {
+    throw ApplicationFailure.create({ type: 'DBA_PLAN_INVALID', message: `not a dbarch.plan/v1 plan (apiVersion ${String(plan.apiVersion)})`, nonRetryable: true });
+  }
+  const thePlan: Plan = plan;
+  const nodesById = new Map<string, PlanNode>();
+  const index = (node: PlanNode): void => {
+    nodesById.set(node.id, node);
+    if (node.kind === 'sequence') node.nodes.forEach(index);
+    if (node.kind === 'parallel') node.branches.forEach(index);
+  };
+  index(thePlan.root);
+
+  const setAwaiting = (awaiting: boolean) => upsertSearchAttributes([{ key: dbarchSearchAttributes.awaitingApproval, value: awaiting }]);
+  upsertSearchAttributes([
+    { key: dbarchSearchAttributes.environment, value: thePlan.environment },
+    { key: dbarchSearchAttributes.operation, value: thePlan.operation },
+    { key: dbarchSearchAttributes.specRevision, value: thePlan.specRevision },
+    { key: dbarchSearchAttributes.awaitingApproval, value: false },
+  ]);
+  upsertMemo({ summary: thePlan.summary, planHash: thePlan.hash, procedure: thePlan.procedure });
+  const trackProgress = patched(interpreterPatches.memoProgress);
+  const progress = () => {
+    if (!trackProgress) return;
+    const done = Object.values(steps).filter((s) => s.status === 'succeeded' || s.status === 'skipped').length;
+    upsertMemo({ progress: `${phase}: ${done}/${nodesById.size - 1} nodes done` });
+  };
+
+  const stepState = (id: string): StepState => (steps[id] ??= { status: 'pending', attempts: 0 });
+  const call = (stepId: string): StepCall => ({
+    stepId,
+    idempotencyKey: `${info.workflowId}:${info.firstExecutionRunId}:${stepId}`,
+    environment: thePlan.environment,
+    planHash: thePlan.hash,
+  });
+
+  /** One activity call with the step's own policy; retried here so attempts and errors are visible in status. */
+  const attempt = async (
+    target: Pick<StepNode | Compensation, 'activity' | 'input' | 'retry' | 'timeoutMs' | 'heartbeatTimeoutMs'>,
+    stepCall: StepCall,
+    record: { attempts: number; lastError?: StepError },
+  ): Promise<unknown> => {
+    const { [target.activity]: activity } = proxyActivities<Record<string, AnyActivity>>({
+      startToCloseTimeout: target.timeoutMs,
+      ...(target.heartbeatTimeoutMs !== undefined ? { heartbeatTimeout: target.heartbeatTimeoutMs } : {}),
+      retry: { maximumAttempts: 1 },
+    });
+    for (;;) {
+      record.attempts += 1;
+      try {
+        return await activity!(target.input, stepCall);
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        const failure = describeFailure(error);
+        record.lastError = { ...failure, attempt: record.attempts };
+        if (failure.nonRetryable || target.retry.nonRetryableCodes.includes(failure.code) || record.attempts >= target.retry.maximumAttempts) {
+          throw ApplicationFailure.create({
+            type: 'DBA_STEP_FAILED',
+            message: `step ${stepCall.stepId} failed after ${record.attempts} attempt(s): ${failure.code}: ${failure.message}`,
+            nonRetryable: true,
+            details: [{ step: stepCall.stepId, code: failure.code }],
+          });
+        }
+        await sleep(backoff(target.retry, record.attempts));
+      }
+    }
+  };
+
+  const conditionHolds = (when: RuntimeCondition): boolean => {
+    const source = steps[when.step];
+    if (when.output === undefined) return source?.status === when.equals;
+    let value: unknown = source?.output;
+    for (const key of when.output.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    return JSON.stringify(value ?? null) === JSON.stringify(when.equals);
+  };
+
+  const runGate = async (gate: GateNode): Promise<void> => {
+    const state = stepState(gate.id);
+    state.status = 'running';
+    const deadline = gate.timeoutMs === undefined ? undefined : new Date(Date.now() + gate.timeoutMs).toISOString();
+    if (deadline) state.output = { deadline };
+    openGates.set(gate.id, gate);
+    phase = 'awaiting-approval';
+    setAwaiting(true);
+    try {
+      const decided = () => gateOutcome.has(gate.id);
+      const inTime = gate.timeoutMs === undefined ? (await condition(decided), true) : await condition(decided, gate.timeoutMs);
+      if (!inTime) {
+        approvals.push({ gate: gate.id, decision: gate.onTimeout, identity: 'timeout', comment: `no decision within ${gate.timeoutMs} ms`, planHash: thePlan.hash, at: new Date().toISOString(), via: 'timeout' });
+        gateOutcome.set(gate.id, gate.onTimeout === 'approve' ? 'approved' : 'rejected');
+      }
+    } finally {
+      openGates.delete(gate.id);
+      if (openGates.size === 0) {
+        setAwaiting(false);
+        if (phase === 'awaiting-approval') phase = 'running';
+      }
+    }
+    if (gateOutcome.get(gate.id) === 'approved') {
+      state.status = 'succeeded';
+      return;
+    }
+    state.status = 'failed';
+    const last = approvals.filter((a) => a.gate === gate.id).at(-1);
+    const timedOut = last?.via === 'timeout';
+    throw ApplicationFailure.create({
+      type: timedOut ? 'DBA_APPROVAL_TIMEOUT' : 'DBA_APPROVAL_REJECTED',
+      message: timedOut ? `gate ${gate.id} timed out` : `gate ${gate.id} rejected by ${last?.identity ?? '?'}: ${last?.comment ?? ''}`,
+      nonRetryable: true,
+    });
+  };
+
+  const runNode = async (node: PlanNode): Promise<void> => {
+    const existing = steps[node.id];
+    if (existing && (existing.status === 'succeeded' || existing.status === 'skipped')) return; // done in an earlier run
+    if (node.when && !conditionHolds(node.when)) {
+      stepState(node.id).status = 'skipped';
+      return;
+    }
+    switch (node.kind) {
+      case 'sequence':
+        for (const child of node.nodes) {
+          await runNode(child);
+          if (node === thePlan.root) await maybeContinueAsNew();
+        }
+        if (node !== thePlan.root) stepState(node.id).status = 'succeeded';
+        return;
+      case 'parallel': {
+        const state = stepState(node.id);
+        state.status = 'running';
+        const settled = await Promise.allSettled(node.branches.map((branch) => runNode(branch)));
+        const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        state.status = failed ? 'failed' : 'succeeded';
+        if (failed) throw failed.reason;
+        return;
+      }
+      case 'gate':
+        return runGate(node);
+      case 'timer': {
+        const state = stepState(node.id);
+        state.status = 'running';
+        current.add(node.id);
+        try {
+          await sleep(node.durationMs);
+        } finally {
+          current.delete(node.id);
+        }
+        state.status = 'succeeded';
+        finishedThisRun += 1;
+        progress();
+        return;
+      }
+      case 'child': {
+        const state = stepState(node.id);
+        state.status = 'running';
+        state.attempts += 1;
+        current.add(node.id);
+        try {
+          state.output = await executeChild<typeof planInterpreterWorkflow>(node.workflowType, {
+            args: [node.input],
+            workflowId: `${info.workflowId}/${node.id}`,
+          });
+          state.status = 'succeeded';
+        } catch (error) {
+          state.status = isCancellation(error) ? 'cancelled' : 'failed';
+          if (!isCancellation(error)) state.lastError = { ...describeFailure(error), attempt: state.attempts };
+          throw error;
+        } finally {
+          current.delete(node.id);
+        }
+        finishedThisRun += 1;
+        progress();
+        return;
+      }
+      case 'step': {
+        const state = stepState(node.id);
+        state.status = 'running';
+        current.add(node.id);
+        try {
+          state.output = await attempt(node, call(node.id), state);
+          state.status = 'succeeded';
+          if (node.compensate) completed.push(node.id);
+        } catch (error) {
+          state.status = isCancellation(error) ? 'cancelled' : 'failed';
+          throw error;
+        } finally {
+          current.delete(node.id);
+        }
+        finishedThisRun += 1;
+        progress();
+        return;
+      }
+    }
+  };
+
+  const maybeContinueAsNew = async (): Promise<void> => {
+    const limit = input.continueAsNewAfter;
+    if (!(limit !== undefined && finishedThisRun >= limit) && !workflowInfo().continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof planInterpreterWorkflow>({
+      plan: thePlan,
+      carried: { steps, completed, approvals, refused, runs: carried.runs + 1 },
+      ...(limit !== undefined ? { continueAsNewAfter: limit } : {}),
+    });
+  };
+
+  /** Compensations of completed steps, newest first; a failing one is recorded and the others still run. */
+  const compensate = async (): Promise<void> => {
+    phase = 'compensating';
+    for (const id of [...completed].reverse()) {
+      const node = nodesById.get(id);
+      if (node?.kind !== 'step' || !node.compensate) continue;
+      const state = stepState(id);
+      const record: NonNullable<StepState['compensation']> = (state.compensation = { status: 'running', attempts: 0 });
+      current.add(`${id}.compensate`);
+      try {
+        await attempt(node.compensate, call(`${id}.compensate`), record);
+        record.status = 'succeeded';
+        state.status = 'compensated';
+      } catch {
+        record.status = 'failed';
+        state.status = 'compensation-failed';
+      } finally {
+        current.delete(`${id}.compensate`);
+      }
+    }
+    completed.length = 0;
+  };
+
+  try {
+    await runNode(thePlan.root);
+    phase = 'succeeded';
+    progress();
+    await condition(allHandlersFinished);
+    return result();
+  } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
+    const cancelled = isCancellation(error);
+    await CancellationScope.nonCancellable(compensate);
+    const failure = error instanceof ApplicationFailure ? error : undefined;
+    phase = cancelled ? 'cancelled' : failure?.type === 'DBA_APPROVAL_REJECTED' || failure?.type === 'DBA_APPROVAL_TIMEOUT' ? 'rejected' : 'failed';
+    progress();
+    if (cancelled) throw error;
+    throw ApplicationFailure.create({
+      type: failure?.type ?? 'DBA_STEP_FAILED',
+      message: failure?.message ?? String(error),
+      nonRetryable: true,
+      details: [result()],
+    });
+  }
+}
+
+function backoff(retry: StepRetry, attempts: number): number {
+  return Math.min(retry.maximumIntervalMs, retry.initialIntervalMs * retry.backoffCoefficient ** (attempts - 1));
+}
+
+/** The code and message of a failed activity or child: the ApplicationFailure type is the dbarch error code. */
+function describeFailure(error: unknown): { code: string; message: string; nonRetryable: boolean } {
+  const cause = error instanceof ActivityFailure || error instanceof ChildWorkflowFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'Error', message: cause.message, nonRetryable: cause.nonRetryable === true };
+  if (cause instanceof TimeoutFailure) return { code: `TIMEOUT_${String(cause.timeoutType ?? 'UNKNOWN')}`, message: cause.message || 'activity timed out', nonRetryable: false };
+  return { code: 'Error', message: cause instanceof Error ? cause.message : String(cause), nonRetryable: false };
+}
+
