@@ -112,7 +112,7 @@ export const runtimeCodes = defineCodes({
   },
   DBA_PLUGIN_NAME: {
     summary: 'A plugin name is not a lowercase identifier, or is reserved.',
-    hint: 'Use lowercase letters, digits and `-`, starting with a letter (e.g. `vacuum`); `builtin` is reserved.',
+    hint: 'Use lowercase letters, digits and `_`, starting with a letter (e.g. `vacuum`): the name is also the key of the plugin\'s spec section.',
     retryable: false,
   },
   DBA_PLUGIN_INVALID: {
