@@ -7,6 +7,9 @@ import { freshDatabase } from '../support/postgres.ts';
 import type { TestDatabase } from '../support/postgres.ts';
 import { expectCode } from './expectCode.ts';
 
+/** Rows of ad-hoc test queries: fields are checked by the assertions, not the compiler. */
+type Row = Record<string, unknown>;
+
 describe('applyMigrations', function () {
   this.timeout(60_000);
   let db: TestDatabase;
@@ -17,7 +20,7 @@ describe('applyMigrations', function () {
   const apply = (files: InlineMigrationFile[], extra: Partial<ApplyMigrationsInput> = {}) =>
     applyMigrations({ source: { files }, historySchema: `h_${schema}`, placeholders: { s: schema }, ...extra }, { db: db.url });
   const history = async () =>
-    (await admin.query(`SELECT version, description, type, script, checksum, installed_by, execution_time_ms, success FROM h_${schema}.schema_history ORDER BY installed_rank`)).rows;
+    (await admin.query<Row>(`SELECT version, description, type, script, checksum, installed_by, execution_time_ms, success FROM h_${schema}.schema_history ORDER BY installed_rank`)).rows;
 
   before(async () => {
     db = await freshDatabase('mig_apply');
@@ -26,7 +29,7 @@ describe('applyMigrations', function () {
   });
   beforeEach(async () => {
     schema = `s${++n}`;
-    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.query<Row>(`CREATE SCHEMA ${schema}`);
   });
   after(async () => {
     await admin.end();
@@ -69,7 +72,7 @@ describe('applyMigrations', function () {
     expect(error.details).to.include({ script: 'V3__bad.sql', version: '3', line: 2, column: 13, sqlstate: '42P01', category: 'undefined_object' });
     expect(error.details.appliedBeforeFailure).to.deep.equal(['V2__next.sql']);
     expect(error.retryable).to.equal(false);
-    expect((await admin.query(`SELECT count(*)::int AS n FROM ${schema}.t`)).rows[0].n).to.equal(0);
+    expect((await admin.query<Row>(`SELECT count(*)::int AS n FROM ${schema}.t`)).rows[0]?.n).to.equal(0);
     expect((await history()).map((r) => r.version)).to.deep.equal(['1', '2']);
   });
 
@@ -83,8 +86,8 @@ describe('applyMigrations', function () {
     expect(await history()).to.deep.equal([]);
     const literal = [{ name: 'V1__a.sql', sql: "-- dbarch:no-placeholders\nCREATE TABLE " + schema + ".a (note text DEFAULT '${kept}');" }];
     await apply(literal);
-    const def = await admin.query(`SELECT column_default FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'a'`, [schema]);
-    expect(def.rows[0].column_default).to.contain('${kept}');
+    const def = await admin.query<Row>(`SELECT column_default FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'a'`, [schema]);
+    expect(def.rows[0]?.column_default).to.contain('${kept}');
   });
 
   it('refuses BEGIN/COMMIT inside a migration and reports syntax errors with their position', async () => {
@@ -127,7 +130,7 @@ describe('applyMigrations', function () {
       { name: 'V1__a.sql', sql: 'SET search_path = ${s}; CREATE TABLE a (id int);' },
       { name: 'V2__b.sql', sql: 'CREATE TABLE ${s}.b AS SELECT current_setting(\'search_path\') AS path;' },
     ]);
-    expect((await admin.query(`SELECT path FROM ${schema}.b`)).rows[0].path).to.equal('"$user", public');
+    expect((await admin.query<Row>(`SELECT path FROM ${schema}.b`)).rows[0]?.path).to.equal('"$user", public');
   });
 
   it('gives up on a busy table after lock_timeout with a retryable coded error', async () => {

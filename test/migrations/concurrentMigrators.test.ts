@@ -6,6 +6,9 @@ import type { TestDatabase } from '../support/postgres.ts';
 import { spawnMigrator } from './spawnMigrator.ts';
 import { waitFor } from './waitFor.ts';
 
+/** Rows of ad-hoc test queries: fields are checked by the assertions, not the compiler. */
+type Row = Record<string, unknown>;
+
 const dir = fileURLToPath(new URL('../fixtures/migrations/concurrent', import.meta.url));
 const barrierKey = 4242;
 
@@ -25,14 +28,14 @@ describe('ten concurrent migrators (separate processes)', function () {
   });
 
   it('applies each migration exactly once, including a CREATE INDEX CONCURRENTLY one, without deadlock', async () => {
-    await admin.query('SELECT pg_advisory_lock($1)', [barrierKey]);
+    await admin.query<Row>('SELECT pg_advisory_lock($1)', [barrierKey]);
     const runs = Array.from({ length: 10 }, (_, i) => spawnMigrator({ url: db.url, dir, barrierKey, applicationName: `dbarch-racer-${i}` }));
     // All ten are connected and blocked on the start line, then released at once.
     await waitFor('ten migrators at the start line', async () => {
-      const r = await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`, [barrierKey]);
-      return r.rows[0].n === 10;
+      const r = await admin.query<Row>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`, [barrierKey]);
+      return r.rows[0]?.n === 10;
     }, 60_000);
-    await admin.query('SELECT pg_advisory_unlock($1)', [barrierKey]);
+    await admin.query<Row>('SELECT pg_advisory_unlock($1)', [barrierKey]);
     const results = await Promise.all(runs.map((run) => run.done));
 
     for (const result of results) {
@@ -43,19 +46,19 @@ describe('ten concurrent migrators (separate processes)', function () {
     // One migrator did all the work; the others found nothing pending once they got the lock.
     expect(appliedCounts.filter((n) => n > 0)).to.deep.equal([7]);
 
-    const log = await admin.query('SELECT version, count(*)::int AS n FROM applied_log GROUP BY version ORDER BY version');
+    const log = await admin.query<Row>('SELECT version, count(*)::int AS n FROM applied_log GROUP BY version ORDER BY version');
     expect(log.rows).to.deep.equal(['1', '10', '2', '3', '4', '4.1', 'R'].map((version) => ({ version, n: 1 })));
-    const history = await admin.query('SELECT version, type, success FROM dbarch_history.schema_history ORDER BY installed_rank');
+    const history = await admin.query<Row>('SELECT version, type, success FROM dbarch_history.schema_history ORDER BY installed_rank');
     expect(history.rows.map((r) => r.version)).to.deep.equal(['1', '2', '3', '4', '4.1', '10', null]);
     expect(history.rows.every((r) => r.success)).to.equal(true);
-    const index = await admin.query(`SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = 'items_name_idx'::regclass`);
-    expect(index.rows[0].indisvalid).to.equal(true);
-    const locks = await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 1684169074`);
-    expect(locks.rows[0].n).to.equal(0);
+    const index = await admin.query<Row>(`SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = 'items_name_idx'::regclass`);
+    expect(index.rows[0]?.indisvalid).to.equal(true);
+    const locks = await admin.query<Row>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 1684169074`);
+    expect(locks.rows[0]?.n).to.equal(0);
   });
 
   it('shows the trap the lock design avoids: a waiter blocked in pg_advisory_lock deadlocks with CONCURRENTLY', async () => {
-    await admin.query('CREATE TABLE trap (a int)');
+    await admin.query<Row>('CREATE TABLE trap (a int)');
     const holder = new pg.Client({ connectionString: db.url });
     const waiter = new pg.Client({ connectionString: db.url, application_name: 'dbarch-blocking-waiter' });
     await Promise.all([holder.connect(), waiter.connect()]);
@@ -66,8 +69,8 @@ describe('ten concurrent migrators (separate processes)', function () {
         (error: { code?: string }) => error.code ?? 'unknown',
       );
       await waitFor('the waiter to block', async () => {
-        const r = await admin.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 99 AND NOT granted`);
-        return r.rows[0].n === 1;
+        const r = await admin.query<Row>(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = 99 AND NOT granted`);
+        return r.rows[0]?.n === 1;
       });
       const building = holder.query('CREATE INDEX CONCURRENTLY trap_a ON trap (a)').then(
         () => null,

@@ -9,6 +9,9 @@ import { freshDatabase } from '../support/postgres.ts';
 import type { TestDatabase } from '../support/postgres.ts';
 import { expectCode } from './expectCode.ts';
 
+/** Rows of ad-hoc test queries: fields are checked by the assertions, not the compiler. */
+type Row = Record<string, unknown>;
+
 describe('checksums, repair, undo and baseline', function () {
   this.timeout(60_000);
   let db: TestDatabase;
@@ -18,7 +21,7 @@ describe('checksums, repair, undo and baseline', function () {
   const common = () => ({ historySchema: `h_${schema}`, placeholders: { s: schema } });
   const files = (list: InlineMigrationFile[]) => ({ source: { files: list }, ...common() });
   const tables = async () =>
-    (await admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).rows.map((r) => r.table_name as string);
+    (await admin.query<Row>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema])).rows.map((r) => r.table_name as string);
 
   before(async () => {
     db = await freshDatabase('mig_history_ops');
@@ -27,7 +30,7 @@ describe('checksums, repair, undo and baseline', function () {
   });
   beforeEach(async () => {
     schema = `s${++n}`;
-    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.query<Row>(`CREATE SCHEMA ${schema}`);
   });
   after(async () => {
     await admin.end();
@@ -38,7 +41,7 @@ describe('checksums, repair, undo and baseline', function () {
     const original = [{ name: 'V1__a.sql', sql: 'CREATE TABLE ${s}.a (id int);' }, { name: 'V2__b.sql', sql: 'CREATE TABLE ${s}.b (id int);' }];
     await applyMigrations(files(original), { db: db.url });
     const edited = [{ name: 'V1__a.sql', sql: '-- a comment added later\nCREATE TABLE ${s}.a (id int);' }, ...original.slice(1), { name: 'V3__c.sql', sql: 'CREATE TABLE ${s}.c (id int);' }];
-    const applied = (await admin.query(`SELECT checksum FROM h_${schema}.schema_history WHERE version = '1'`)).rows[0].checksum as string;
+    const applied = (await admin.query<Row>(`SELECT checksum FROM h_${schema}.schema_history WHERE version = '1'`)).rows[0]?.checksum as string;
     const error = await expectCode(applyMigrations(files(edited), { db: db.url }), 'DBA_MIGRATION_CHECKSUM_MISMATCH');
     expect(error.message).to.contain('V1__a.sql').and.to.contain(applied);
     expect(error.details).to.include({ script: 'V1__a.sql', appliedChecksum: applied });
@@ -76,7 +79,7 @@ describe('checksums, repair, undo and baseline', function () {
     expect(report.undone.map((u) => u.script)).to.deep.equal(['U3__c.sql', 'U2.1__b_ref.sql', 'U2__b.sql']);
     expect(report.currentVersion).to.equal('1');
     expect(await tables()).to.deep.equal(['a']);
-    const rows = (await admin.query(`SELECT version, type FROM h_${schema}.schema_history ORDER BY installed_rank`)).rows;
+    const rows = (await admin.query<Row>(`SELECT version, type FROM h_${schema}.schema_history ORDER BY installed_rank`)).rows;
     expect(rows.slice(4)).to.deep.equal([{ version: '3', type: 'undo' }, { version: '2.1', type: 'undo' }, { version: '2', type: 'undo' }]);
     expect((await undoMigrations({ ...files(list), target: '1' }, { db: db.url })).undone).to.deep.equal([]);
     expect((await applyMigrations(files(list), { db: db.url })).applied.map((a) => a.script)).to.deep.equal(['V2__b.sql', 'V2.1__b_ref.sql', 'V3__c.sql']);
@@ -95,7 +98,7 @@ describe('checksums, repair, undo and baseline', function () {
   });
 
   it('baselines an existing database: versions up to the baseline never run; repeating it is a no-op', async () => {
-    await admin.query(`CREATE TABLE ${schema}.legacy (id int)`);
+    await admin.query<Row>(`CREATE TABLE ${schema}.legacy (id int)`);
     const list = [
       { name: 'V1__legacy.sql', sql: 'CREATE TABLE ${s}.legacy (id int);' },
       { name: 'V2__legacy_more.sql', sql: 'ALTER TABLE ${s}.legacy ADD COLUMN x int;' },
