@@ -13,8 +13,8 @@ export const backupCodes = defineCodes({
     retryable: true,
   },
   DBA_BACKUP_ID_INVALID: {
-    summary: 'A backup id is not usable as a file name.',
-    hint: 'Use letters, digits, dot, dash and underscore only (at most 128 characters), starting with a letter or digit.',
+    summary: 'A backup id is not usable as a file name, or is already used by a backup of another database or set of schemas.',
+    hint: 'Use letters, digits, dot, dash and underscore only (at most 128 characters), starting with a letter or digit; one id per backup.',
     retryable: false,
   },
   DBA_BACKUP_SCHEMA_MISSING: {
@@ -26,6 +26,11 @@ export const backupCodes = defineCodes({
     summary: 'Another attempt is still writing the backup with this id.',
     hint: 'Retry shortly: the other attempt either finishes (and its dump is reused) or dies and releases its lock.',
     retryable: true,
+  },
+  DBA_BACKUP_SOURCE: {
+    summary: 'The database to back up refused the backup for a lasting reason (no such database, authentication, permission).',
+    hint: 'Check the database URL and that its role may read every object in the schemas; the SQLSTATE is in the details.',
+    retryable: false,
   },
   DBA_BACKUP_TOOL_MISSING: {
     summary: 'pg_dump, pg_restore or psql could not be started.',
