@@ -4,4 +4,11 @@ import type { CommandEntry } from './CommandModule.ts';
 export const commands: Record<string, CommandEntry> = {
   dev: { summary: 'Start Temporal, a worker and the example job on local services (development)', load: () => import('./commands/dev.ts') },
   worker: { summary: 'Run a worker that polls the dbarch task queue', load: () => import('./commands/worker.ts') },
+  plan: { summary: 'Show what apply would run for an environment, in order, with the reason for each step', load: () => import('./commands/plan.ts') },
+  apply: { summary: 'Start (or attach to) the workflow that runs a spec\'s procedure in an environment', load: () => import('./commands/apply.ts') },
+  approve: { summary: 'Approve the open approval gate of a workflow', load: () => import('./commands/approve.ts') },
+  reject: { summary: 'Reject the open approval gate of a workflow (its compensations run)', load: () => import('./commands/reject.ts') },
+  status: { summary: 'Phase, approval gates and per-step status of a workflow', load: () => import('./commands/status.ts') },
+  cancel: { summary: 'Cancel a workflow; compensations of completed steps run', load: () => import('./commands/cancel.ts') },
+  history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
 };

@@ -1,0 +1,10 @@
+import { decideGate } from '../decideGate.ts';
+
+const help = `Usage: dbarch reject <workflow-id> --as <identity> [--comment <text>] [--plan-hash <hash>] [--gate <id>] [--format json]
+
+Rejects the open approval gate: the workflow runs the compensations of its completed steps and fails with
+DBA_APPROVAL_REJECTED. The same authorisation rules as approve apply.`;
+
+export function run(argv: string[]): Promise<number> {
+  return decideGate('reject', argv, help);
+}
