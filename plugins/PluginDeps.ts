@@ -38,7 +38,8 @@ export function createPluginDeps(urls: ServiceUrls, log: Logger): PluginDeps {
           // A killed worker's open transaction is rolled back within a second, even during a long statement.
           options: '-c client_connection_check_interval=1000',
         });
-        pool.on('error', (error) => log.warn({ err: error }, 'step pool client error'));
+        // Idle clients lose their server when a database is dropped or restarted; the next checkout reconnects.
+        pool.on('error', (error) => log.debug({ code: (error as { code?: string }).code, message: error.message }, 'idle step pool client lost its connection'));
         pools.set(url, pool);
       }
       return pool;
