@@ -1,0 +1,2 @@
+-- dbarch:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS users_email_lower_idx;
