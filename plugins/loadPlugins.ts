@@ -39,14 +39,12 @@ function resolveEntry(name: string, from: string): string {
     if (!existsSync(path)) throw new DbarchError('DBA_PLUGIN_LOAD', `plugin path ${path} does not exist`);
     return statSync(path).isDirectory() ? packageEntry(path) : path;
   }
-  try {
-    // Resolve the package directory, then its ESM entry: plugin packages are ES modules.
-    const manifest = createRequire(join(from, 'noop.js')).resolve(`${name}/package.json`);
-    return packageEntry(resolve(manifest, '..'));
-  } catch (error) {
-    if (error instanceof DbarchError) throw error;
-    throw new DbarchError('DBA_PLUGIN_LOAD', `plugin package ${name} is not installed where ${from} can import it`, { cause: error });
-  }
+  // Node's own lookup directories (node_modules of `from` and its parents), without resolving `<name>/package.json`
+  // through `exports`, which packages need not expose.
+  const candidates = createRequire(join(from, 'noop.js')).resolve.paths(name) ?? [];
+  const directory = candidates.map((dir) => join(dir, name)).find((dir) => existsSync(join(dir, 'package.json')));
+  if (!directory) throw new DbarchError('DBA_PLUGIN_LOAD', `plugin package ${name} is not installed where ${from} can import it`);
+  return packageEntry(directory);
 }
 
 function packageEntry(directory: string): string {
