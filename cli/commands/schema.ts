@@ -16,7 +16,11 @@ and start each spec file with
 Sections: ${builtinSections.map((s) => s.key).join(', ')}`;
 
 /** `dbarch schema [section]`: the schemas the compiler validates with, for editors and other tools. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  return Promise.resolve(printSchema(argv));
+}
+
+function printSchema(argv: string[]): number {
   try {
     const { values, positionals } = parseCommandArgs('schema', argv, { help: { type: 'boolean', short: 'h' } });
     if (values.help === true) {
