@@ -102,7 +102,7 @@ function typeOf(schema: Schema): string {
   const type = Array.isArray(schema.type) ? schema.type.join(' or ') : typeof schema.type === 'string' ? schema.type : 'any';
   if (type === 'array') return `list of ${typeOf(asSchema(schema.items))}`;
   if (type === 'object' && schema.patternProperties !== undefined) return 'mapping of names to values';
-  const range = [schema.minimum === undefined ? '' : `>= ${String(schema.minimum)}`, schema.maximum === undefined ? '' : `<= ${String(schema.maximum)}`].filter(Boolean).join(', ');
+  const range = [typeof schema.minimum === 'number' ? `>= ${schema.minimum}` : '', typeof schema.maximum === 'number' ? `<= ${schema.maximum}` : ''].filter(Boolean).join(', ');
   const names: Record<string, string> = { object: 'mapping', integer: 'integer', number: 'number', string: 'string', boolean: 'boolean' };
   return `${type.split(' or ').map((t) => names[t] ?? t).join(' or ')}${range === '' ? '' : ` (${range})`}`;
 }
