@@ -3,6 +3,8 @@ import type { CommandEntry } from './CommandModule.ts';
 /** Every verb of the dbarch command, loaded lazily so `dbarch validate` does not pay for Temporal. */
 export const commands: Record<string, CommandEntry> = {
   dev: { summary: 'Start Temporal, a worker and the example job on local services (development)', load: () => import('./commands/dev.ts') },
+  validate: { summary: 'Validate a spec (file or directory): compiler-style errors, exit 1 when invalid', load: () => import('./commands/validate.ts') },
+  schema: { summary: 'Print the JSON Schema of the spec, or of one section, for editors and tools', load: () => import('./commands/schema.ts') },
   worker: { summary: 'Run a worker that polls the dbarch task queue', load: () => import('./commands/worker.ts') },
   plan: { summary: 'Show what apply would run for an environment, in order, with the reason for each step', load: () => import('./commands/plan.ts') },
   apply: { summary: 'Start (or attach to) the workflow that runs a spec\'s procedure in an environment', load: () => import('./commands/apply.ts') },
