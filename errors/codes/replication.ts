@@ -12,6 +12,16 @@ export const replicationCodes = defineCodes({
     hint: 'Check the URL named in the message and that the server runs; the step is retried.',
     retryable: true,
   },
+  DBA_REPLICATION_REFUSED: {
+    summary: 'The blue or green database refused the connection for a lasting reason (authentication, no such database, permission).',
+    hint: 'Check the URL, the role and its privileges; creating publications, slots and subscriptions needs a superuser or a role with REPLICATION.',
+    retryable: false,
+  },
+  DBA_REPLICATION_NOT_PREPARED: {
+    summary: 'The deployment\'s subscription or slot does not exist, so there is nothing to wait for or verify.',
+    hint: 'Run prepareGreen for this deployment name first.',
+    retryable: false,
+  },
   DBA_REPLICATION_WAL_LEVEL: {
     summary: 'The blue database runs with wal_level below logical, so it cannot publish changes.',
     hint: 'Set wal_level = logical (and max_replication_slots, max_wal_senders) on the blue cluster and restart it.',

@@ -108,9 +108,9 @@ describe('backup: dumpSchemas and restoreSchemas', () => {
     );
     expect(await schemaState(db.url, schemas)).to.not.deep.equal(before);
 
-    const { env, heartbeats } = activityEnvironment();
+    const { run, heartbeats } = activityEnvironment();
     const restoreStarted = Date.now();
-    const restored = await env.run(activities.restoreSchemas, { databaseUrl: db.url, destination, backupId: 'pre-migrate-1' });
+    const restored = await run(activities.restoreSchemas, { databaseUrl: db.url, destination, backupId: 'pre-migrate-1' });
     const restoreMs = Date.now() - restoreStarted;
     expect(restored).to.include({ backupId: 'pre-migrate-1', lsn: manifest.lsn });
     expect(restored.bytesRestored).to.be.greaterThan(0);
@@ -146,11 +146,11 @@ describe('backup: dumpSchemas and restoreSchemas', () => {
 
   it('derives the backup id from the workflow run and activity, the same on every attempt', async () => {
     const info = { workflowExecution: { workflowId: 'migrate:orders:abc123', runId: 'run-1' }, activityId: '7' };
-    const first = await activityEnvironment({ ...info, attempt: 1 }).env.run(activities.dumpSchemas, { databaseUrl: db.url, schemas: ['app'], destination });
-    const retry = await activityEnvironment({ ...info, attempt: 2 }).env.run(activities.dumpSchemas, { databaseUrl: db.url, schemas: ['app'], destination });
+    const first = await activityEnvironment({ ...info, attempt: 1 }).run(activities.dumpSchemas, { databaseUrl: db.url, schemas: ['app'], destination });
+    const retry = await activityEnvironment({ ...info, attempt: 2 }).run(activities.dumpSchemas, { databaseUrl: db.url, schemas: ['app'], destination });
     expect(first.backupId).to.match(/^migrate-orders-abc123-[0-9a-f]{16}$/);
     expect(retry).to.include({ backupId: first.backupId, reused: true });
-    const otherRun = await activityEnvironment({ ...info, workflowExecution: { workflowId: 'migrate:orders:abc123', runId: 'run-2' } }).env.run(
+    const otherRun = await activityEnvironment({ ...info, workflowExecution: { workflowId: 'migrate:orders:abc123', runId: 'run-2' } }).run(
       activities.dumpSchemas,
       { databaseUrl: db.url, schemas: ['app'], destination },
     );

@@ -1,0 +1,26 @@
+import type { Context } from '@temporalio/activity';
+
+export type Poll<T> = { readonly done: true; readonly value: T } | { readonly done: false; readonly progress: Record<string, unknown> };
+
+/**
+ * Asks `probe` until it reports done, heartbeating its progress after every look (which is also how a
+ * cancellation reaches the activity). Waits between looks end early when the activity is cancelled.
+ */
+export async function pollUntil<T>(context: Context, intervalMs: number, probe: () => Promise<Poll<T>>): Promise<T> {
+  const signal = context.cancellationSignal;
+  for (;;) {
+    if (signal.aborted) throw signal.reason;
+    const result = await probe();
+    if (result.done) return result.value;
+    context.heartbeat(result.progress);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, intervalMs);
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
