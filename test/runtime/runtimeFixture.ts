@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import pg from 'pg';
 import type { Plan } from '../../plan/Plan.ts';
 import { planSpec } from '../../plan/planSpec.ts';
@@ -56,5 +57,6 @@ export async function planFor(path: string, environment = 'dev', procedure?: str
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.DBARCH_RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  writeFileSync(new URL(`${name}.json`, historiesDir), JSON.stringify(history, null, 1) + '\n');
+  const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
+  writeFileSync(new URL(`${name}.json`, historiesDir), JSON.stringify(json, null, 1) + '\n');
 }
