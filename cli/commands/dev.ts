@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { compileSpec } from '../../compiler/compileSpec.ts';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
 import { createActivities } from '../../activities/createActivities.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -16,6 +16,7 @@ import { createDbarchWorker, defaultTaskQueue } from '../../worker.ts';
 import { smokeWorkflow } from '../../workflows/smokeWorkflow.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { printSpecIssues } from '../printSpecIssues.ts';
 
 const help = `Usage: dbarch dev [spec] [--once]
 
@@ -39,9 +40,13 @@ export async function run(argv: string[]): Promise<number> {
     return exitCodes.ok;
   }
   const specPath = positionals[0] ?? 'specs/platform.yaml';
-  if (!existsSync(specPath)) {
+  const compiled = await compileSpec([specPath]);
+  if (compiled.errors.some((issue) => issue.code === 'DBA_SPEC_PATH_NOT_FOUND')) {
     throw new DbarchError('DBA_USAGE', `No spec at ${specPath}.`, { hint: 'Pass the path of a spec file or directory: `dbarch dev specs/platform.yaml`.' });
   }
+  printSpecIssues(compiled, process.stderr);
+  if (!compiled.valid) return exitCodes.failed;
+  console.log(`✓ spec     ${specPath} is valid (revision ${compiled.revision.slice(0, 12)})`);
 
   const urls = serviceUrls();
   const probes = await probeServices(urls);

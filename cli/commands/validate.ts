@@ -1,10 +1,9 @@
 import { compileSpec } from '../../compiler/compileSpec.ts';
 import { formatIssuesJson } from '../../compiler/format/formatIssuesJson.ts';
-import { formatIssuesText } from '../../compiler/format/formatIssuesText.ts';
-import { readSourceText } from '../../compiler/format/readSourceText.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { printSpecIssues } from '../printSpecIssues.ts';
 import { reportError } from '../reportError.ts';
 
 const help = `Usage: dbarch validate [paths...] [--format text|json]
@@ -37,9 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     if (format === 'json') {
       console.log(JSON.stringify(formatIssuesJson(result), null, 2));
     } else {
-      const issues = [...result.errors, ...result.warnings];
-      const color = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-      if (issues.length > 0) console.log(formatIssuesText(issues, readSourceText(), { color }) + '\n');
+      printSpecIssues(result);
       console.log(summary(result.valid, result.errors.length, result.warnings.length, result.sources.length, result.revision));
     }
     if (missingPath) return exitCodes.usage;

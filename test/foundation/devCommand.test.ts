@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -83,6 +83,15 @@ describe('dbarch dev', function () {
     expect(output).to.include('redis-server --daemonize yes');
     expect(output).to.include('REDIS_URL');
     expect(output, 'no stack trace for a user-side problem').to.not.match(/\n\s+at /);
+  });
+
+  it('refuses an invalid spec with compiler-style errors before starting anything (exit 1)', async () => {
+    const spec = join(state, 'bad.yaml');
+    writeFileSync(spec, 'gateway_config:\n  database_routing:\n    - service: a\n      database: b\n      connection_pool: {min: 5, max: 2}\n');
+    const child = dev([spec]);
+    expect(await child.exited).to.equal(1);
+    expect(child.output()).to.include(`${spec}:5:30 error DBA_SPEC_POOL_BOUNDS`);
+    expect(child.output()).to.not.include('Starting the embedded Temporal server');
   });
 
   it('refuses an unknown flag with a usage error (exit 2)', async () => {
