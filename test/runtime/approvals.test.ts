@@ -128,7 +128,7 @@ describe('a procedure with an approval gate', () => {
       expect(result.steps.seed).to.equal(undefined);
       expect(result.approvals.map((a) => [a.identity, a.decision, a.comment])).to.deep.equal([['bob', 'reject', 'not today']]);
       expect(await db.effects()).to.deep.equal(['create_table', 'create_table.compensate']);
-      const { rows } = await db.client.query(`SELECT to_regclass('orders') AS t`);
+      const { rows } = await db.client.query<{ t: string | null }>(`SELECT to_regclass('orders') AS t`);
       expect(rows[0]?.t).to.equal(null);
       await recordHistory(handle, 'approval-rejected');
     });
