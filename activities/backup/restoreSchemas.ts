@@ -117,6 +117,7 @@ function missingId(): never {
 
 async function outsideDependents(databaseUrl: string, schemas: readonly string[]): Promise<OutsideDependent[]> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'dbarch:restore' });
+  client.on('error', () => undefined); // surfaces on the next query instead of as an unhandled event
   try {
     await client.connect();
     return await findOutsideDependents(client, schemas);
