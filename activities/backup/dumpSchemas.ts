@@ -84,7 +84,9 @@ export function dumpSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
 
     const client = new pg.Client({ connectionString: input.databaseUrl, application_name: 'dbarch:backup' });
     // A connection lost while pg_dump runs must not crash the worker; pg_dump's own exit reports it.
-    client.on('error', (error) => context.log.warn('backup session lost', { backupId, error: error.message }));
+    client.on('error', (error) => {
+      context.log.warn('backup session lost', { backupId, error: error.message });
+    });
     await client.connect().catch((cause: unknown) => {
       throw sourceError(cause, 'cannot connect to the database to back up');
     });
