@@ -88,6 +88,8 @@ async function main(): Promise<void> {
       },
     ];
     const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+    // Client CPU of this process: insensitive to other load on the server, shows each tool's own overhead.
+    const cpu = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
     for (let round = 0; round < rounds; round++) {
       // Rotate the order so no contender always runs first (cold caches) or last.
       const order = contenders.map((_, i) => contenders[(i + round) % contenders.length] as Contender);
@@ -95,8 +97,11 @@ async function main(): Promise<void> {
         const db = await freshDatabase(`bench_${contender.name}`);
         try {
           const started = performance.now();
+          const cpuStart = process.cpuUsage();
           await contender.apply(db.url);
           const elapsed = performance.now() - started;
+          const cpuUsed = process.cpuUsage(cpuStart);
+          cpu.get(contender.name)?.push((cpuUsed.user + cpuUsed.system) / 1000);
           const tables = await countTables(db.url);
           if (tables !== count) throw new Error(`${contender.name} created ${tables} tables, expected ${count}`);
           times.get(contender.name)?.push(elapsed);
@@ -108,14 +113,17 @@ async function main(): Promise<void> {
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
     const ourMedian = median(times.get('dbarch') ?? []);
     console.log(`\n${count} migrations, ${rounds} round(s), median wall time per contender (fresh database each run)\n`);
-    console.log(`${'contender'.padEnd(34)}${'median ms'.padStart(10)}${'runs ms'.padStart(26)}  ${'dbarch / this'.padStart(13)}  note`);
+    console.log(`${'contender'.padEnd(34)}${'median ms'.padStart(10)}${'dbarch/this'.padStart(13)}${'client CPU ms'.padStart(15)}  runs ms`);
     for (const contender of contenders) {
       const values = times.get(contender.name) ?? [];
       const m = median(values);
+      const clientCpu = contender.name.startsWith('psql') ? '(child)' : median(cpu.get(contender.name) ?? []).toFixed(0);
       console.log(
-        `${contender.name.padEnd(34)}${m.toFixed(0).padStart(10)}${values.map((v) => v.toFixed(0)).join(' / ').padStart(26)}  ${(ourMedian / m).toFixed(2).padStart(13)}  ${contender.note}`,
+        `${contender.name.padEnd(34)}${m.toFixed(0).padStart(10)}${(ourMedian / m).toFixed(2).padStart(13)}${clientCpu.padStart(15)}  ${values.map((v) => v.toFixed(0)).join(' / ')}`,
       );
     }
+    console.log('');
+    for (const contender of contenders) console.log(`  ${contender.name}: ${contender.note}`);
     const npmMedian = median(times.get('node-pg-migrate') ?? []);
     console.log(`\nratio dbarch / node-pg-migrate = ${(ourMedian / npmMedian).toFixed(2)} (goal: <= 1.00)`);
     console.log(`ratio dbarch / node-pg-migrate (per migration) = ${(ourMedian / median(times.get('node-pg-migrate (per migration)') ?? [])).toFixed(2)}`);
