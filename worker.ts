@@ -3,6 +3,7 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import { closeActivityDeps, createActivityDeps } from './activities/ActivityDeps.ts';
 import { createActivities } from './activities/createActivities.ts';
 import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
+import { loadPlugins } from './plugins/loadPlugins.ts';
 import { installTemporalLogging } from './runtime/installTemporalLogging.ts';
 import { createLogger, type Logger } from './runtime/logger.ts';
 import { serviceUrls } from './runtime/serviceUrls.ts';
@@ -56,7 +57,7 @@ export async function runWorkerProcess(env: NodeJS.ProcessEnv = process.env): Pr
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
       taskQueue,
-      activities: createActivities(deps),
+      activities: createActivities(deps, await loadPlugins()),
       log,
     });
     log.info({ taskQueue, address: temporal.address, namespace: temporal.namespace }, 'worker started');

@@ -6,6 +6,7 @@ import { DbarchError } from '../errors/DbarchError.ts';
 import type { StepRetry } from '../plan/Plan.ts';
 import { fallbackStepDefaults, type StepCatalog, type StepCatalogEntry, type StepDefaults } from '../plan/StepCatalog.ts';
 import type { PluginDefinition, StepDefaultSettings, StepDefinition, StepRun } from './definePlugin.ts';
+import type { PluginEntry } from './loadPlugins.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import { stepActivity } from './stepActivity.ts';
 
@@ -38,7 +39,7 @@ export class PluginRegistry implements StepCatalog {
   ) {}
 
   /** Registers plugins in dependency order (a plugin after the ones it depends on). */
-  registerAll(entries: readonly { plugin: unknown; source: string }[]): void {
+  registerAll(entries: readonly PluginEntry[]): void {
     const pending = [...entries];
     while (pending.length > 0) {
       const index = pending.findIndex((entry) => {

@@ -14,11 +14,17 @@ export interface LoadPluginsOptions {
   readonly from?: string;
 }
 
+/** A plugin module's export, not yet checked, and where it came from (for error messages). */
+export interface PluginEntry {
+  readonly plugin: unknown;
+  readonly source: string;
+}
+
 /** Imports external plugins; registering (and checking) them is the registry's job. */
-export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<{ plugin: unknown; source: string }[]> {
+export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<PluginEntry[]> {
   const from = options.from ?? process.cwd();
   const names = options.packages ?? (process.env.DBARCH_PLUGINS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
-  const out: { plugin: unknown; source: string }[] = [];
+  const out: PluginEntry[] = [];
   for (const name of names) {
     const entry = resolveEntry(name, from);
     let module: { default?: unknown; plugin?: unknown };

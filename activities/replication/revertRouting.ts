@@ -22,7 +22,7 @@ export interface RevertRoutingInput {
 export function revertRouting(deps: ActivityDeps) {
   return async function revertRouting(input: RevertRoutingInput): Promise<RoutingResult> {
     const context = Context.current();
-    const client = await deps.controlPool.connect();
+    const client = await deps.postgres().connect();
     try {
       await client.query('BEGIN');
       await ensureRoutingTables(client);

@@ -26,7 +26,7 @@ export interface SwitchRoutingInput {
 export function switchRouting(deps: ActivityDeps) {
   return async function switchRouting(input: SwitchRoutingInput): Promise<RoutingResult> {
     const context = Context.current();
-    const client = await deps.controlPool.connect();
+    const client = await deps.postgres().connect();
     try {
       await client.query('BEGIN');
       await ensureRoutingTables(client);

@@ -23,7 +23,7 @@ export function recordSmokeRun(deps: ActivityDeps) {
     const execution = context.info.workflowExecution;
     if (!execution) throw new Error('recordSmokeRun runs only inside a workflow: its idempotency key is the workflow run');
     const { workflowId, runId } = execution;
-    const client = await deps.controlPool.connect();
+    const client = await deps.postgres().connect();
     const heartbeat = setInterval(() => context.heartbeat(), 500);
     try {
       await client.query('BEGIN');

@@ -4,6 +4,7 @@ import { compileSpec } from '../../compiler/compileSpec.ts';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
 import { createActivities } from '../../activities/createActivities.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { loadPlugins } from '../../plugins/loadPlugins.ts';
 import { installTemporalLogging } from '../../runtime/installTemporalLogging.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { probeServices } from '../../runtime/probes/probeServices.ts';
@@ -71,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
   const deps = createActivityDeps(urls, log);
   try {
     const taskQueue = process.env.DBARCH_TASK_QUEUE || defaultTaskQueue;
-    const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log });
+    const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps, await loadPlugins()), log });
     const running = worker.run(); // resolves once Ctrl-C (or --once below) has shut the worker down
     console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);
 

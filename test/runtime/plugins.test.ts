@@ -8,7 +8,7 @@ import { isDbarchError } from '../../errors/DbarchError.ts';
 import { planSpec } from '../../plan/planSpec.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { definePlugin } from '../../plugins/definePlugin.ts';
-import { loadPlugins } from '../../plugins/loadPlugins.ts';
+import { loadPlugins, type PluginEntry } from '../../plugins/loadPlugins.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import type { PluginRegistry } from '../../plugins/PluginRegistry.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
@@ -26,7 +26,7 @@ function installedGreeter(): string {
   return root;
 }
 
-function registryWith(external: { plugin: unknown; source: string }[]): PluginRegistry {
+function registryWith(external: PluginEntry[]): PluginRegistry {
   return createPluginRegistry(createPluginDeps(serviceUrls(), testLog), external);
 }
 
@@ -70,7 +70,7 @@ describe('plugins', () => {
 
     const temporal = await sharedTemporal();
     const taskQueue = uniqueTaskQueue('plugin');
-    const result = await withWorker({ taskQueue, activities: () => registry.activities() }, () =>
+    const result = await withWorker({ taskQueue, plugins: loaded }, () =>
       temporal.client.workflow.execute<(input: unknown) => Promise<InterpreterResult>>('planInterpreterWorkflow', { taskQueue, workflowId: `plugin-${taskQueue}`, args: [{ plan: planned.plan }] }),
     );
     expect(result.steps.greet_ada?.output).to.deep.equal({ said: 'Hello Ada' });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
+import type { PluginEntry } from '../../plugins/loadPlugins.ts';
 import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/ActivityDeps.ts';
 import { createActivities } from '../../activities/createActivities.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
@@ -40,6 +41,8 @@ export function uniqueTaskQueue(label: string): string {
 
 export interface TestWorkerOptions {
   readonly taskQueue: string;
+  /** External plugins whose steps the worker registers, as DBARCH_PLUGINS would load them. */
+  readonly plugins?: readonly PluginEntry[];
   /** Extra or replacement activities, merged over the built-in ones. */
   readonly activities?: (deps: ActivityDeps) => object;
 }
@@ -53,7 +56,7 @@ export async function withWorker<T>(options: TestWorkerOptions, fn: (worker: Wor
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,
       taskQueue: options.taskQueue,
-      activities: { ...createActivities(deps), ...options.activities?.(deps) },
+      activities: { ...createActivities(deps, options.plugins), ...options.activities?.(deps) },
       log: testLog,
     });
     return await worker.runUntil(fn(worker));
