@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { routingChannel, type Color, type RoutingNotification } from './routingTables.ts';
+import type { RoutingResult } from './RoutingResult.ts';
+import { ensureRoutingTables, routingChannel, type Color, type RoutingNotification } from './routingTables.ts';
 
 export interface RoutingRow {
   readonly active_color: Color;
@@ -8,35 +9,65 @@ export interface RoutingRow {
   readonly version: string;
 }
 
-/** Locks and reads the routing row of a service's database (inside the caller's transaction). */
-export async function lockRoutingRow(client: pg.ClientBase, service: string, database: string): Promise<RoutingRow | undefined> {
-  const { rows } = await client.query<RoutingRow>(
-    'SELECT active_color, blue_ref, green_ref, version::text FROM dbarch.routing WHERE service = $1 AND database = $2 FOR UPDATE',
-    [service, database],
-  );
-  return rows[0];
-}
+/** What a routing step decided about the locked row: nothing to do, or the next version. */
+export type RoutingChange =
+  | { readonly unchanged: RoutingResult }
+  | {
+      readonly from: Color;
+      readonly to: Color;
+      readonly reason: string;
+      readonly blueRef: string | null;
+      readonly greenRef: string | null;
+      /** Who made the change (a step's idempotency key), so its workflow can find and undo it later. */
+      readonly origin?: string | undefined;
+    };
 
 /**
- * Writes a new routing version: the row, its history entry and a NOTIFY, all in the caller's transaction,
- * so listeners hear of it exactly when it commits and a rolled-back change is never announced.
+ * The one transaction every routing change runs in: lock the service's routing row, let `decide` look at it
+ * (and at the history, through the same client), then write the next version. The row, its history entry and
+ * the NOTIFY commit together, so listeners hear of a change exactly when it commits and a rolled-back change is
+ * never announced; concurrent changes of one row are serialised by the row lock.
  */
 export async function applyRoutingChange(
-  client: pg.ClientBase,
-  change: { service: string; database: string; from: Color | null; to: Color; version: number; reason: string; blueRef: string | null; greenRef: string | null },
-): Promise<void> {
-  await client.query(
-    `INSERT INTO dbarch.routing (service, database, active_color, blue_ref, green_ref, version, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now())
-     ON CONFLICT (service, database) DO UPDATE
-       SET active_color = excluded.active_color, blue_ref = excluded.blue_ref, green_ref = excluded.green_ref,
-           version = excluded.version, updated_at = excluded.updated_at`,
-    [change.service, change.database, change.to, change.blueRef, change.greenRef, change.version],
-  );
-  await client.query(
-    'INSERT INTO dbarch.routing_history (service, database, version, from_color, to_color, reason) VALUES ($1, $2, $3, $4, $5, $6)',
-    [change.service, change.database, change.version, change.from, change.to, change.reason],
-  );
-  const notification: RoutingNotification = { service: change.service, database: change.database, activeColor: change.to, version: change.version };
-  await client.query('SELECT pg_notify($1, $2)', [routingChannel, JSON.stringify(notification)]);
+  pool: pg.Pool,
+  route: { readonly service: string; readonly database: string },
+  decide: (row: RoutingRow | undefined, client: pg.ClientBase) => RoutingChange | Promise<RoutingChange>,
+): Promise<RoutingResult> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await ensureRoutingTables(client);
+    const { rows } = await client.query<RoutingRow>(
+      'SELECT active_color, blue_ref, green_ref, version::text FROM dbarch.routing WHERE service = $1 AND database = $2 FOR UPDATE',
+      [route.service, route.database],
+    );
+    const row = rows[0];
+    const change = await decide(row, client);
+    if ('unchanged' in change) {
+      await client.query('COMMIT');
+      return change.unchanged;
+    }
+    const version = (row ? Number(row.version) : 0) + 1;
+    await client.query(
+      `INSERT INTO dbarch.routing (service, database, active_color, blue_ref, green_ref, version, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now())
+       ON CONFLICT (service, database) DO UPDATE
+         SET active_color = excluded.active_color, blue_ref = excluded.blue_ref, green_ref = excluded.green_ref,
+             version = excluded.version, updated_at = excluded.updated_at`,
+      [route.service, route.database, change.to, change.blueRef, change.greenRef, version],
+    );
+    await client.query(
+      'INSERT INTO dbarch.routing_history (service, database, version, from_color, to_color, reason, origin) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [route.service, route.database, version, change.from, change.to, change.reason, change.origin ?? null],
+    );
+    const notification: RoutingNotification = { service: route.service, database: route.database, activeColor: change.to, version };
+    await client.query('SELECT pg_notify($1, $2)', [routingChannel, JSON.stringify(notification)]);
+    await client.query('COMMIT');
+    return { service: route.service, database: route.database, activeColor: change.to, previousColor: change.from, version, changed: true };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

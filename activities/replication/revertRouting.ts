@@ -1,17 +1,28 @@
 import { Context } from '@temporalio/activity';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
-import { applyRoutingChange, lockRoutingRow } from './applyRoutingChange.ts';
+import { applyRoutingChange } from './applyRoutingChange.ts';
 import type { RoutingResult } from './RoutingResult.ts';
-import { ensureRoutingTables, type Color } from './routingTables.ts';
+import type { Color } from './routingTables.ts';
 
-export interface RevertRoutingInput {
+export type RevertRoutingInput = {
   readonly service: string;
   readonly database: string;
-  /** The version switchRouting returned for the switch to undo. */
-  readonly version: number;
   readonly reason?: string;
-}
+} & (
+  | {
+      /** The version switchRouting returned for the switch to undo. */
+      readonly version: number;
+    }
+  | {
+      /**
+       * Instead of a version: undo the latest switch whose `origin` starts with this (e.g. one workflow run's
+       * key prefix), for compensations planned before the switch's version is known. No such switch: nothing
+       * to undo, `changed: false`.
+       */
+      readonly origin: string;
+    }
+);
 
 /**
  * Rollback: undoes the switch that produced `version`, pointing the data plane back at the colour active
@@ -22,52 +33,40 @@ export interface RevertRoutingInput {
 export function revertRouting(deps: ActivityDeps) {
   return async function revertRouting(input: RevertRoutingInput): Promise<RoutingResult> {
     const context = Context.current();
-    const client = await deps.postgres().connect();
-    try {
-      await client.query('BEGIN');
-      await ensureRoutingTables(client);
-      const row = await lockRoutingRow(client, input.service, input.database);
-      const history = await client.query<{ from_color: Color | null; to_color: Color }>(
-        'SELECT from_color, to_color FROM dbarch.routing_history WHERE service = $1 AND database = $2 AND version = $3',
-        [input.service, input.database, input.version],
+    const route = { service: input.service, database: input.database };
+    let nothingToUndo = false;
+    const result = await applyRoutingChange(deps.postgres(), route, async (row, client) => {
+      const history = await client.query<{ version: string; from_color: Color | null }>(
+        'version' in input
+          ? 'SELECT version::text, from_color FROM dbarch.routing_history WHERE service = $1 AND database = $2 AND version = $3'
+          : `SELECT version::text, from_color FROM dbarch.routing_history
+              WHERE service = $1 AND database = $2 AND starts_with(origin, $3) ORDER BY version DESC LIMIT 1`,
+        [input.service, input.database, 'version' in input ? input.version : input.origin],
       );
       const switched = history.rows[0];
+      const current = row ? Number(row.version) : 0;
+      if (!('version' in input) && !switched) {
+        nothingToUndo = true;
+        return { unchanged: { ...route, activeColor: row?.active_color ?? 'blue', previousColor: row?.active_color ?? 'blue', version: current, changed: false } };
+      }
+      const revertOf = Number(switched?.version ?? ('version' in input ? input.version : 0));
       if (!row || !switched?.from_color) {
-        throw new DbarchError('DBA_REPLICATION_ROUTING_UNKNOWN', `no routing switch ${input.version} recorded for ${input.service}/${input.database}`, {
-          details: { service: input.service, database: input.database, version: input.version },
+        throw new DbarchError('DBA_REPLICATION_ROUTING_UNKNOWN', `no routing switch ${revertOf} recorded for ${input.service}/${input.database}`, {
+          details: { ...route, version: revertOf },
         });
       }
       const target = switched.from_color;
-      const current = Number(row.version);
       if (row.active_color === target) {
-        await client.query('COMMIT');
-        context.log.info('routing already reverted', { service: input.service, database: input.database, activeColor: target, version: current });
-        return { service: input.service, database: input.database, activeColor: target, previousColor: target, version: current, changed: false };
+        return { unchanged: { ...route, activeColor: target, previousColor: target, version: current, changed: false } };
       }
-      if (current !== input.version) {
-        throw new DbarchError('DBA_REPLICATION_ROUTING_CONFLICT', `routing of ${input.service}/${input.database} moved on to version ${current} since switch ${input.version}`, {
-          details: { service: input.service, database: input.database, version: current, revertOf: input.version, activeColor: row.active_color },
+      if (current !== revertOf) {
+        throw new DbarchError('DBA_REPLICATION_ROUTING_CONFLICT', `routing of ${input.service}/${input.database} moved on to version ${current} since switch ${revertOf}`, {
+          details: { ...route, version: current, revertOf, activeColor: row.active_color },
         });
       }
-      const version = current + 1;
-      await applyRoutingChange(client, {
-        service: input.service,
-        database: input.database,
-        from: row.active_color,
-        to: target,
-        version,
-        reason: input.reason ?? `revert of version ${input.version}`,
-        blueRef: row.blue_ref,
-        greenRef: row.green_ref,
-      });
-      await client.query('COMMIT');
-      context.log.info('routing reverted', { service: input.service, database: input.database, to: target, version });
-      return { service: input.service, database: input.database, activeColor: target, previousColor: row.active_color, version, changed: true };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { from: row.active_color, to: target, reason: input.reason ?? `revert of version ${revertOf}`, blueRef: row.blue_ref, greenRef: row.green_ref };
+    });
+    context.log.info(nothingToUndo ? 'no switch to revert' : result.changed ? 'routing reverted' : 'routing already reverted', { ...result });
+    return result;
   };
 }

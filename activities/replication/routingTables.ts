@@ -15,7 +15,8 @@ export interface RoutingNotification {
 /**
  * Creates dbarch.routing (what the data plane reads: per service and database the active colour, both
  * connection references and the one in use, a version that grows with every change) and
- * dbarch.routing_history (one row per version: from, to, why). Call inside the switching transaction.
+ * dbarch.routing_history (one row per version: from, to, why, and the step that made it). Call inside the
+ * switching transaction.
  */
 export async function ensureRoutingTables(client: pg.ClientBase): Promise<void> {
   // Serialises first-time DDL between concurrent workers; IF NOT EXISTS alone races on the catalogue.
@@ -39,5 +40,11 @@ export async function ensureRoutingTables(client: pg.ClientBase): Promise<void> 
     to_color text NOT NULL,
     reason text NOT NULL,
     changed_at timestamptz NOT NULL DEFAULT now(),
+    origin text,
     PRIMARY KEY (service, database, version))`);
+  // Tables made before `origin` existed get it; looked up first so the usual case takes no exclusive lock.
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_attribute WHERE attrelid = 'dbarch.routing_history'::regclass AND attname = 'origin' AND NOT attisdropped`,
+  );
+  if (!rowCount) await client.query('ALTER TABLE dbarch.routing_history ADD COLUMN origin text');
 }

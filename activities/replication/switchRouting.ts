@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
-import { applyRoutingChange, lockRoutingRow } from './applyRoutingChange.ts';
+import { applyRoutingChange } from './applyRoutingChange.ts';
 import type { RoutingResult } from './RoutingResult.ts';
-import { ensureRoutingTables, type Color } from './routingTables.ts';
+import type { Color } from './routingTables.ts';
 
 export interface SwitchRoutingInput {
   readonly service: string;
@@ -14,6 +14,8 @@ export interface SwitchRoutingInput {
   /** Refuse (DBA_REPLICATION_ROUTING_CONFLICT) unless the row is still at this version. */
   readonly expectedVersion?: number;
   readonly reason?: string;
+  /** Recorded in dbarch.routing_history: who switched (a step's idempotency key), for revertRouting's `origin`. */
+  readonly origin?: string;
 }
 
 /**
@@ -26,44 +28,23 @@ export interface SwitchRoutingInput {
 export function switchRouting(deps: ActivityDeps) {
   return async function switchRouting(input: SwitchRoutingInput): Promise<RoutingResult> {
     const context = Context.current();
-    const client = await deps.postgres().connect();
-    try {
-      await client.query('BEGIN');
-      await ensureRoutingTables(client);
-      const row = await lockRoutingRow(client, input.service, input.database);
+    const route = { service: input.service, database: input.database };
+    const result = await applyRoutingChange(deps.postgres(), route, (row) => {
       const current = row ? Number(row.version) : 0;
       if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
         throw new DbarchError('DBA_REPLICATION_ROUTING_CONFLICT', `routing of ${input.service}/${input.database} is at version ${current}, not ${input.expectedVersion}`, {
-          details: { service: input.service, database: input.database, version: current, expectedVersion: input.expectedVersion },
+          details: { ...route, version: current, expectedVersion: input.expectedVersion },
         });
       }
       const previousColor: Color = row?.active_color ?? (input.to === 'blue' ? 'green' : 'blue');
       const blueRef = input.connections?.blue ?? row?.blue_ref ?? null;
       const greenRef = input.connections?.green ?? row?.green_ref ?? null;
       if (row && row.active_color === input.to && row.blue_ref === blueRef && row.green_ref === greenRef) {
-        await client.query('COMMIT');
-        context.log.info('routing already as asked', { service: input.service, database: input.database, activeColor: input.to, version: current });
-        return { service: input.service, database: input.database, activeColor: input.to, previousColor, version: current, changed: false };
+        return { unchanged: { ...route, activeColor: input.to, previousColor, version: current, changed: false } };
       }
-      const version = current + 1;
-      await applyRoutingChange(client, {
-        service: input.service,
-        database: input.database,
-        from: previousColor,
-        to: input.to,
-        version,
-        reason: input.reason ?? `switch to ${input.to}`,
-        blueRef,
-        greenRef,
-      });
-      await client.query('COMMIT');
-      context.log.info('routing switched', { service: input.service, database: input.database, from: previousColor, to: input.to, version });
-      return { service: input.service, database: input.database, activeColor: input.to, previousColor, version, changed: true };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { from: previousColor, to: input.to, reason: input.reason ?? `switch to ${input.to}`, blueRef, greenRef, origin: input.origin };
+    });
+    context.log.info(result.changed ? 'routing switched' : 'routing already as asked', { ...result });
+    return result;
   };
 }
