@@ -2,6 +2,7 @@ import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { backupCodes } from './codes/backup.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
+import { pipelineCodes } from './codes/pipeline.ts';
 import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
 import { specCodes } from './codes/spec.ts';
@@ -14,6 +15,7 @@ export const errorCodes = {
   ...backupCodes,
   ...foundationCodes,
   ...migrationCodes,
+  ...pipelineCodes,
   ...replicationCodes,
   ...runtimeCodes,
   ...specCodes,

@@ -8,12 +8,16 @@ import type {
   ProcedureStep,
   ProceduresSection,
   StepCondition,
+  UsesStep,
 } from '../compiler/sections/procedures/ProceduresSection.ts';
 import { deepFreeze } from './deepFreeze.ts';
+import { envConditionHolds } from './envConditionHolds.ts';
 import { planApiVersion, type Compensation, type JsonObject, type JsonValue, type Plan, type PlanNode, type SequenceNode, type SkippedStep, type StepRetry } from './Plan.ts';
 import { planHash } from './planHash.ts';
+import type { PlanContext } from './PlanContext.ts';
 import type { PlanIssue } from './PlanIssue.ts';
 import type { StepCatalog, StepCatalogEntry } from './StepCatalog.ts';
+import { substituteEnvSettings } from './substituteEnvSettings.ts';
 
 /** The workflow type that runs plans (and child procedures). */
 export const interpreterWorkflowType = 'planInterpreterWorkflow';
@@ -29,6 +33,8 @@ export interface CompilePlanInput {
   readonly catalog: StepCatalog;
   /** Plugin sections of the spec (plugin name → its section): defaults for every step of that plugin. */
   readonly pluginConfig?: Readonly<Record<string, unknown>>;
+  /** The environment's deployment settings, read by `{{ env.<key> }}` and `when: { env: … }`. */
+  readonly context?: PlanContext;
 }
 
 export type CompilePlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly PlanIssue[] };
@@ -36,7 +42,7 @@ export type CompilePlanResult = { readonly ok: true; readonly plan: Plan } | { r
 /** Validated procedures + an environment → a frozen, hashed plan (or every reason it cannot be planned). */
 export function compilePlan(input: CompilePlanInput): CompilePlanResult {
   const issues: PlanIssue[] = [];
-  const definitions = input.procedures.definitions;
+  const definitions = input.procedures.definitions ?? {};
   const names = Object.keys(definitions);
   const procedure = input.procedure ?? (names.length === 1 ? names[0] : undefined);
   if (procedure === undefined || !Object.hasOwn(definitions, procedure)) {
@@ -55,7 +61,7 @@ export function compilePlan(input: CompilePlanInput): CompilePlanResult {
 }
 
 function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanIssue[], callStack: readonly string[]): Plan | undefined {
-  const definition = input.procedures.definitions[procedure];
+  const definition = input.procedures.definitions?.[procedure];
   if (!definition) return undefined;
   const builder = new PlanBuilder(input, procedure, issues, [...callStack, procedure]);
   const basePath = ['procedures', 'definitions', procedure, 'steps'];
@@ -111,6 +117,7 @@ class PlanBuilder {
         return undefined;
       }
     }
+    if (when && 'env' in when && !this.envHolds(step.id, when.env, [...path, 'when', 'env'])) return undefined;
     const runtimeWhen = when && 'step' in when ? this.condition(when, [...path, 'when']) : undefined;
     const conditionNote = runtimeWhen ? ` (only if ${runtimeWhen.step}${runtimeWhen.output ? `.${runtimeWhen.output}` : ' status'} = ${JSON.stringify(runtimeWhen.equals)})` : '';
     const base = { id: step.id, ...(runtimeWhen ? { when: runtimeWhen } : {}) };
@@ -118,7 +125,7 @@ class PlanBuilder {
     if ('uses' in step) {
       const resolved = this.call(step, path);
       if (!resolved) return undefined;
-      const compensate = step.compensate ? this.compensation(step.compensate, [...path, 'compensate']) : undefined;
+      const compensate = step.compensate ? this.compensation(step.id, step.compensate, [...path, 'compensate']) : undefined;
       return {
         kind: 'step',
         ...base,
@@ -180,8 +187,8 @@ class PlanBuilder {
       this.issue('DBA_PLAN_PROCEDURE_UNKNOWN', jsonPointer([...path, 'call']), `procedure "${step.call}" calls itself (${[...this.callStack, step.call].join(' → ')})`);
       return undefined;
     }
-    if (!Object.hasOwn(this.input.procedures.definitions, step.call)) {
-      this.issue('DBA_PLAN_PROCEDURE_UNKNOWN', jsonPointer([...path, 'call']), `procedure "${step.call}" is not defined`, didYouMeanHint(step.call, Object.keys(this.input.procedures.definitions)));
+    if (!Object.hasOwn(this.input.procedures.definitions ?? {}, step.call)) {
+      this.issue('DBA_PLAN_PROCEDURE_UNKNOWN', jsonPointer([...path, 'call']), `procedure "${step.call}" is not defined`, didYouMeanHint(step.call, Object.keys(this.input.procedures.definitions ?? {})));
       return undefined;
     }
     const child = planProcedure(this.input, step.call, this.issues, this.callStack);
@@ -202,7 +209,13 @@ class PlanBuilder {
     return { step: when.step, ...(when.output !== undefined ? { output: when.output } : {}), equals: (when.equals ?? null) as JsonValue };
   }
 
-  private compensation(call: ActivityCall & { description?: string }, path: readonly (string | number)[]): Compensation | undefined {
+  private compensation(stepId: string, call: NonNullable<UsesStep['compensate']>, path: readonly (string | number)[]): Compensation | undefined {
+    const when = call.when;
+    if (when && 'environments' in when && !when.environments.includes(this.input.environment)) {
+      this.skipped.push({ id: `${stepId}.compensate`, reason: `runs only in ${when.environments.join(', ')}` });
+      return undefined;
+    }
+    if (when && 'env' in when && !this.envHolds(`${stepId}.compensate`, when.env, [...path, 'when', 'env'])) return undefined;
     const resolved = this.call(call, path);
     if (!resolved) return undefined;
     return {
@@ -223,9 +236,12 @@ class PlanBuilder {
       return undefined;
     }
     const sectionDefaults = this.input.pluginConfig?.[entry.plugin];
+    const missing = new Set<string>();
+    const given = call.with === undefined ? {} : (substituteEnvSettings(call.with, this.input.context ?? {}, (key) => missing.add(key)) as Record<string, unknown>);
+    for (const key of missing) this.envSettingIssue(key, [...path, 'with']);
     const input = {
       ...(isObject(sectionDefaults) ? sectionDefaults : {}),
-      ...(call.with ?? {}),
+      ...given,
     } as JsonObject;
     this.validateInput(entry, input, [...path, 'with']);
     const timeoutMs = call.timeout === undefined ? entry.defaults.timeoutMs : (this.duration(call.timeout, [...path, 'timeout']) ?? entry.defaults.timeoutMs);
@@ -263,6 +279,23 @@ class PlanBuilder {
     if (parsed.ok) return parsed.value;
     this.issues.push({ code: parsed.code, path: jsonPointer(path), message: `${this.procedure}: ${parsed.message}`, ...(parsed.hint ? { hint: parsed.hint } : {}) });
     return undefined;
+  }
+
+  /** A plan-time `when: { env }`: false leaves the step (or compensation) out and says why in `skipped`. */
+  private envHolds(id: string, condition: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): boolean {
+    const context = this.input.context ?? {};
+    const decided = envConditionHolds(condition, context);
+    for (const key of decided.unknown) this.envSettingIssue(key, path);
+    if (!decided.holds && decided.unknown.length === 0) this.skipped.push({ id, reason: decided.because });
+    return decided.holds;
+  }
+
+  private envSettingIssue(key: string, path: readonly (string | number)[]): void {
+    const known = Object.keys(this.input.context?.env ?? {});
+    const message = known.length === 0
+      ? `reads deployment setting "${key}", but environment "${this.input.environment}" is not declared under deployment_config.environments`
+      : `environment "${this.input.environment}" has no deployment setting "${key}"`;
+    this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), message, known.length === 0 ? undefined : didYouMeanHint(key, known));
   }
 
   private issue(code: PlanIssue['code'], path: string, message: string, hint?: string): void {

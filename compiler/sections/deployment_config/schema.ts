@@ -22,7 +22,12 @@ export const Environment = Type.Object(
     auto_migrate: Type.Optional(Type.Boolean({ description: 'Apply migrations on push without an operator starting them.', default: false })),
     backup_before_migrate: Type.Optional(Type.Boolean({ description: 'Take a backup before applying migrations.', default: true })),
     require_approval: Type.Optional(Type.Boolean({ description: 'Wait for an approval signal before applying.', default: false })),
-    rollback_on_error: Type.Optional(Type.Boolean({ description: 'Run down-migrations of the batch when one fails.', default: false })),
+    rollback_on_error: Type.Optional(
+      Type.Union([Type.Boolean(), stringEnum(['undo', 'restore'] as const)], {
+        description: 'When a migration (or the schema check after it) fails: `undo` runs the undo scripts of the batch in reverse, `restore` restores the pre-migration backup; `true` means `undo`.',
+        default: false,
+      }),
+    ),
     protected: Type.Optional(Type.Boolean({ description: 'Treat as production for safety rules (default: true when the name is production, prod or prd).' })),
     migrations: Type.Optional(Type.String({ minLength: 1, description: 'Overrides `migrations.directory` for this environment.' })),
   },

@@ -6,7 +6,8 @@
 export interface ProceduresSection {
   /** Role name → identities holding it. */
   readonly roles?: Readonly<Record<string, readonly string[]>>;
-  readonly definitions: Readonly<Record<string, ProcedureDefinition>>;
+  /** May be left out when the spec only runs shipped procedures (`dbarch/…`) and names roles for them. */
+  readonly definitions?: Readonly<Record<string, ProcedureDefinition>>;
 }
 
 export interface ProcedureDefinition {
@@ -27,6 +28,11 @@ interface StepCommon {
 export type StepCondition =
   /** Decided when planning: the step is in the plan only for these environments. */
   | { readonly environments: readonly string[] }
+  /**
+   * Decided when planning, from the environment's deployment settings (`deployment_config.environments[]`):
+   * every key must equal the setting (or be one of a list). See docs/procedures.md for the keys.
+   */
+  | { readonly env: Readonly<Record<string, unknown>> }
   /** Decided when running: compares an earlier step's output (or status) with a value. */
   | { readonly step: string; readonly output?: string; readonly equals: unknown };
 
@@ -47,8 +53,11 @@ export interface ActivityCall {
 }
 
 export interface UsesStep extends StepCommon, ActivityCall {
-  readonly compensate?: ActivityCall & { readonly description?: string };
+  /** `when` here is plan-time only (`environments` or `env`): the compensation is left out otherwise. */
+  readonly compensate?: ActivityCall & { readonly description?: string; readonly when?: PlanTimeCondition };
 }
+
+export type PlanTimeCondition = Exclude<StepCondition, { readonly step: string }>;
 
 export interface ApprovalStep extends StepCommon {
   readonly approval: {
@@ -72,7 +81,7 @@ export interface BranchSequence extends StepCommon {
   readonly steps: readonly ProcedureStep[];
 }
 
-/** Runs another procedure of the same spec as a child workflow. */
+/** Runs another procedure of the same spec, or a shipped one (`dbarch/<name>`), as a child workflow. */
 export interface CallStep extends StepCommon {
   readonly call: string;
 }

@@ -8,8 +8,8 @@ import type { ProcedureStep, ProceduresSection } from './ProceduresSection.ts';
  */
 export function checkProcedures(section: ProceduresSection, ctx: SectionCheckContext): void {
   const roles = Object.keys(section.roles ?? {});
-  const procedures = Object.keys(section.definitions);
-  for (const [name, definition] of Object.entries(section.definitions)) {
+  const procedures = Object.keys(section.definitions ?? {});
+  for (const [name, definition] of Object.entries(section.definitions ?? {})) {
     const seen = new Map<string, string>();
     const visit = (steps: readonly ProcedureStep[], path: readonly (string | number)[]): void => {
       steps.forEach((step, index) => {
@@ -25,7 +25,8 @@ export function checkProcedures(section: ProceduresSection, ctx: SectionCheckCon
             if (!roles.includes(role)) ctx.error([...at, 'approval', 'roles', r], 'DBA_PLAN_ROLE_UNKNOWN', `role \`${role}\` is not defined under procedures.roles`, suggestionHint(role, roles));
           });
         }
-        if ('call' in step && !procedures.includes(step.call)) {
+        // Shipped procedures (`dbarch/…`) are known to the planner, which checks those calls.
+        if ('call' in step && !step.call.startsWith('dbarch/') && !procedures.includes(step.call)) {
           ctx.error([...at, 'call'], 'DBA_PLAN_PROCEDURE_UNKNOWN', `procedure \`${step.call}\` is not defined`, suggestionHint(step.call, procedures));
         }
         if ('parallel' in step) {

@@ -25,12 +25,23 @@ const call = {
   heartbeat_timeout: duration,
 };
 
+/** `dbarch/<name>` names a procedure shipped in procedures/ (see docs/procedures.md). */
+const procedureName = { type: 'string', pattern: '^(dbarch/)?[a-z][a-z0-9_-]*$' };
+const environmentsCondition = { type: 'object', additionalProperties: false, required: ['environments'], properties: { environments: { type: 'array', minItems: 1, items: { type: 'string' } } } };
+const envCondition = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['env'],
+  properties: { env: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z][a-z0-9_]*$' } } },
+};
+
 const common = {
   id: identifier,
   description: { type: 'string' },
   when: {
     oneOf: [
-      { type: 'object', additionalProperties: false, required: ['environments'], properties: { environments: { type: 'array', minItems: 1, items: { type: 'string' } } } },
+      environmentsCondition,
+      envCondition,
       { type: 'object', additionalProperties: false, required: ['step', 'equals'], properties: { step: identifier, output: { type: 'string' }, equals: {} } },
     ],
   },
@@ -40,7 +51,6 @@ export const proceduresSchema = {
   $id: 'https://dbarch.dev/schemas/procedures.json',
   type: 'object',
   additionalProperties: false,
-  required: ['definitions'],
   properties: {
     roles: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', minLength: 1 } } },
     definitions: {
@@ -69,7 +79,12 @@ export const proceduresSchema = {
           properties: {
             ...common,
             ...call,
-            compensate: { type: 'object', additionalProperties: false, required: ['uses'], properties: { ...call, description: { type: 'string' } } },
+            compensate: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['uses'],
+              properties: { ...call, description: { type: 'string' }, when: { oneOf: [environmentsCondition, envCondition] } },
+            },
           },
         },
         {
@@ -92,7 +107,7 @@ export const proceduresSchema = {
           },
         },
         { type: 'object', additionalProperties: false, required: ['id', 'wait'], properties: { ...common, wait: duration } },
-        { type: 'object', additionalProperties: false, required: ['id', 'call'], properties: { ...common, call: identifier } },
+        { type: 'object', additionalProperties: false, required: ['id', 'call'], properties: { ...common, call: procedureName } },
         {
           type: 'object',
           additionalProperties: false,

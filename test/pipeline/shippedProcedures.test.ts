@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StepNode } from '../../plan/Plan.ts';
+import { planSpec } from '../../plan/planSpec.ts';
+import { shippedProcedures } from '../../plan/shippedProcedures.ts';
+import { createPluginDeps } from '../../plugins/PluginDeps.ts';
+import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { testLog } from '../support/temporal.ts';
+
+const fixtureLibrary = shippedProcedures(new URL('../fixtures/pipeline/shipped', import.meta.url).pathname);
+
+const deployment = `deployment_config:
+  source_control: local
+  repository: .
+  environments:
+    - { name: dev, database: demo_dev, backup_before_migrate: false }
+    - { name: production, database: demo_prod, require_approval: true, rollback_on_error: restore }
+`;
+
+function writeSpec(body: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dbarch-shipped-'));
+  const path = join(dir, 'spec.yaml');
+  writeFileSync(path, `apiVersion: dbarch/v1\n${body}`);
+  return path;
+}
+
+async function plan(path: string, environment: string, procedure: string) {
+  const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
+  return planSpec({ paths: [path], environment, procedure, registry, shipped: fixtureLibrary });
+}
+
+describe('shipped procedures (dbarch/<name>) and plan-time deployment settings', () => {
+  it('plans a shipped procedure for a spec without procedures, reading the environment at plan time', async () => {
+    const spec = writeSpec(deployment);
+    const prod = await plan(spec, 'production', 'demo');
+    if (!prod.ok) throw new Error(JSON.stringify(prod));
+    expect(prod.plan.procedure).to.equal('dbarch/demo');
+    const touch = prod.plan.root.nodes[0] as StepNode;
+    expect(touch.input).to.deep.equal({ database: 'demo_prod', sql: "SELECT 'production'" });
+    expect(touch.compensate, 'rollback_on_error: restore keeps the compensation').to.not.equal(undefined);
+    expect(prod.plan.root.nodes.map((node) => node.kind)).to.deep.equal(['step', 'gate']);
+    expect(prod.plan.roles).to.deep.equal({ demo_approvers: ['dba'] });
+
+    const dev = await plan(spec, 'dev', 'dbarch/demo');
+    if (!dev.ok) throw new Error(JSON.stringify(dev));
+    expect(dev.plan.root.nodes.map((node) => node.id)).to.deep.equal(['touch']);
+    expect((dev.plan.root.nodes[0] as StepNode).compensate).to.equal(undefined);
+    expect(dev.plan.skipped.map((s) => s.id)).to.deep.equal(['touch.compensate', 'approve']);
+    expect(dev.plan.skipped[1]?.reason).to.include('require_approval');
+  });
+
+  it("takes the spec's own definition of the same name (a fork), and its roles over the shipped defaults", async () => {
+    const spec = writeSpec(`${deployment}procedures:
+  roles: { demo_approvers: [alice] }
+  definitions:
+    demo:
+      steps:
+        - { id: mine, uses: builtin/sql, with: { sql: SELECT 2 } }
+        - { id: shipped, call: dbarch/demo }
+`);
+    const result = await plan(spec, 'production', 'demo');
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    expect(result.plan.procedure).to.equal('demo');
+    expect(result.plan.root.nodes.map((node) => node.kind)).to.deep.equal(['step', 'child']);
+    expect(result.plan.roles).to.deep.equal({ demo_approvers: ['alice'] });
+  });
+
+  it('reports a setting the environment lacks, and an undeclared environment, as DBA_PLAN_ENV_SETTING', async () => {
+    const spec = writeSpec(`${deployment}procedures:
+  definitions:
+    typo:
+      steps:
+        - { id: one, uses: builtin/sql, with: { database: "{{ env.databse }}", sql: SELECT 1 } }
+`);
+    const typo = await plan(spec, 'dev', 'typo');
+    expect(typo.ok).to.equal(false);
+    if (typo.ok) return;
+    expect(typo.planIssues.map((i) => i.code)).to.deep.equal(['DBA_PLAN_ENV_SETTING']);
+    expect(typo.planIssues[0]?.hint).to.include('database');
+    const undeclared = await plan(spec, 'qa', 'demo');
+    expect(undeclared.ok).to.equal(false);
+    if (!undeclared.ok) expect(undeclared.planIssues.map((i) => i.code)).to.include('DBA_PLAN_ENV_SETTING');
+  });
+});
