@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { backupCodes } from './codes/backup.ts';
+import { blueGreenCodes } from './codes/bluegreen.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
@@ -13,6 +14,7 @@ import { specCodes } from './codes/spec.ts';
  */
 export const errorCodes = {
   ...backupCodes,
+  ...blueGreenCodes,
   ...foundationCodes,
   ...migrationCodes,
   ...pipelineCodes,

@@ -1,4 +1,8 @@
+import { bluegreenPlugin } from './bluegreen/bluegreenPlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 
 /** Plugins shipped in plugins/: registered in every worker and planner without configuration. */
-export const inTreePlugins = [{ plugin: vacuumPlugin, source: 'plugins/vacuum' }] as const;
+export const inTreePlugins = [
+  { plugin: vacuumPlugin, source: 'plugins/vacuum' },
+  { plugin: bluegreenPlugin, source: 'plugins/bluegreen' },
+] as const;

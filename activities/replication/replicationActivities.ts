@@ -6,8 +6,9 @@ import { revertRouting } from './revertRouting.ts';
 import { switchRouting } from './switchRouting.ts';
 import { syncSequences } from './syncSequences.ts';
 import { verifyGreen } from './verifyGreen.ts';
+import { watchGreen } from './watchGreen.ts';
 
-/** Blue-green deployments: logical replication from blue to green, verification, the routing switch, teardown. */
+/** Blue-green deployments: logical replication from blue to green, verification, the routing switch, the watch after it, teardown. */
 export function replicationActivities(deps: ActivityDeps) {
   return {
     prepareGreen: prepareGreen(deps),
@@ -16,6 +17,7 @@ export function replicationActivities(deps: ActivityDeps) {
     syncSequences: syncSequences(deps),
     switchRouting: switchRouting(deps),
     revertRouting: revertRouting(deps),
+    watchGreen: watchGreen(deps),
     retireBlue: retireBlue(deps),
   };
 }

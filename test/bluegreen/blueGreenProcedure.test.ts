@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import type { Plan } from '../../plan/Plan.ts';
+import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
+import type { InterpreterResult, InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';
+import { planFor } from '../runtime/runtimeFixture.ts';
+import { eventually, spawnTs } from '../support/childProcess.ts';
+import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
+import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
+import { inlineSpec, listenForRouting, migration, newDeployment, query, replicationLeftovers, routingOf, startWriter, type Deployment } from './blueGreenFixture.ts';
+
+type Handle = WorkflowHandle<(input: unknown) => Promise<InterpreterResult>>;
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = error instanceof WorkflowFailedError ? error.cause : error;
+    if (cause instanceof ApplicationFailure) return cause;
+    throw error;
+  }
+  throw new Error('expected the workflow to fail');
+}
+
+const statusWhen = (handle: Handle, what: string, holds: (status: InterpreterStatus) => boolean) =>
+  eventually(async () => {
+    const status = await handle.query(interpreterMessages.status);
+    return holds(status) ? status : undefined;
+  }, what, 120_000);
+
+const stepStatuses = (result: InterpreterResult) => Object.fromEntries(Object.entries(result.steps).map(([id, step]) => [id, step.status]));
+
+describe('blue-green deployment as a procedure, on two clusters', function () {
+  this.timeout(180_000);
+  let blue: PgCluster;
+  let green: PgCluster;
+  const saved = { blue: process.env.DBARCH_TEST_BLUE_URL, green: process.env.DBARCH_TEST_GREEN_URL };
+
+  before(async () => {
+    [blue, green] = await Promise.all([startPgCluster({ label: 'bg-blue' }), startPgCluster({ label: 'bg-green' })]);
+    // The spec names connection references; the in-process worker resolves them from its environment.
+    process.env.DBARCH_TEST_BLUE_URL = blue.url;
+    process.env.DBARCH_TEST_GREEN_URL = green.url;
+  });
+  after(async () => {
+    process.env.DBARCH_TEST_BLUE_URL = saved.blue;
+    process.env.DBARCH_TEST_GREEN_URL = saved.green;
+    await Promise.all([blue?.stop(), green?.stop()]);
+  });
+
+  /** Starts the deployment with writes flowing on blue; they stop once green has caught up (the cut-over). */
+  async function deployUnderWrites(deployment: Deployment, plan: Plan, taskQueue: string): Promise<{ handle: Handle; written: Promise<number> }> {
+    const temporal = await sharedTemporal();
+    const writer = startWriter(deployment.blueUrl);
+    const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
+    const handle: Handle = temporal.client.workflow.getHandle(workflowId);
+    const written = statusWhen(handle, 'green to catch up', (status) => status.steps.catch_up?.status === 'succeeded').then(() => writer.stop(), async (error: unknown) => {
+      await writer.stop();
+      throw error;
+    });
+    return { handle, written };
+  }
+
+  async function expectSameOrders(deployment: Deployment, expected: number): Promise<void> {
+    const [onBlue] = await query<{ n: number }>(deployment.blueUrl, 'SELECT count(*)::int AS n FROM app.orders');
+    const [onGreen] = await query<{ n: number }>(deployment.greenUrl, 'SELECT count(*)::int AS n FROM app.orders');
+    expect(onBlue?.n).to.equal(expected);
+    expect(onGreen?.n).to.equal(expected);
+  }
+
+  it('migrates green, replicates under writes, verifies, switches, watches, and retires blue when the rollback window times out', async () => {
+    const deployment = await newDeployment(blue, green);
+    const plan = await planFor(inlineSpec(deployment, { window: '1s' }), 'dev', 'blue_green');
+    const routing = await listenForRouting(deployment.service);
+    const taskQueue = uniqueTaskQueue('bg-e2e');
+    try {
+      await withWorker({ taskQueue }, async () => {
+        const started = Date.now();
+        const { handle, written } = await deployUnderWrites(deployment, plan, taskQueue);
+        const result = await handle.result();
+        console.log(`      deployment with a 1 s window and a 1 s watch took ${Date.now() - started} ms`);
+        const rows = 2000 + (await written);
+        expect(await written).to.be.greaterThan(0);
+
+        expect(result.phase).to.equal('succeeded');
+        expect(stepStatuses(result)).to.deep.equal({
+          migrate_green: 'succeeded',
+          replicate: 'succeeded',
+          catch_up: 'succeeded',
+          verify: 'succeeded',
+          sync_sequences: 'succeeded',
+          switch_traffic: 'succeeded',
+          monitor: 'succeeded',
+          rollback_window: 'succeeded',
+          retire_blue: 'succeeded',
+        });
+        const verified = result.steps.verify?.output as { tables: { table: string; blueRows: number; greenRows: number }[]; addedColumns: string[] };
+        expect(verified.tables.find((t) => t.table === 'app.customers')).to.deep.equal({ table: 'app.customers', blueRows: 100, greenRows: 100 });
+        expect(verified.addedColumns).to.deep.equal(['app.orders.discount']);
+        expect(result.steps.switch_traffic?.output).to.deep.include({ activeColor: 'green', previousColor: 'blue', version: 1, changed: true });
+        expect((result.steps.monitor?.output as { checks: number; failures: number }).failures).to.equal(0);
+        expect(result.approvals.map((a) => [a.gate, a.identity, a.decision, a.via])).to.deep.equal([['rollback_window', 'timeout', 'approve', 'timeout']]);
+        expect((result.steps.retire_blue?.output as { dropped: object }).dropped).to.deep.include({ subscription: true, slot: true, publication: true });
+
+        expect(await routingOf(deployment)).to.deep.equal({ active_color: 'green', version: '1' });
+        await eventually(() => Promise.resolve(routing.notifications.length >= 1 ? true : undefined), 'the routing notification');
+        expect(routing.notifications).to.deep.equal([{ service: deployment.service, database: deployment.database, activeColor: 'green', version: 1 }]);
+        expect(await replicationLeftovers(deployment)).to.deep.equal({ slots: [], publications: [], subscriptions: [] });
+        // Every order written on blue, during the deployment too, is on green, which has the migrated schema.
+        await expectSameOrders(deployment, rows);
+        expect(await query(deployment.greenUrl, `SELECT count(*)::int AS n FROM app.orders WHERE discount IS NULL`)).to.deep.equal([{ n: rows }]);
+      });
+    } finally {
+      await routing.close();
+    }
+  });
+
+  it('switches back to blue when a person rejects during the rollback window (the UI\'s Update)', async () => {
+    const deployment = await newDeployment(blue, green);
+    const plan = await planFor(inlineSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
+    const routing = await listenForRouting(deployment.service);
+    const taskQueue = uniqueTaskQueue('bg-reject');
+    try {
+      await withWorker({ taskQueue }, async () => {
+        const { handle, written } = await deployUnderWrites(deployment, plan, taskQueue);
+        const waiting = await statusWhen(handle, 'the rollback window', (status) => status.awaitingApproval);
+        expect(waiting.openGates.map((gate) => [gate.gate, gate.onTimeout])).to.deep.equal([['rollback_window', 'approve']]);
+        expect(await routingOf(deployment)).to.deep.equal({ active_color: 'green', version: '1' });
+
+        const record = await handle.executeUpdate(interpreterMessages.reject, { args: [{ identity: 'alice', planHash: plan.hash, comment: 'errors on checkout, roll back' }] });
+        expect(record).to.include({ gate: 'rollback_window', decision: 'reject', identity: 'alice', via: 'update' });
+        await expectRolledBack(handle, deployment, routing.notifications, 2000 + (await written));
+      });
+    } finally {
+      await routing.close();
+    }
+  });
+
+  it('switches back to blue on `dbarch reject` during the rollback window', async () => {
+    const deployment = await newDeployment(blue, green);
+    const plan = await planFor(inlineSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
+    const routing = await listenForRouting(deployment.service);
+    const taskQueue = uniqueTaskQueue('bg-cli');
+    const temporal = await sharedTemporal();
+    try {
+      await withWorker({ taskQueue }, async () => {
+        const { handle, written } = await deployUnderWrites(deployment, plan, taskQueue);
+        await statusWhen(handle, 'the rollback window', (status) => status.awaitingApproval);
+        const child = spawnTs('bin/dbarch.js', ['reject', handle.workflowId, '--as', 'alice', '--comment', 'roll back'], {
+          TEMPORAL_ADDRESS: temporal.address,
+          DBARCH_TASK_QUEUE: taskQueue,
+          DBARCH_LOG_LEVEL: 'warn',
+        });
+        expect(await child.exited, child.output()).to.equal(0);
+        await expectRolledBack(handle, deployment, routing.notifications, 2000 + (await written));
+      });
+    } finally {
+      await routing.close();
+    }
+  });
+
+  it('stops before the switch when green does not verify: routing untouched, replication removed', async () => {
+    const deployment = await newDeployment(blue, green);
+    // Green holds a row blue does not have (written outside replication): the counts can never agree.
+    const tampered = `${migration} INSERT INTO app.customers (id, email) VALUES (100000, 'stray@example.com');`;
+    const plan = await planFor(inlineSpec(deployment, { window: '1h', migration: tampered }), 'dev', 'blue_green');
+    const taskQueue = uniqueTaskQueue('bg-verify');
+    const temporal = await sharedTemporal();
+    await withWorker({ taskQueue }, async () => {
+      const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
+      const failure = await failureOf(temporal.client.workflow.getHandle(workflowId).result());
+      expect(failure.type).to.equal('DBA_STEP_FAILED');
+      const result = failure.details?.[0] as InterpreterResult;
+      expect(result.phase).to.equal('failed');
+      expect(result.steps.verify).to.deep.include({ status: 'failed', attempts: 3 });
+      expect(result.steps.verify?.lastError?.code).to.equal('DBA_REPLICATION_VERIFY_ROWS');
+      expect(result.steps.switch_traffic).to.equal(undefined);
+      expect(result.steps.replicate?.status).to.equal('compensated');
+    });
+    expect(await routingOf(deployment)).to.equal(undefined);
+    expect(await replicationLeftovers(deployment)).to.deep.equal({ slots: [], publications: [], subscriptions: [] });
+  });
+
+  async function expectRolledBack(handle: Handle, deployment: Deployment, notifications: readonly unknown[], rows: number): Promise<void> {
+    const failure = await failureOf(handle.result());
+    expect(failure.type).to.equal('DBA_APPROVAL_REJECTED');
+    const result = failure.details?.[0] as InterpreterResult;
+    expect(result.phase).to.equal('rejected');
+    expect(result.steps.switch_traffic?.status).to.equal('compensated');
+    expect(result.steps.switch_traffic?.compensation?.status).to.equal('succeeded');
+    expect(result.steps.replicate?.status).to.equal('compensated');
+    expect(result.steps.retire_blue).to.equal(undefined);
+    expect(result.approvals.map((a) => [a.gate, a.identity, a.decision])).to.deep.equal([['rollback_window', 'alice', 'reject']]);
+
+    expect(await routingOf(deployment)).to.deep.equal({ active_color: 'blue', version: '2' });
+    await eventually(() => Promise.resolve(notifications.length >= 2 ? true : undefined), 'the revert notification');
+    expect(notifications).to.deep.equal([
+      { service: deployment.service, database: deployment.database, activeColor: 'green', version: 1 },
+      { service: deployment.service, database: deployment.database, activeColor: 'blue', version: 2 },
+    ]);
+    // Rolling back stops the replication too: nothing keeps blue's WAL.
+    expect(await replicationLeftovers(deployment)).to.deep.equal({ slots: [], publications: [], subscriptions: [] });
+    await expectSameOrders(deployment, rows);
+  }
+});
