@@ -39,7 +39,7 @@ describe('a worker killed mid-activity', () => {
     // The first attempt has inserted its row and sits in pg_sleep inside the still-open transaction.
     await eventually(async () => {
       const { rows } = await db.query(
-        `SELECT pid FROM pg_stat_activity WHERE application_name = 'dbarch:worker' AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`,
+        `SELECT pid FROM pg_stat_activity WHERE application_name = 'dbarch:step' AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`,
       );
       return rows.length > 0 ? true : undefined;
     }, 'the recording activity to be inside its transaction');
