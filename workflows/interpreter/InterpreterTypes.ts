@@ -29,7 +29,7 @@ export interface StepState {
   attempts: number;
   lastError?: StepError;
   output?: unknown;
-  compensation?: { status: 'running' | 'succeeded' | 'failed'; attempts: number; lastError?: StepError };
+  compensation?: { status: 'running' | 'succeeded' | 'failed'; attempts: number; lastError?: StepError; output?: unknown };
 }
 
 /** What approve/reject (update or signal) carry. */

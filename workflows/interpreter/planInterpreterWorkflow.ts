@@ -353,7 +353,8 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
       const record: NonNullable<StepState['compensation']> = (state.compensation = { status: 'running', attempts: 0 });
       current.add(`${id}.compensate`);
       try {
-        await attempt(node.compensate, call(`${id}.compensate`), record);
+        // Kept in status and the result (e.g. what a rollback did); state only, no new commands: replay-safe.
+        record.output = await attempt(node.compensate, call(`${id}.compensate`), record);
         record.status = 'succeeded';
         state.status = 'compensated';
       } catch {

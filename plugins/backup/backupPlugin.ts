@@ -1,0 +1,81 @@
+import { dumpSchemas } from '../../activities/backup/dumpSchemas.ts';
+import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
+import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
+import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { definePlugin } from '../definePlugin.ts';
+import { compensatedStep, stepKey } from '../migrations/pipelineRunKey.ts';
+import type { StepContext } from '../StepContext.ts';
+import { pipelineBackupId } from './pipelineBackupId.ts';
+import { userSchemas } from './userSchemas.ts';
+
+export interface DumpStepInput {
+  readonly connection?: string;
+  readonly database?: string;
+  /** Default: every user schema of the database. */
+  readonly schemas?: readonly string[];
+  /** `file:///dir` (or an env reference to one). */
+  readonly destination: string;
+  /** Default: derived from the step's idempotency key. */
+  readonly backup_id?: string;
+}
+
+export interface RestoreStepInput {
+  readonly connection?: string;
+  readonly database?: string;
+  readonly destination: string;
+  readonly backup_id?: string;
+  /** Restore the dump taken by this step of the same run (default: the step this one compensates). */
+  readonly backup_step?: string;
+  readonly allow_dependents?: boolean;
+}
+
+const common = { connection: { type: 'string', minLength: 1 }, database: { type: 'string', minLength: 1 }, destination: { type: 'string', minLength: 1 }, backup_id: { type: 'string', minLength: 1 } };
+
+function destinationOf(text: string): string {
+  const resolved = resolveEnvReferences(text, process.env);
+  if (!resolved.ok) throw new DbarchError('DBA_STEP_CONNECTION', `destination ${text}: ${resolved.message}`);
+  return resolved.value;
+}
+
+/** The backup of the step `backup_step` (or of the compensated step) in this run, unless an id is given. */
+export function restoreBackupId(input: Pick<RestoreStepInput, 'backup_id' | 'backup_step'>, ctx: Pick<StepContext, 'idempotencyKey' | 'stepId'>): string {
+  return input.backup_id ?? pipelineBackupId(stepKey(ctx, input.backup_step ?? compensatedStep(ctx)));
+}
+
+/**
+ * Thin steps over activities/backup: `backup/dump_schemas` (pg_dump of the named, or all user, schemas) and
+ * `backup/restore_schemas` (puts them back in one transaction). Backup ids come from the idempotency key, so a
+ * retry reuses its dump and a restore used as a compensation finds the dump of the step it compensates.
+ */
+export const backupPlugin = definePlugin({
+  name: 'backup',
+  version: '1.0.0',
+  host: '^0.1.0',
+  description: 'Schema-level logical backups (pg_dump) and restores for backup-before-migrate and rollback.',
+  defaults: { timeout: '1h', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s' } },
+  steps: (deps) => {
+    const dump = dumpSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined });
+    const restore = restoreSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined });
+    return {
+      dump_schemas: {
+        input: { type: 'object', additionalProperties: false, required: ['destination'], properties: { ...common, schemas: { type: 'array', items: { type: 'string', minLength: 1 } } } },
+        describe: (input: DumpStepInput) => `pg_dump ${input.schemas?.join(', ') ?? 'every user schema'} of ${input.database ?? 'the default database'} to ${input.destination}`,
+        run: async (input: DumpStepInput, ctx: StepContext) => {
+          const databaseUrl = resolveConnectionUrl(input, deps.urls.postgres);
+          const schemas = input.schemas ?? (await userSchemas(databaseUrl));
+          const result = await dump({ databaseUrl, schemas, destination: destinationOf(input.destination), backupId: input.backup_id ?? pipelineBackupId(ctx.idempotencyKey) });
+          return { backupId: result.backupId, manifestUrl: result.manifestUrl, schemas: result.manifest.schemas, sizeBytes: result.manifest.sizeBytes, lsn: result.manifest.lsn, reused: result.reused };
+        },
+      },
+      restore_schemas: {
+        input: { type: 'object', additionalProperties: false, required: ['destination'], properties: { ...common, backup_step: { type: 'string' }, allow_dependents: { type: 'boolean' } } },
+        describe: (input: RestoreStepInput) => `restore ${input.backup_id ?? `the backup of step ${input.backup_step ?? '(compensated)'}`} into ${input.database ?? 'the default database'}`,
+        run: async (input: RestoreStepInput, ctx: StepContext) => {
+          const databaseUrl = resolveConnectionUrl(input, deps.urls.postgres);
+          return restore({ databaseUrl, destination: destinationOf(input.destination), backupId: restoreBackupId(input, ctx), ...(input.allow_dependents ? { allowDependents: true } : {}) });
+        },
+      },
+    };
+  },
+});
