@@ -12,5 +12,6 @@ export const commands: Record<string, CommandEntry> = {
   reject: { summary: 'Reject the open approval gate of a workflow (its compensations run)', load: () => import('./commands/reject.ts') },
   status: { summary: 'Phase, approval gates and per-step status of a workflow', load: () => import('./commands/status.ts') },
   cancel: { summary: 'Cancel a workflow; compensations of completed steps run', load: () => import('./commands/cancel.ts') },
+  migrate: { summary: 'Run the migration pipeline for an environment; --dry-run prints the SQL; lint, repair, baseline', load: () => import('./commands/migrate.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
 };

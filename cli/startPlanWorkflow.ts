@@ -18,10 +18,10 @@ export function planWorkflowId(plan: Plan): string {
 /**
  * Starts the interpreter for a plan, or attaches to the workflow already running it: conflict policy USE_EXISTING
  * makes concurrent applies of one revision share a run, and a revision that already succeeded is not run again
- * (reuse policy allows a new run only after a failure, so a fixed environment can be retried).
+ * (reuse policy allows a new run only after a failure, so a fixed environment can be retried). Callers with their own
+ * deterministic id (the migration pipeline's `migrate:<env>:…`) pass it.
  */
-export async function startPlanWorkflow(client: Client, plan: Plan, taskQueue: string): Promise<StartedPlan> {
-  const workflowId = planWorkflowId(plan);
+export async function startPlanWorkflow(client: Client, plan: Plan, taskQueue: string, workflowId: string = planWorkflowId(plan)): Promise<StartedPlan> {
   try {
     const handle = await client.workflow.start(interpreterWorkflowType, {
       taskQueue,

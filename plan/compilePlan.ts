@@ -84,6 +84,7 @@ function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanI
 
 class PlanBuilder {
   readonly skipped: SkippedStep[] = [];
+  private reportedUndeclared = false;
   private readonly seenIds = new Map<string, string>();
 
   constructor(
@@ -243,7 +244,8 @@ class PlanBuilder {
       ...(isObject(sectionDefaults) ? sectionDefaults : {}),
       ...given,
     } as JsonObject;
-    this.validateInput(entry, input, [...path, 'with']);
+    // Input built from settings that do not exist is reported once, as those settings, not field by field.
+    if (missing.size === 0) this.validateInput(entry, input, [...path, 'with']);
     const timeoutMs = call.timeout === undefined ? entry.defaults.timeoutMs : (this.duration(call.timeout, [...path, 'timeout']) ?? entry.defaults.timeoutMs);
     const heartbeatTimeoutMs = call.heartbeat_timeout === undefined ? entry.defaults.heartbeatTimeoutMs : this.duration(call.heartbeat_timeout, [...path, 'heartbeat_timeout']);
     const retry = this.retry(entry, call, [...path, 'retry']);
@@ -292,8 +294,12 @@ class PlanBuilder {
 
   private envSettingIssue(key: string, path: readonly (string | number)[]): void {
     const known = Object.keys(this.input.context?.env ?? {});
+    if (known.length === 0) {
+      if (this.reportedUndeclared) return;
+      this.reportedUndeclared = true;
+    }
     const message = known.length === 0
-      ? `reads deployment setting "${key}", but environment "${this.input.environment}" is not declared under deployment_config.environments`
+      ? `reads deployment settings (first "${key}"), but environment "${this.input.environment}" is not declared under deployment_config.environments`
       : `environment "${this.input.environment}" has no deployment setting "${key}"`;
     this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), message, known.length === 0 ? undefined : didYouMeanHint(key, known));
   }

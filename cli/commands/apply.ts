@@ -4,8 +4,7 @@ import { defaultTaskQueue } from '../../worker.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { planFromArgs } from '../planFromArgs.ts';
+import { planCommand } from '../planCommand.ts';
 import { startPlanWorkflow } from '../startPlanWorkflow.ts';
 
 const help = `Usage: dbarch apply <spec> --env <name> [--procedure <name>] [--wait] [--format text|json]
@@ -16,19 +15,9 @@ already succeeded) workflow instead of starting a second. Prints the workflow id
 JSON: {"workflowId", "runId", "uiUrl"}. --wait waits for the end (approvals included) and exits 1 if it failed.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('apply', argv, {
-    env: { type: 'string' },
-    procedure: { type: 'string' },
-    wait: { type: 'boolean' },
-    format: { type: 'string', default: 'text' },
-    help: { type: 'boolean', short: 'h' },
-  });
-  if (values.help) {
-    console.log(help);
-    return exitCodes.ok;
-  }
-  const format = values.format === 'json' ? 'json' : 'text';
-  const plan = await planFromArgs(positionals, values.env, values.procedure, format);
+  const planned = await planCommand('apply', argv, help, ['wait']);
+  if (!planned) return exitCodes.ok;
+  const { plan, format, flags } = planned;
   const temporal = await connectTemporal();
   try {
     const started = await startPlanWorkflow(temporal.client, plan, process.env.DBARCH_TASK_QUEUE || defaultTaskQueue);
@@ -39,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`workflow ${started.workflowId}  run ${started.runId}`);
       if (uiUrl) console.log(uiUrl);
     }
-    if (!values.wait) return exitCodes.ok;
+    if (!flags.wait) return exitCodes.ok;
     try {
       const result = await temporal.client.workflow.getHandle<(input: unknown) => Promise<InterpreterResult>>(started.workflowId, started.runId).result();
       if (format === 'text') console.log(`${result.phase}: ${Object.keys(result.steps).length} steps`);

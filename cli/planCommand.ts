@@ -1,0 +1,37 @@
+import type { ParseArgsConfig } from 'node:util';
+import type { Plan } from '../plan/Plan.ts';
+import { parseCommandArgs } from './parseCommandArgs.ts';
+import { planFromArgs } from './planFromArgs.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface PlannedCommand {
+  readonly plan: Plan;
+  readonly format: 'text' | 'json';
+  /** The verb's own boolean flags, by name. */
+  readonly flags: Readonly<Record<string, boolean>>;
+}
+
+/**
+ * The argument handling `dbarch plan` and `dbarch apply` share: `<spec> --env <name> [--procedure <p>]
+ * [--format text|json] [--help]` plus the verb's own boolean flags, then the plan. Undefined when help was printed.
+ */
+export async function planCommand(verb: string, argv: string[], help: string, booleanFlags: readonly string[] = []): Promise<PlannedCommand | undefined> {
+  const options: Options = {
+    env: { type: 'string' },
+    procedure: { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(booleanFlags.map((flag) => [flag, { type: 'boolean' as const }])),
+  };
+  const { values, positionals } = parseCommandArgs(verb, argv, options);
+  const given = values as Record<string, string | boolean | undefined>;
+  if (given.help === true) {
+    console.log(help);
+    return undefined;
+  }
+  const format = given.format === 'json' ? 'json' : 'text';
+  const text = (name: string) => (typeof given[name] === 'string' ? given[name] : undefined);
+  const plan = await planFromArgs(positionals, text('env'), text('procedure'), format);
+  return { plan, format, flags: Object.fromEntries(booleanFlags.map((flag) => [flag, given[flag] === true])) };
+}
