@@ -1,4 +1,4 @@
-import { bluegreenPlugin } from './bluegreen/bluegreenPlugin.ts';
+import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
@@ -6,7 +6,7 @@ import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 /** Plugins shipped in plugins/: registered in every worker and planner without configuration. */
 export const inTreePlugins = [
   { plugin: vacuumPlugin, source: 'plugins/vacuum' },
-  { plugin: bluegreenPlugin, source: 'plugins/bluegreen' },
+  { plugin: blueGreenPlugin, source: 'plugins/blue_green' },
   { plugin: migrationsPlugin, source: 'plugins/migrations' },
   { plugin: backupPlugin, source: 'plugins/backup' },
 ] as const;

@@ -1,3 +1,5 @@
+import { applyMigrations } from '../../activities/migrations/applyMigrations.ts';
+import type { MigrationProgress } from '../../activities/migrations/MigrationDeps.ts';
 import { awaitReplicationCatchUp } from '../../activities/replication/awaitReplicationCatchUp.ts';
 import { prepareGreen } from '../../activities/replication/prepareGreen.ts';
 import { retireBlue } from '../../activities/replication/retireBlue.ts';
@@ -6,75 +8,52 @@ import { switchRouting } from '../../activities/replication/switchRouting.ts';
 import { syncSequences } from '../../activities/replication/syncSequences.ts';
 import { verifyGreen } from '../../activities/replication/verifyGreen.ts';
 import { watchGreen } from '../../activities/replication/watchGreen.ts';
-import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { hostVersion } from '../hostVersion.ts';
+import { migrationFileDigests } from '../../plan/deploymentContext.ts';
 import { definePlugin } from '../definePlugin.ts';
+import { hostVersion } from '../hostVersion.ts';
 import type { StepContext } from '../StepContext.ts';
-import { deploymentProperties, deploymentTarget, describeTarget, type DatabaseRef, type DeploymentStepInput } from './deploymentTarget.ts';
+import { blueGreenDeployment, stage } from './blueGreenDeployment.ts';
+import { blueGreenStepSchema, type BlueGreenStepInput } from './BlueGreenStepInput.ts';
 
-interface PrepareInput extends DeploymentStepInput {
-  readonly tables?: readonly string[];
-  /** How green's server reaches blue when that differs from the worker's view (a reference). */
-  readonly blue_connection_for_green?: string;
+interface MigrateInput extends BlueGreenStepInput {
+  /** Absolute migrations directory (`{{ env.migrations }}`); absent: green is taken as migrated already. */
+  readonly directory?: string;
+  /** Relative path → sha256 the plan was made for (`{{ env.migration_files }}`): other files refuse the step. */
+  readonly files?: Readonly<Record<string, string>>;
+  readonly lock_timeout?: string;
+  readonly history_schema?: string;
 }
-interface SyncInput extends DeploymentStepInput {
+interface SyncInput extends BlueGreenStepInput {
   readonly gap?: number;
 }
-interface VerifyInput extends DeploymentStepInput {
+interface VerifyInput extends BlueGreenStepInput {
   readonly rounds?: number;
 }
-interface RouteInput {
-  readonly service: string;
-  readonly database: string;
-  readonly reason?: string;
-}
-interface SwitchInput extends RouteInput {
-  readonly to?: 'blue' | 'green';
-  readonly connections?: { readonly blue?: string; readonly green?: string };
-}
-interface RevertInput extends RouteInput {
+interface RevertInput extends BlueGreenStepInput {
   readonly version?: number;
 }
-interface WatchInput extends RouteInput {
-  readonly green: DatabaseRef;
-  readonly duration: string | number;
-  readonly interval?: string | number;
-  readonly health_query?: string;
-  readonly max_failures?: number;
-}
 
-const duration = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'number', minimum: 0 }] };
-const tableName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*$' };
-const deployment = (extra: Record<string, object> = {}) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['blue', 'green', 'name'],
-  properties: { ...deploymentProperties, ...extra },
-});
-const routeProperties = { service: { type: 'string', minLength: 1 }, database: { type: 'string', minLength: 1 }, reason: { type: 'string' } };
-const route = (extra: Record<string, object> = {}, required: string[] = []) => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['service', 'database', ...required],
-  properties: { ...routeProperties, ...extra },
-});
+const text = { type: 'string', minLength: 1 };
 
 /**
- * Blue-green deployments as procedure steps (`uses: bluegreen/<step>`), wrapping activities/replication. Not
- * named `blue_green`: a plugin's name is its spec section key, and `blue_green` is the built-in section whose
- * settings the planner would otherwise merge into every step's input. The shipped procedure `blue_green` (in
- * procedures/) strings these steps together; inputs carry connection references, resolved on the worker.
+ * Blue-green deployments as procedure steps (`uses: blue_green/<step>`), wrapping activities/replication, run in
+ * order by the shipped procedure `dbarch/blue_green`. The plugin has no config schema of its own: its section is
+ * the built-in `blue_green:` section, which the planner merges into every step's input (a plugin's section is the
+ * one named like it), so the spec's blue-green settings are the procedure's parameters. Connection references in
+ * them are resolved on the worker.
  */
-export const bluegreenPlugin = definePlugin({
-  name: 'bluegreen',
+export const blueGreenPlugin = definePlugin({
+  name: 'blue_green',
   version: hostVersion,
   host: '*',
-  description: 'Blue-green deployment steps: logical replication blue → green, verification, routing switch and revert, the watch after the switch, teardown.',
+  description: 'Blue-green deployment steps: migrate green, replicate blue → green, verify, switch routing (and back), watch, retire.',
   defaults: { timeout: '30m', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s', maxInterval: '1m' } },
   steps: (deps) => {
     const fallback = deps.urls.postgres;
+    const deployment = (input: BlueGreenStepInput) => blueGreenDeployment(input, fallback);
+    const on = (input: BlueGreenStepInput) => `${input.current} → ${input.standby}`;
     const activities = {
       prepare: prepareGreen(deps),
       catchUp: awaitReplicationCatchUp(deps),
@@ -86,93 +65,99 @@ export const bluegreenPlugin = definePlugin({
       retire: retireBlue(deps),
     };
     return {
+      migrate_green: {
+        input: blueGreenStepSchema({ directory: text, files: { type: 'object', additionalProperties: { type: 'string' } }, lock_timeout: text, history_schema: text }),
+        describe: (input: MigrateInput) => `${stage(input, 1, `Apply migrations to ${input.standby}`)}: apply the pending migrations to green (${input.standby})`,
+        defaults: { timeout: '2h', retry: { attempts: 5, nonRetryable: ['DBA_PIPELINE_FILES_CHANGED', 'DBA_MIGRATION_FAILED'] } },
+        run: async (input: MigrateInput, ctx: StepContext) => {
+          if (input.directory === undefined) return { skipped: 'no migrations directory: green is taken as migrated' };
+          checkFiles(input.directory, input.files);
+          const lockWait = input.lock_timeout === undefined ? undefined : parseDuration(input.lock_timeout);
+          return applyMigrations(
+            {
+              source: { dir: input.directory },
+              historySchema: input.history_schema ?? 'dbarch_history',
+              installedBy: ctx.workflowId,
+              ...(lockWait?.ok ? { lockWaitTimeoutMs: lockWait.value } : {}),
+            },
+            { db: deployment(input).target.greenUrl, onProgress: (progress: MigrationProgress) => ctx.heartbeat(progress), logger: ctx.log },
+          );
+        },
+      },
       prepare_green: {
-        input: deployment({ tables: { type: 'array', minItems: 1, items: tableName }, blue_connection_for_green: { type: 'string', minLength: 1 } }),
-        describe: (input: PrepareInput) => `start logical replication ${describeTarget(input)}${input.tables ? ` of ${input.tables.join(', ')}` : ''}`,
-        run: (input: PrepareInput) =>
-          activities.prepare({
-            ...deploymentTarget(input, fallback),
-            ...(input.tables ? { tables: input.tables } : {}),
-            ...(input.blue_connection_for_green ? { blueConnectionForGreen: resolveConnectionUrl({ connection: input.blue_connection_for_green, ...(input.blue.database ? { database: input.blue.database } : {}) }, fallback) } : {}),
-          }),
+        input: blueGreenStepSchema(),
+        describe: (input: BlueGreenStepInput) => `${stage(input, 2, 'Replicate data')}: start logical replication ${on(input)}${input.tables ? ` of ${input.tables.join(', ')}` : ''}`,
+        run: (input: BlueGreenStepInput) => activities.prepare({ ...deployment(input).target, ...(input.tables ? { tables: input.tables } : {}) }),
       },
       await_catch_up: {
-        input: deployment(),
-        describe: (input: DeploymentStepInput) => `wait until green has blue's rows and WAL ${describeTarget(input)}`,
+        input: blueGreenStepSchema(),
+        describe: (input: BlueGreenStepInput) => `${stage(input, 2, 'Replicate data')}: wait until ${input.standby} has ${input.current}'s rows and WAL`,
         defaults: { timeout: '48h', heartbeatTimeout: '1m' },
-        run: (input: DeploymentStepInput) => activities.catchUp(deploymentTarget(input, fallback)),
-      },
-      sync_sequences: {
-        input: deployment({ gap: { type: 'integer', minimum: 0 } }),
-        describe: (input: SyncInput) => `move green's sequences up to blue's${input.gap ? ` + ${input.gap}` : ''} ${describeTarget(input)}`,
-        run: (input: SyncInput) => activities.sequences({ ...deploymentTarget(input, fallback), ...(input.gap !== undefined ? { gap: input.gap } : {}) }),
+        run: (input: BlueGreenStepInput) => activities.catchUp(deployment(input).target),
       },
       verify_green: {
-        input: deployment({ rounds: { type: 'integer', minimum: 1, maximum: 100 } }),
-        describe: (input: DeploymentStepInput) => `verify green's schema and row counts against blue ${describeTarget(input)}`,
-        // Counts can differ by rows in flight: a few spaced attempts, then the deployment stops before the switch.
+        input: blueGreenStepSchema({ rounds: { type: 'integer', minimum: 1, maximum: 100 } }),
+        describe: (input: VerifyInput) => `${stage(input, 3, 'Verify green health')}: compare ${input.standby}'s schema and row counts with ${input.current}'s`,
+        // Counts differ by rows in flight while writes land: a few spaced attempts, then it stops before the switch.
         defaults: { timeout: '2h', heartbeatTimeout: '1m', retry: { attempts: 3, initialInterval: '2s' } },
-        run: (input: VerifyInput) => activities.verify({ ...deploymentTarget(input, fallback), ...(input.rounds !== undefined ? { rounds: input.rounds } : {}) }),
+        run: (input: VerifyInput) => activities.verify({ ...deployment(input).target, ...(input.rounds !== undefined ? { rounds: input.rounds } : {}) }),
+      },
+      sync_sequences: {
+        input: blueGreenStepSchema({ gap: { type: 'integer', minimum: 0 } }),
+        describe: (input: SyncInput) => `${stage(input, 3, 'Verify green health')}: move ${input.standby}'s sequences up to ${input.current}'s${input.gap ? ` + ${input.gap}` : ''}`,
+        run: (input: SyncInput) => activities.sequences({ ...deployment(input).target, ...(input.gap !== undefined ? { gap: input.gap } : {}) }),
       },
       switch_routing: {
-        input: route({ to: { enum: ['blue', 'green'] }, connections: { type: 'object', additionalProperties: false, properties: { blue: { type: 'string' }, green: { type: 'string' } } } }),
-        describe: (input: SwitchInput) => `switch ${input.service}/${input.database} to ${input.to ?? 'green'}`,
-        defaults: { timeout: '1m', heartbeatTimeout: '30s' },
-        // The step's key is recorded as the switch's origin, so revert_routing can find it without its version.
-        run: (input: SwitchInput, ctx: StepContext) =>
-          activities.switchTo({
-            service: input.service,
-            database: input.database,
-            to: input.to ?? 'green',
-            ...(input.connections ? { connections: input.connections } : {}),
-            reason: input.reason ?? `${ctx.stepId} of ${ctx.workflowId}`,
-            origin: ctx.idempotencyKey,
-          }),
+        input: blueGreenStepSchema(),
+        describe: (input: BlueGreenStepInput) => {
+          const { route } = deployment(input);
+          return `${stage(input, 4, 'Switch traffic')}: route ${route.service}/${route.database} to green (${input.standby}), NOTIFY dbarch_routing`;
+        },
+        defaults: { timeout: '1m' },
+        // The step's key is recorded as the switch's origin: revert_routing finds this run's switch by it.
+        run: (input: BlueGreenStepInput, ctx: StepContext) =>
+          activities.switchTo({ ...deployment(input).route, to: 'green', reason: `${ctx.stepId} of ${ctx.workflowId}`, origin: ctx.idempotencyKey }),
       },
       revert_routing: {
-        input: route({ version: { type: 'integer', minimum: 1 } }),
-        describe: (input: RevertInput) => `switch ${input.service}/${input.database} back (undo ${input.version === undefined ? "this run's switch" : `version ${input.version}`})`,
-        // A rollback must not give up on a blip: more attempts than other steps.
-        defaults: { timeout: '1m', heartbeatTimeout: '30s', retry: { attempts: 20, initialInterval: '1s', maxInterval: '30s' } },
+        input: blueGreenStepSchema({ version: { type: 'integer', minimum: 1 } }),
+        describe: (input: RevertInput) => {
+          const { route } = deployment(input);
+          return `route ${route.service}/${route.database} back to blue (${input.current}), undoing ${input.version === undefined ? "this run's switch" : `version ${input.version}`}`;
+        },
+        // A rollback must not give up on a blip.
+        defaults: { timeout: '1m', retry: { attempts: 20, initialInterval: '1s', maxInterval: '30s' } },
         run: (input: RevertInput, ctx: StepContext) => {
-          const reason = input.reason ?? `${ctx.stepId} of ${ctx.workflowId}`;
-          const route = { service: input.service, database: input.database, reason };
+          const route = { ...deployment(input).route, reason: `${ctx.stepId} of ${ctx.workflowId}` };
           return input.version !== undefined ? activities.revert({ ...route, version: input.version }) : activities.revert({ ...route, origin: runKey(ctx) });
         },
       },
       watch_green: {
-        input: route(
-          {
-            green: deploymentProperties.green,
-            duration,
-            interval: duration,
-            health_query: { type: 'string', minLength: 1 },
-            max_failures: { type: 'integer', minimum: 0 },
-          },
-          ['green', 'duration'],
-        ),
-        describe: (input: WatchInput) => `watch green (${input.green.database ?? input.green.connection ?? '?'}) for ${String(input.duration)}; unhealthy → switch back`,
-        defaults: { timeout: '25h', heartbeatTimeout: '1m', retry: { attempts: 5 } },
-        run: (input: WatchInput) =>
-          activities.watch({
-            greenUrl: resolveConnectionUrl(input.green, fallback),
-            durationMs: milliseconds(input.duration, 'duration'),
-            intervalMs: milliseconds(input.interval ?? '10s', 'interval'),
-            ...(input.health_query ? { healthQuery: input.health_query } : {}),
-            ...(input.max_failures !== undefined ? { maxFailures: input.max_failures } : {}),
-            route: { service: input.service, database: input.database },
-          }),
+        input: blueGreenStepSchema(),
+        describe: (input: BlueGreenStepInput) => `${stage(input, 5, 'Monitor for errors')}: check ${input.standby} every ${String(input.monitor?.interval ?? '10s')} for ${String(input.monitor?.duration ?? '5m')}; unhealthy → switch back`,
+        defaults: { timeout: '25h', heartbeatTimeout: '1m' },
+        run: (input: BlueGreenStepInput) => {
+          const { target, route } = deployment(input);
+          const monitor = input.monitor ?? {};
+          return activities.watch({
+            greenUrl: target.greenUrl,
+            durationMs: milliseconds(monitor.duration ?? '5m', 'monitor.duration'),
+            intervalMs: milliseconds(monitor.interval ?? '10s', 'monitor.interval'),
+            ...(monitor.health_query ? { healthQuery: monitor.health_query } : {}),
+            ...(monitor.max_failures !== undefined ? { maxFailures: monitor.max_failures } : {}),
+            route,
+          });
+        },
       },
       retire_blue: {
-        input: deployment(),
-        describe: (input: DeploymentStepInput) => `stop replicating and drop publication, slot and subscription ${describeTarget(input)}`,
-        run: (input: DeploymentStepInput) => activities.retire(deploymentTarget(input, fallback)),
+        input: blueGreenStepSchema(),
+        describe: (input: BlueGreenStepInput) => `${stage(input, 6, 'Retire blue')}: stop replicating ${on(input)}; drop publication, slot and subscription (data stays)`,
+        run: (input: BlueGreenStepInput) => activities.retire(deployment(input).target),
       },
     };
   },
 });
 
-/** `<workflowId>:<firstRunId>`: what every step key of this workflow run starts with. */
+/** `<workflowId>:<firstRunId>:`: what every step key of this workflow run starts with. */
 function runKey(ctx: StepContext): string {
   return ctx.idempotencyKey.slice(0, ctx.idempotencyKey.length - ctx.stepId.length);
 }
@@ -181,4 +166,14 @@ function milliseconds(value: string | number, what: string): number {
   const parsed = parseDuration(value);
   if (!parsed.ok) throw new DbarchError('DBA_CONFIG_INVALID', `${what}: ${parsed.message}`);
   return parsed.value;
+}
+
+/** The plan (and its approval) names exact migration files; other files on disk refuse the step. */
+function checkFiles(directory: string, files: Readonly<Record<string, string>> | undefined): void {
+  if (files === undefined) return;
+  const actual = migrationFileDigests(directory);
+  const changed = [...new Set([...Object.keys(actual), ...Object.keys(files)])].filter((name) => actual[name] !== files[name]).sort();
+  if (changed.length > 0) {
+    throw new DbarchError('DBA_PIPELINE_FILES_CHANGED', `migration files changed since the plan was made: ${changed.join(', ')}`, { details: { directory, changed } });
+  }
 }

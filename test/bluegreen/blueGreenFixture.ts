@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { parse, stringify } from 'yaml';
 import type { RoutingNotification } from '../../activities/replication/routingTables.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import type { PgCluster } from '../support/pgCluster.ts';
@@ -10,8 +11,8 @@ import type { PgCluster } from '../support/pgCluster.ts';
 export const schema = `CREATE SCHEMA app;
   CREATE TABLE app.customers (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);
   CREATE TABLE app.orders (id bigserial PRIMARY KEY, customer_id bigint NOT NULL REFERENCES app.customers(id), total numeric(10,2) NOT NULL);`;
-/** What green gets in step 1: blue's schema plus the release's change, a nullable column. */
-export const migration = `${schema} ALTER TABLE app.orders ADD COLUMN discount numeric(10,2);`;
+/** The release's change, applied to green only: a nullable column, which replication leaves NULL. */
+export const migration = 'ALTER TABLE app.orders ADD COLUMN discount numeric(10,2);';
 
 export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -42,22 +43,62 @@ export async function newDeployment(blue: PgCluster, green: PgCluster): Promise<
   return { database, service: `checkout_${tag}`, name: `shop_${tag}`, blueUrl, greenUrl };
 }
 
-/** The inline blue_green test spec for a deployment; `migration` is what step 1 runs on green. */
-export function inlineSpec(deployment: Deployment, options: { window: string; migration?: string }): string {
-  const replacements: Record<string, string> = {
-    __DB__: deployment.database,
-    __SERVICE__: deployment.service,
-    __NAME__: deployment.name,
-    __TAG__: randomBytes(4).toString('hex'),
-    __WINDOW__: options.window,
-    __MIGRATION__: (options.migration ?? migration).replace(/\s+/g, ' '),
+/** The shipped procedure as a spec forks it: its `procedures:` block, with the rollback window's timeout set. */
+export function forkedProcedure(window: string): Record<string, unknown> {
+  const shipped = parse(readFileSync(new URL('../../procedures/blue_green.yaml', import.meta.url), 'utf8')) as { procedures: { definitions: { blue_green: { steps: { id: string; approval?: object }[] } } } };
+  const definition = shipped.procedures.definitions.blue_green;
+  const gate = definition.steps.find((step) => step.id === 'rollback_window');
+  if (!gate?.approval) throw new Error('procedures/blue_green.yaml has no rollback_window gate');
+  gate.approval = { ...gate.approval, timeout: window };
+  return definition;
+}
+
+/**
+ * A spec deploying `deployment` blue → green with the shipped procedure: environment `dev` on blue's server (its
+ * migrations directory holds what step 1 applies to green), the blue_green section naming green's server, and a
+ * fork of the procedure carrying the test's rollback window. `extraMigration` adds a third migration file.
+ */
+export function deploymentSpec(deployment: Deployment, options: { window: string; extraMigration?: string; fork?: boolean }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dbarch-bg-spec-'));
+  const migrations = join(dir, 'migrations');
+  mkdirSync(migrations);
+  writeFileSync(join(migrations, 'V1__app_schema.sql'), `${schema}\n`);
+  writeFileSync(join(migrations, 'V2__orders_discount.sql'), `${migration}\n`);
+  if (options.extraMigration) writeFileSync(join(migrations, 'V3__extra.sql'), `${options.extraMigration}\n`);
+  const spec = {
+    apiVersion: 'dbarch/v1',
+    deployment_config: {
+      source_control: 'local',
+      repository: 'shop-schema',
+      environments: [{ name: 'dev', database: deployment.database, connection: '${DBARCH_TEST_BLUE_URL}', migrations }],
+    },
+    blue_green: {
+      current: deployment.database,
+      standby: deployment.database,
+      connections: { standby: '${DBARCH_TEST_GREEN_URL}' },
+      service: deployment.service,
+      deployment: deployment.name,
+      monitor: { duration: '1s', interval: '200ms' },
+      rollback_window: options.window,
+      deployment_steps: seedSteps,
+    },
+    procedures: {
+      roles: { blue_green_operators: ['alice'] },
+      ...(options.fork === false ? {} : { definitions: { blue_green: forkedProcedure(options.window) } }),
+    },
   };
-  let text = readFileSync(new URL('./specs/blue-green-inline.yaml', import.meta.url), 'utf8');
-  for (const [key, value] of Object.entries(replacements)) text = text.replaceAll(key, value);
-  const path = join(mkdtempSync(join(tmpdir(), 'dbarch-bg-spec-')), 'blue-green.yaml');
-  writeFileSync(path, text);
+  const path = join(dir, 'blue-green.yaml');
+  writeFileSync(path, stringify(spec));
   return path;
 }
+
+/** The seed's deployment_steps, verbatim. */
+export const seedSteps = `1. Apply migrations to green_db
+2. Replicate data from blue_db to green_db
+3. Verify green_db health
+4. Switch application traffic to green_db
+5. Monitor for errors
+6. Keep blue_db as rollback target (24 hours)`;
 
 /** Inserts orders on blue one after another until stopped: the ongoing writes of a live service. */
 export function startWriter(url: string): { stop(): Promise<number> } {

@@ -9,7 +9,7 @@ import { planFor } from '../runtime/runtimeFixture.ts';
 import { eventually, spawnTs } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
-import { inlineSpec, listenForRouting, migration, newDeployment, query, replicationLeftovers, routingOf, startWriter, type Deployment } from './blueGreenFixture.ts';
+import { deploymentSpec, listenForRouting, newDeployment, query, replicationLeftovers, routingOf, startWriter, type Deployment } from './blueGreenFixture.ts';
 
 type Handle = WorkflowHandle<(input: unknown) => Promise<InterpreterResult>>;
 
@@ -72,7 +72,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
 
   it('migrates green, replicates under writes, verifies, switches, watches, and retires blue when the rollback window times out', async () => {
     const deployment = await newDeployment(blue, green);
-    const plan = await planFor(inlineSpec(deployment, { window: '1s' }), 'dev', 'blue_green');
+    const plan = await planFor(deploymentSpec(deployment, { window: '1s' }), 'dev', 'blue_green');
     const routing = await listenForRouting(deployment.service);
     const taskQueue = uniqueTaskQueue('bg-e2e');
     try {
@@ -96,6 +96,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
           rollback_window: 'succeeded',
           retire_blue: 'succeeded',
         });
+        expect((result.steps.migrate_green?.output as { applied: { script: string }[] }).applied.map((a) => a.script)).to.deep.equal(['V1__app_schema.sql', 'V2__orders_discount.sql']);
         const verified = result.steps.verify?.output as { tables: { table: string; blueRows: number; greenRows: number }[]; addedColumns: string[] };
         expect(verified.tables.find((t) => t.table === 'app.customers')).to.deep.equal({ table: 'app.customers', blueRows: 100, greenRows: 100 });
         expect(verified.addedColumns).to.deep.equal(['app.orders.discount']);
@@ -119,7 +120,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
 
   it('switches back to blue when a person rejects during the rollback window (the UI\'s Update)', async () => {
     const deployment = await newDeployment(blue, green);
-    const plan = await planFor(inlineSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
+    const plan = await planFor(deploymentSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
     const routing = await listenForRouting(deployment.service);
     const taskQueue = uniqueTaskQueue('bg-reject');
     try {
@@ -140,7 +141,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
 
   it('switches back to blue on `dbarch reject` during the rollback window', async () => {
     const deployment = await newDeployment(blue, green);
-    const plan = await planFor(inlineSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
+    const plan = await planFor(deploymentSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
     const routing = await listenForRouting(deployment.service);
     const taskQueue = uniqueTaskQueue('bg-cli');
     const temporal = await sharedTemporal();
@@ -164,8 +165,8 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
   it('stops before the switch when green does not verify: routing untouched, replication removed', async () => {
     const deployment = await newDeployment(blue, green);
     // Green holds a row blue does not have (written outside replication): the counts can never agree.
-    const tampered = `${migration} INSERT INTO app.customers (id, email) VALUES (100000, 'stray@example.com');`;
-    const plan = await planFor(inlineSpec(deployment, { window: '1h', migration: tampered }), 'dev', 'blue_green');
+    const stray = `INSERT INTO app.customers (id, email) VALUES (100000, 'stray@example.com');`;
+    const plan = await planFor(deploymentSpec(deployment, { window: '1h', extraMigration: stray }), 'dev', 'blue_green');
     const taskQueue = uniqueTaskQueue('bg-verify');
     const temporal = await sharedTemporal();
     await withWorker({ taskQueue }, async () => {
