@@ -16,6 +16,8 @@ import { temporalSettingsFromEnv } from '../../runtime/temporalSettings.ts';
 import { createDbarchWorker, defaultTaskQueue } from '../../worker.ts';
 import { smokeWorkflow } from '../../workflows/smokeWorkflow.ts';
 import { exitCodes } from '../exitCodes.ts';
+import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
+import { runDevPipelines } from '../devPipelines.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
 
@@ -23,10 +25,13 @@ const help = `Usage: dbarch dev [spec] [--once]
 
 Brings Database Architect up on this machine: checks PostgreSQL, Redis and RabbitMQ, starts the embedded
 Temporal server (history kept in $DBARCH_STATE_DIR/temporal.sqlite, default ./.dbarch) with its Web UI, runs a
-worker, and runs the example spec's main job. Stays up until Ctrl-C.
+worker, and runs the example spec's main job: creates every deployment environment's database (idempotent) and
+runs the migration pipeline for each; environments with require_approval wait for an approval (printed: the UI
+link, the update name and JSON, and the \`dbarch approve\` command). Stays up until Ctrl-C.
 
   spec        the platform spec (default specs/platform.yaml)
-  --once      stop after the main job instead of staying up
+  --once      stop after the main job instead of staying up (does not wait for approvals: exits 0 once the
+              ungated environments completed and the gated ones are waiting)
   -h, --help  this text
 
 Set TEMPORAL_ADDRESS to use an existing Temporal cluster instead of the embedded server.`;
@@ -83,7 +88,20 @@ export async function run(argv: string[]): Promise<number> {
 
     const link = workflowUiUrl(temporal, workflowId);
     if (link) console.log(`Temporal UI: ${temporal.uiUrl} — the workflow is at ${link}`);
+
+    console.log(`Running the migration pipeline for every environment of ${specPath}…`);
+    const outcomes = await runDevPipelines(temporal.client, {
+      specPath,
+      taskQueue,
+      registry: await loadPluginRegistry(),
+      print: (line) => console.log(line),
+      uiLink: (id) => workflowUiUrl(temporal, id),
+    });
+    const waiting = outcomes.filter((o) => o.state === 'awaiting-approval').map((o) => o.environment);
+    const completed = outcomes.filter((o) => o.state === 'completed').map((o) => o.environment);
+    console.log(`✓ pipelines: ${completed.join(', ') || 'none'} completed${waiting.length > 0 ? `; ${waiting.join(', ')} awaiting approval` : ''}`);
     if (values.once) {
+      if (waiting.length > 0) console.log(`--once: not waiting for the approval of ${waiting.join(', ')}; the workflow waits in Temporal and continues on the next start.`);
       worker.shutdown();
     } else {
       console.log('dbarch dev is ready. Press Ctrl-C to stop (history is kept for the next start).');
