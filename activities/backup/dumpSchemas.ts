@@ -3,9 +3,7 @@ import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/p
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Context } from '@temporalio/activity';
-import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { classifyPgError } from '../migrations/classifyPgError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { BackupManifest } from './BackupManifest.ts';
 import { backupDirectory } from './backupDirectory.ts';
@@ -16,6 +14,7 @@ import { pgToolPath } from './pgToolPath.ts';
 import { readCompleteBackup } from './readCompleteBackup.ts';
 import { resolveBackupId } from './resolveBackupId.ts';
 import { runTool } from './runTool.ts';
+import { withBackupSession } from './withBackupSession.ts';
 
 export interface DumpSchemasInput {
   readonly databaseUrl: string;
@@ -82,118 +81,121 @@ export function dumpSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
       return result(existing, true);
     }
 
-    const client = new pg.Client({ connectionString: input.databaseUrl, application_name: 'dbarch:backup' });
-    // A connection lost while pg_dump runs must not crash the worker; pg_dump's own exit reports it.
-    client.on('error', (error) => {
-      context.log.warn('backup session lost', { backupId, error: error.message });
-    });
-    await client.connect().catch((cause: unknown) => {
-      throw sourceError(cause, 'cannot connect to the database to back up');
-    });
     let partial: string | undefined;
-    try {
-      const locked = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [`dbarch.backup:${backupId}`]);
-      if (!locked.rows[0]?.locked) {
-        throw new DbarchError('DBA_BACKUP_IN_PROGRESS', `another attempt is writing backup ${backupId}`, { details: { backupId } });
-      }
-      // The attempt that held the lock may have finished just before we got it.
-      const finishedMeanwhile = await reusable(files, backupId, input);
-      if (finishedMeanwhile) return result(finishedMeanwhile, true);
+    const session = {
+      applicationName: 'dbarch:backup',
+      transient: 'DBA_BACKUP_DUMP_FAILED',
+      permanent: 'DBA_BACKUP_SOURCE',
+      connectMessage: 'cannot connect to the database to back up',
+      failureMessage: `backup ${backupId} failed`,
+      // A connection lost while pg_dump runs must not crash the worker; pg_dump's own exit reports it.
+      onLost: (error: Error) => {
+        context.log.warn('backup session lost', { backupId, error: error.message });
+      },
+      passThrough: () => context.cancellationSignal.aborted,
+    } as const;
+    return withBackupSession(input.databaseUrl, session, async (client) => {
+      try {
+        const locked = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [`dbarch.backup:${backupId}`]);
+        if (!locked.rows[0]?.locked) {
+          throw new DbarchError('DBA_BACKUP_IN_PROGRESS', `another attempt is writing backup ${backupId}`, { details: { backupId } });
+        }
+        // The attempt that held the lock may have finished just before we got it.
+        const finishedMeanwhile = await reusable(files, backupId, input);
+        if (finishedMeanwhile) return result(finishedMeanwhile, true);
 
-      const found = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1)', [input.schemas]);
-      const missing = input.schemas.filter((schema) => !found.rows.some((row) => row.nspname === schema));
-      if (missing.length > 0) {
-        throw new DbarchError('DBA_BACKUP_SCHEMA_MISSING', `schema(s) ${missing.join(', ')} do not exist in the database`, { details: { missing } });
-      }
-      await removePartials(directory, files.partialPrefix);
+        const found = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1)', [input.schemas]);
+        const missing = input.schemas.filter((schema) => !found.rows.some((row) => row.nspname === schema));
+        if (missing.length > 0) {
+          throw new DbarchError('DBA_BACKUP_SCHEMA_MISSING', `schema(s) ${missing.join(', ')} do not exist in the database`, { details: { missing } });
+        }
+        await removePartials(directory, files.partialPrefix);
 
-      // pg_dump reads through our exported snapshot, so the LSN and time recorded are exactly the dump's.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const snapshot = await client.query<{ snapshot: string; lsn: string; at: Date; database: string; version: string; version_num: string }>(
-        `SELECT pg_export_snapshot() AS snapshot,
-                (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS lsn,
-                now() AS at, current_database() AS database, current_setting('server_version') AS version,
-                current_setting('server_version_num') AS version_num`,
-      );
-      const facts = snapshot.rows[0];
-      if (!facts) throw new Error('snapshot query returned no row');
+        // pg_dump reads through our exported snapshot, so the LSN and time recorded are exactly the dump's.
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+        const snapshot = await client.query<{ snapshot: string; lsn: string; at: Date; database: string; version: string; version_num: string }>(
+          `SELECT pg_export_snapshot() AS snapshot,
+                  (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS lsn,
+                  now() AS at, current_database() AS database, current_setting('server_version') AS version,
+                  current_setting('server_version_num') AS version_num`,
+        );
+        const facts = snapshot.rows[0];
+        if (!facts) throw new Error('snapshot query returned no row');
 
-      const startedAt = new Date();
-      partial = join(directory, `${files.partialPrefix}${randomBytes(4).toString('hex')}`);
-      const partialPath = partial;
-      const pgDump = pgToolPath('pg_dump', tools.pgBinDir);
-      const run = runTool(
-        pgDump,
-        ['--format=custom', `--file=${partialPath}`, `--snapshot=${facts.snapshot}`, '--no-password', ...input.schemas.map((schema) => `--schema=${exactPattern(schema)}`), `--dbname=${input.databaseUrl}`],
-        { signal: context.cancellationSignal, env: connectionCheckEnv() },
-      );
-      const progress = async (phase: DumpProgress['phase']): Promise<DumpProgress> => ({
-        phase,
-        backupId,
-        bytesWritten: await stat(partialPath).then((info) => info.size, () => 0),
-        elapsedMs: Date.now() - startedAt.getTime(),
-      });
-      context.heartbeat(await progress('dumping'));
-      const heartbeat = setInterval(() => void progress('dumping').then((details) => context.heartbeat(details)), heartbeatMs);
-      const exit = await run.finished.finally(() => clearInterval(heartbeat));
-      if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
-      if (exit.spawnError) {
-        throw new DbarchError('DBA_BACKUP_TOOL_MISSING', `cannot run ${pgDump}: ${exit.spawnError.code ?? exit.spawnError.message}`, { cause: exit.spawnError });
-      }
-      if (exit.code !== 0) {
-        throw new DbarchError('DBA_BACKUP_DUMP_FAILED', `pg_dump exited with ${exit.code ?? exit.signal}`, {
-          details: { backupId, exitCode: exit.code, signal: exit.signal, stderr: exit.stderr },
+        const startedAt = new Date();
+        partial = join(directory, `${files.partialPrefix}${randomBytes(4).toString('hex')}`);
+        const partialPath = partial;
+        const pgDump = pgToolPath('pg_dump', tools.pgBinDir);
+        const run = runTool(
+          pgDump,
+          ['--format=custom', `--file=${partialPath}`, `--snapshot=${facts.snapshot}`, '--no-password', ...input.schemas.map((schema) => `--schema=${exactPattern(schema)}`), `--dbname=${input.databaseUrl}`],
+          { signal: context.cancellationSignal, env: connectionCheckEnv() },
+        );
+        const progress = async (phase: DumpProgress['phase']): Promise<DumpProgress> => ({
+          phase,
+          backupId,
+          bytesWritten: await stat(partialPath).then((info) => info.size, () => 0),
+          elapsedMs: Date.now() - startedAt.getTime(),
         });
-      }
+        context.heartbeat(await progress('dumping'));
+        const heartbeat = setInterval(() => void progress('dumping').then((details) => context.heartbeat(details)), heartbeatMs);
+        const exit = await run.finished.finally(() => clearInterval(heartbeat));
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+        if (exit.spawnError) {
+          throw new DbarchError('DBA_BACKUP_TOOL_MISSING', `cannot run ${pgDump}: ${exit.spawnError.code ?? exit.spawnError.message}`, { cause: exit.spawnError });
+        }
+        if (exit.code !== 0) {
+          throw new DbarchError('DBA_BACKUP_DUMP_FAILED', `pg_dump exited with ${exit.code ?? exit.signal}`, {
+            details: { backupId, exitCode: exit.code, signal: exit.signal, stderr: exit.stderr },
+          });
+        }
 
-      const checksumBeat = setInterval(() => void progress('checksumming').then((details) => context.heartbeat(details)), heartbeatMs);
-      const [sha256, sizeBytes, pgDumpVersion] = await Promise.all([
-        fsyncFile(partialPath).then(() => fileSha256(partialPath)),
-        stat(partialPath).then((info) => info.size),
-        toolVersion(pgDump, context.cancellationSignal),
-      ]).finally(() => clearInterval(checksumBeat));
-      await rename(partialPath, files.dump);
-      partial = undefined;
-      const manifest: BackupManifest = {
-        formatVersion: 1,
-        backupId,
-        kind: 'schemas',
-        format: 'custom',
-        database: facts.database,
-        schemas: [...input.schemas],
-        dumpFile: basename(files.dump),
-        sizeBytes,
-        sha256,
-        serverVersion: facts.version,
-        serverVersionNum: Number(facts.version_num),
-        pgDumpVersion,
-        lsn: facts.lsn,
-        snapshotTime: facts.at.toISOString(),
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-      };
-      const manifestPartial = `${files.manifest}.partial-${randomBytes(4).toString('hex')}`;
-      await writeFile(manifestPartial, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
-      await fsyncFile(manifestPartial);
-      await rename(manifestPartial, files.manifest);
-      await fsyncFile(directory);
-      context.log.info('schemas dumped', { backupId, schemas: input.schemas, sizeBytes, lsn: facts.lsn });
-      return result(manifest, false);
-    } catch (error) {
-      if (partial) await unlink(partial).catch(() => undefined);
-      if (error instanceof DbarchError || context.cancellationSignal.aborted) throw error;
-      // Node's filesystem errors carry the failing syscall; PostgreSQL's carry a SQLSTATE instead.
-      if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
-        throw new DbarchError('DBA_BACKUP_DESTINATION_UNWRITABLE', `writing backup ${backupId} to ${directory} failed: ${error.message}`, {
-          cause: error,
-          details: { directory },
-        });
+        const checksumBeat = setInterval(() => void progress('checksumming').then((details) => context.heartbeat(details)), heartbeatMs);
+        const [sha256, sizeBytes, pgDumpVersion] = await Promise.all([
+          fsyncFile(partialPath).then(() => fileSha256(partialPath)),
+          stat(partialPath).then((info) => info.size),
+          toolVersion(pgDump, context.cancellationSignal),
+        ]).finally(() => clearInterval(checksumBeat));
+        await rename(partialPath, files.dump);
+        partial = undefined;
+        const manifest: BackupManifest = {
+          formatVersion: 1,
+          backupId,
+          kind: 'schemas',
+          format: 'custom',
+          database: facts.database,
+          schemas: [...input.schemas],
+          dumpFile: basename(files.dump),
+          sizeBytes,
+          sha256,
+          serverVersion: facts.version,
+          serverVersionNum: Number(facts.version_num),
+          pgDumpVersion,
+          lsn: facts.lsn,
+          snapshotTime: facts.at.toISOString(),
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+        };
+        const manifestPartial = `${files.manifest}.partial-${randomBytes(4).toString('hex')}`;
+        await writeFile(manifestPartial, `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' });
+        await fsyncFile(manifestPartial);
+        await rename(manifestPartial, files.manifest);
+        await fsyncFile(directory);
+        context.log.info('schemas dumped', { backupId, schemas: input.schemas, sizeBytes, lsn: facts.lsn });
+        return result(manifest, false);
+      } catch (error) {
+        if (partial) await unlink(partial).catch(() => undefined);
+        // Node's filesystem errors carry the failing syscall; PostgreSQL's carry a SQLSTATE instead.
+        if (error instanceof Error && !(error instanceof DbarchError) && !context.cancellationSignal.aborted && typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+          throw new DbarchError('DBA_BACKUP_DESTINATION_UNWRITABLE', `writing backup ${backupId} to ${directory} failed: ${error.message}`, {
+            cause: error,
+            details: { directory },
+          });
+        }
+        throw error;
       }
-      throw sourceError(error, `backup ${backupId} failed`);
-    } finally {
-      // Ends the snapshot transaction and releases the lock with the session.
-      await client.end().catch(() => undefined);
-    }
+      // Ending the session (withBackupSession) ends the snapshot transaction and releases the lock.
+    });
   };
 }
 
@@ -244,11 +246,4 @@ async function toolVersion(tool: string, signal: AbortSignal): Promise<string> {
   run.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await run.finished;
   return output.trim();
-}
-
-/** A failure talking to the source database, retryable or not by its SQLSTATE. */
-function sourceError(cause: unknown, message: string): DbarchError {
-  const { sqlstate, retryable } = classifyPgError(cause);
-  const text = cause instanceof Error ? cause.message : String(cause);
-  return new DbarchError(retryable ? 'DBA_BACKUP_DUMP_FAILED' : 'DBA_BACKUP_SOURCE', `${message}: ${text}`, { cause, details: { sqlstate } });
 }

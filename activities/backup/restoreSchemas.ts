@@ -12,6 +12,7 @@ import { pgToolPath } from './pgToolPath.ts';
 import { readCompleteBackup } from './readCompleteBackup.ts';
 import { resolveBackupId } from './resolveBackupId.ts';
 import { runTool } from './runTool.ts';
+import { withBackupSession } from './withBackupSession.ts';
 
 export interface RestoreSchemasInput {
   readonly databaseUrl: string;
@@ -116,20 +117,14 @@ function missingId(): never {
 }
 
 async function outsideDependents(databaseUrl: string, schemas: readonly string[]): Promise<OutsideDependent[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'dbarch:restore' });
-  client.on('error', () => undefined); // surfaces on the next query instead of as an unhandled event
-  try {
-    await client.connect();
-    return await findOutsideDependents(client, schemas);
-  } catch (error) {
-    const { sqlstate, retryable } = classifyPgError(error);
-    throw new DbarchError(retryable ? 'DBA_BACKUP_RESTORE_TRANSIENT' : 'DBA_BACKUP_RESTORE_FAILED', `cannot inspect the database to restore: ${(error as Error).message}`, {
-      cause: error,
-      details: { sqlstate },
-    });
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const session = {
+    applicationName: 'dbarch:restore',
+    transient: 'DBA_BACKUP_RESTORE_TRANSIENT',
+    permanent: 'DBA_BACKUP_RESTORE_FAILED',
+    connectMessage: 'cannot inspect the database to restore',
+    failureMessage: 'cannot inspect the database to restore',
+  } as const;
+  return withBackupSession(databaseUrl, session, (client) => findOutsideDependents(client, schemas));
 }
 
 /** pg_restore → psql, with our own BEGIN and a COMMIT written only once pg_restore has exited cleanly. */
