@@ -10,9 +10,9 @@ import { verifyGreen } from '../../activities/replication/verifyGreen.ts';
 import { watchGreen } from '../../activities/replication/watchGreen.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { migrationFileDigests } from '../../plan/deploymentContext.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
+import { checkMigrationFiles } from '../migrations/checkMigrationFiles.ts';
 import type { StepContext } from '../StepContext.ts';
 import { blueGreenDeployment, stage } from './blueGreenDeployment.ts';
 import { blueGreenStepSchema, type BlueGreenStepInput } from './BlueGreenStepInput.ts';
@@ -71,7 +71,7 @@ export const blueGreenPlugin = definePlugin({
         defaults: { timeout: '2h', retry: { attempts: 5, nonRetryable: ['DBA_PIPELINE_FILES_CHANGED', 'DBA_MIGRATION_FAILED'] } },
         run: async (input: MigrateInput, ctx: StepContext) => {
           if (input.directory === undefined) return { skipped: 'no migrations directory: green is taken as migrated' };
-          checkFiles(input.directory, input.files);
+          checkMigrationFiles({ database: input.standby, directory: input.directory, ...(input.files ? { files: input.files } : {}) });
           const lockWait = input.lock_timeout === undefined ? undefined : parseDuration(input.lock_timeout);
           return applyMigrations(
             {
@@ -166,14 +166,4 @@ function milliseconds(value: string | number, what: string): number {
   const parsed = parseDuration(value);
   if (!parsed.ok) throw new DbarchError('DBA_CONFIG_INVALID', `${what}: ${parsed.message}`);
   return parsed.value;
-}
-
-/** The plan (and its approval) names exact migration files; other files on disk refuse the step. */
-function checkFiles(directory: string, files: Readonly<Record<string, string>> | undefined): void {
-  if (files === undefined) return;
-  const actual = migrationFileDigests(directory);
-  const changed = [...new Set([...Object.keys(actual), ...Object.keys(files)])].filter((name) => actual[name] !== files[name]).sort();
-  if (changed.length > 0) {
-    throw new DbarchError('DBA_PIPELINE_FILES_CHANGED', `migration files changed since the plan was made: ${changed.join(', ')}`, { details: { directory, changed } });
-  }
 }
