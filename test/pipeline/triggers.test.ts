@@ -1,0 +1,104 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiServer } from '../../gateway/http/createApiServer.ts';
+import { createPluginDeps } from '../../plugins/PluginDeps.ts';
+import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { spawnTs } from '../support/childProcess.ts';
+import { sharedTemporal, testLog, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
+import { appliedCounts, pipelineFixtures, pipelineSpec, type PipelineSpec } from './pipelineFixture.ts';
+
+describe('pipeline triggers: git and the HTTP API', function () {
+  this.timeout(240_000);
+  const specs: PipelineSpec[] = [];
+  after(async () => {
+    for (const spec of specs) await spec.drop();
+  });
+
+  it('git-trigger: two commits touching migrations start two pipelines (sha in the id); running it again starts none', async () => {
+    const spec = await pipelineSpec('good', { production: { require_approval: true } });
+    specs.push(spec);
+    const repo = mkdtempSync(join(tmpdir(), 'dbarch-git-'));
+    const sh = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+    sh('init', '-q', '-b', 'main');
+    sh('config', 'user.email', 'test@example.com');
+    sh('config', 'user.name', 'test');
+    cpSync(spec.path, join(repo, 'spec.yaml'));
+    mkdirSync(join(repo, 'migrations'));
+    cpSync(join(pipelineFixtures, 'migrations/good/V1__create_items.sql'), join(repo, 'migrations/V1__create_items.sql'));
+    sh('add', '.');
+    sh('commit', '-q', '-m', 'V1');
+    const first = sh('rev-parse', 'HEAD');
+    cpSync(join(pipelineFixtures, 'migrations/good/V2__create_orders.sql'), join(repo, 'migrations/V2__create_orders.sql'));
+    sh('add', '.');
+    sh('commit', '-q', '-m', 'V2');
+    const second = sh('rev-parse', 'HEAD');
+    writeFileSync(join(repo, 'README.md'), 'not a migration\n');
+    sh('add', '.');
+    sh('commit', '-q', '-m', 'docs');
+
+    const temporal = await sharedTemporal();
+    const env = { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: uniqueTaskQueue('git'), DBARCH_STATE_DIR: mkdtempSync(join(tmpdir(), 'dbarch-git-state-')) };
+    const args = ['git-trigger', '--repo', repo, '--branch', 'main', '--spec', 'spec.yaml', '--env', 'production', '--once'];
+    const run1 = spawnTs('bin/dbarch.js', args, env);
+    expect(await run1.exited, run1.output()).to.equal(0);
+    const lines = run1.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { sha: string; workflowId: string; started: boolean });
+    expect(lines.map((l) => [l.sha, l.started])).to.deep.equal([[first, true], [second, true]]);
+    expect(lines.map((l) => l.workflowId)).to.deep.equal([`migrate:production:git-${first.slice(0, 12)}`, `migrate:production:git-${second.slice(0, 12)}`]);
+
+    const run2 = spawnTs('bin/dbarch.js', args, env);
+    expect(await run2.exited, run2.output()).to.equal(0);
+    expect(run2.output().split('\n').filter((l) => l.startsWith('{'))).to.deep.equal([]);
+    for (const line of lines) {
+      const description = await temporal.client.workflow.getHandle(line.workflowId).describe();
+      expect(description.status.name).to.equal('RUNNING');
+      await temporal.client.workflow.getHandle(line.workflowId).terminate('test done');
+    }
+  });
+
+  it('HTTP API: 401 without or with a wrong token; a dry run; a real run answering the seed\'s fields', async () => {
+    const spec = await pipelineSpec('good', { staging: {} });
+    specs.push(spec);
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('api');
+    const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
+    const server = createApiServer({ client: temporal.client, specPath: spec.path, taskQueue, registry, token: 's3cret-token' });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const post = (body: unknown, token?: string) =>
+      fetch(`${base}/migrations`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    try {
+      expect((await fetch(`${base}/health`)).status).to.equal(200);
+      const none = await post({ environment: 'staging' });
+      expect(none.status).to.equal(401);
+      expect(((await none.json()) as { error: { code: string } }).error.code).to.equal('DBA_API_UNAUTHORISED');
+      expect((await post({ environment: 'staging' }, 'wrong')).status).to.equal(401);
+      const bad = await post({ environment: 'staging', migration_files: ['V9__nope.sql'] }, 's3cret-token');
+      expect(bad.status).to.equal(400);
+      expect(((await bad.json()) as { error: { code: string; hint: string } }).error).to.include({ code: 'DBA_API_BAD_REQUEST' });
+
+      const dry = await post({ environment: 'staging', dry_run: true, migration_files: ['V1__create_items.sql', 'V2__create_orders.sql'] }, 's3cret-token');
+      expect(dry.status).to.equal(200);
+      const dryBody = (await dry.json()) as { status: string; applied_migrations: number; pending_migrations: number; migrations: { file: string; sql: string }[] };
+      expect(dryBody).to.include({ status: 'dry_run', applied_migrations: 0, pending_migrations: 2 });
+      expect(dryBody.migrations[1]?.sql).to.include('CREATE TABLE orders');
+      expect(await appliedCounts(spec.url('staging')).catch(() => ({}))).to.deep.equal({});
+
+      await withWorker({ taskQueue }, async () => {
+        const real = await post({ environment: 'staging', dry_run: false }, 's3cret-token');
+        const body = (await real.json()) as Record<string, unknown>;
+        expect(real.status, JSON.stringify(body)).to.equal(200);
+        expect(body).to.include({ status: 'success', applied_migrations: 2 });
+        expect(body.migration_id).to.match(/^migrate:staging:/);
+        expect(body.execution_time_ms).to.be.a('number');
+      });
+      expect(await appliedCounts(spec.url('staging'))).to.deep.equal({ '1': 1, '2': 1 });
+    } finally {
+      server.close();
+    }
+  });
+});
