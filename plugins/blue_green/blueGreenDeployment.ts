@@ -24,8 +24,13 @@ export function blueGreenDeployment(input: BlueGreenStepInput, fallbackUrl: stri
       greenUrl: resolveConnectionUrl({ ...(greenRef ? { connection: greenRef } : {}), database: input.standby }, fallbackUrl),
       name: input.deployment ?? deploymentName(input.standby),
     },
-    route: { service: input.service ?? input.environment?.name ?? 'default', database: input.environment?.database ?? input.current },
+    route: routeOf(input),
   };
+}
+
+/** The routing key alone, without resolving anything: safe at plan time (plan lines), even on incomplete input. */
+export function routeOf(input: Partial<BlueGreenStepInput>): { readonly service: string; readonly database: string } {
+  return { service: input.service ?? input.environment?.name ?? 'default', database: input.environment?.database ?? input.current ?? '?' };
 }
 
 /** `Green-DB` → `green_db`: a valid publication/slot/subscription suffix (lower-case, at most 40 characters). */

@@ -14,7 +14,7 @@ import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
 import { checkMigrationFiles } from '../migrations/checkMigrationFiles.ts';
 import type { StepContext } from '../StepContext.ts';
-import { blueGreenDeployment, stage } from './blueGreenDeployment.ts';
+import { blueGreenDeployment, routeOf, stage } from './blueGreenDeployment.ts';
 import { blueGreenStepSchema, type BlueGreenStepInput } from './BlueGreenStepInput.ts';
 
 interface MigrateInput extends BlueGreenStepInput {
@@ -53,6 +53,7 @@ export const blueGreenPlugin = definePlugin({
   steps: (deps) => {
     const fallback = deps.urls.postgres;
     const deployment = (input: BlueGreenStepInput) => blueGreenDeployment(input, fallback);
+    // describe() runs when planning, on input not yet known to be valid: plan lines never resolve references.
     const on = (input: BlueGreenStepInput) => `${input.current} → ${input.standby}`;
     const activities = {
       prepare: prepareGreen(deps),
@@ -110,7 +111,7 @@ export const blueGreenPlugin = definePlugin({
       switch_routing: {
         input: blueGreenStepSchema(),
         describe: (input: BlueGreenStepInput) => {
-          const { route } = deployment(input);
+          const route = routeOf(input);
           return `${stage(input, 4, 'Switch traffic')}: route ${route.service}/${route.database} to green (${input.standby}), NOTIFY dbarch_routing`;
         },
         defaults: { timeout: '1m' },
@@ -121,7 +122,7 @@ export const blueGreenPlugin = definePlugin({
       revert_routing: {
         input: blueGreenStepSchema({ version: { type: 'integer', minimum: 1 } }),
         describe: (input: RevertInput) => {
-          const { route } = deployment(input);
+          const route = routeOf(input);
           return `route ${route.service}/${route.database} back to blue (${input.current}), undoing ${input.version === undefined ? "this run's switch" : `version ${input.version}`}`;
         },
         // A rollback must not give up on a blip.

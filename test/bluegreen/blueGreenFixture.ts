@@ -58,7 +58,7 @@ export function forkedProcedure(window: string): Record<string, unknown> {
  * migrations directory holds what step 1 applies to green), the blue_green section naming green's server, and a
  * fork of the procedure carrying the test's rollback window. `extraMigration` adds a third migration file.
  */
-export function deploymentSpec(deployment: Deployment, options: { window: string; extraMigration?: string; fork?: boolean }): string {
+export function deploymentSpec(deployment: Deployment, options: { window: string; extraMigration?: string; monitor?: Record<string, unknown> }): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbarch-bg-spec-'));
   const migrations = join(dir, 'migrations');
   mkdirSync(migrations);
@@ -78,14 +78,11 @@ export function deploymentSpec(deployment: Deployment, options: { window: string
       connections: { standby: '${DBARCH_TEST_GREEN_URL}' },
       service: deployment.service,
       deployment: deployment.name,
-      monitor: { duration: '1s', interval: '200ms' },
+      monitor: options.monitor ?? { duration: '1s', interval: '200ms' },
       rollback_window: options.window,
       deployment_steps: seedSteps,
     },
-    procedures: {
-      roles: { blue_green_operators: ['alice'] },
-      ...(options.fork === false ? {} : { definitions: { blue_green: forkedProcedure(options.window) } }),
-    },
+    procedures: { roles: { blue_green_operators: ['alice'] }, definitions: { blue_green: forkedProcedure(options.window) } },
   };
   const path = join(dir, 'blue-green.yaml');
   writeFileSync(path, stringify(spec));

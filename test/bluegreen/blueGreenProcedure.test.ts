@@ -51,16 +51,31 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
   });
 
   /** Starts the deployment with writes flowing on blue; they stop once green has caught up (the cut-over). */
-  async function deployUnderWrites(deployment: Deployment, plan: Plan, taskQueue: string): Promise<{ handle: Handle; written: Promise<number> }> {
+  async function deployUnderWrites(deployment: Deployment, start: () => Promise<string>): Promise<{ handle: Handle; written: Promise<number> }> {
     const temporal = await sharedTemporal();
     const writer = startWriter(deployment.blueUrl);
-    const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
+    const workflowId = await start().catch(async (error: unknown) => {
+      await writer.stop();
+      throw error;
+    });
     const handle: Handle = temporal.client.workflow.getHandle(workflowId);
     const written = statusWhen(handle, 'green to catch up', (status) => status.steps.catch_up?.status === 'succeeded').then(() => writer.stop(), async (error: unknown) => {
       await writer.stop();
       throw error;
     });
     return { handle, written };
+  }
+
+  const startPlan = (plan: Plan, taskQueue: string) => async () => {
+    const temporal = await sharedTemporal();
+    return (await startPlanWorkflow(temporal.client, plan, taskQueue)).workflowId;
+  };
+
+  async function cli(args: string[], taskQueue: string): Promise<{ code: number | string; output: string }> {
+    const temporal = await sharedTemporal();
+    const child = spawnTs('bin/dbarch.js', args, { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue, DBARCH_LOG_LEVEL: 'warn' });
+    const code = await child.exited;
+    return { code, output: child.output() };
   }
 
   async function expectSameOrders(deployment: Deployment, expected: number): Promise<void> {
@@ -78,7 +93,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
     try {
       await withWorker({ taskQueue }, async () => {
         const started = Date.now();
-        const { handle, written } = await deployUnderWrites(deployment, plan, taskQueue);
+        const { handle, written } = await deployUnderWrites(deployment, startPlan(plan, taskQueue));
         const result = await handle.result();
         console.log(`      deployment with a 1 s window and a 1 s watch took ${Date.now() - started} ms`);
         const rows = 2000 + (await written);
@@ -125,7 +140,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
     const taskQueue = uniqueTaskQueue('bg-reject');
     try {
       await withWorker({ taskQueue }, async () => {
-        const { handle, written } = await deployUnderWrites(deployment, plan, taskQueue);
+        const { handle, written } = await deployUnderWrites(deployment, startPlan(plan, taskQueue));
         const waiting = await statusWhen(handle, 'the rollback window', (status) => status.awaitingApproval);
         expect(waiting.openGates.map((gate) => [gate.gate, gate.onTimeout])).to.deep.equal([['rollback_window', 'approve']]);
         expect(await routingOf(deployment)).to.deep.equal({ active_color: 'green', version: '1' });
@@ -139,27 +154,54 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
     }
   });
 
-  it('switches back to blue on `dbarch reject` during the rollback window', async () => {
+  it('is started by `dbarch apply --procedure blue_green` and switches back to blue on `dbarch reject` during the rollback window', async () => {
     const deployment = await newDeployment(blue, green);
-    const plan = await planFor(deploymentSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
+    const path = deploymentSpec(deployment, { window: '1h' });
     const routing = await listenForRouting(deployment.service);
     const taskQueue = uniqueTaskQueue('bg-cli');
-    const temporal = await sharedTemporal();
     try {
       await withWorker({ taskQueue }, async () => {
-        const { handle, written } = await deployUnderWrites(deployment, plan, taskQueue);
-        await statusWhen(handle, 'the rollback window', (status) => status.awaitingApproval);
-        const child = spawnTs('bin/dbarch.js', ['reject', handle.workflowId, '--as', 'alice', '--comment', 'roll back'], {
-          TEMPORAL_ADDRESS: temporal.address,
-          DBARCH_TASK_QUEUE: taskQueue,
-          DBARCH_LOG_LEVEL: 'warn',
+        const { handle, written } = await deployUnderWrites(deployment, async () => {
+          const applied = await cli(['apply', path, '--env', 'dev', '--procedure', 'blue_green', '--format', 'json'], taskQueue);
+          expect(applied.code, applied.output).to.equal(0);
+          return (JSON.parse(applied.output.trim().split('\n').at(-1) ?? '{}') as { workflowId: string }).workflowId;
         });
-        expect(await child.exited, child.output()).to.equal(0);
+        expect(handle.workflowId).to.match(/^blue-green:dev:blue_green:[0-9a-f]{16}$/);
+        await statusWhen(handle, 'the rollback window', (status) => status.awaitingApproval);
+        const status = await cli(['status', handle.workflowId, '--format', 'json'], taskQueue);
+        expect(JSON.parse(status.output.trim().split('\n').at(-1) ?? '{}')).to.deep.include({ phase: 'awaiting-approval', awaitingApproval: true });
+        const rejected = await cli(['reject', handle.workflowId, '--as', 'alice', '--comment', 'roll back'], taskQueue);
+        expect(rejected.code, rejected.output).to.equal(0);
         await expectRolledBack(handle, deployment, routing.notifications, 2000 + (await written));
       });
     } finally {
       await routing.close();
     }
+  });
+
+  it('switches back to blue when green fails the watch after the switch', async () => {
+    const deployment = await newDeployment(blue, green);
+    const monitor = { duration: '1h', interval: '200ms', health_query: `SELECT count(*) = 0 FROM app.orders WHERE total < 0`, max_failures: 1 };
+    const plan = await planFor(deploymentSpec(deployment, { window: '1h', monitor }), 'dev', 'blue_green');
+    const taskQueue = uniqueTaskQueue('bg-watch');
+    const temporal = await sharedTemporal();
+    await withWorker({ taskQueue }, async () => {
+      const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
+      const handle: Handle = temporal.client.workflow.getHandle(workflowId);
+      await statusWhen(handle, 'the watch', (status) => status.steps.monitor?.status === 'running');
+      expect(await routingOf(deployment)).to.deep.equal({ active_color: 'green', version: '1' });
+      // Green starts writing bad rows: the health query turns false.
+      await query(deployment.greenUrl, `INSERT INTO app.orders (customer_id, total) VALUES (1, -1)`);
+      const failure = await failureOf(handle.result());
+      expect(failure.type).to.equal('DBA_STEP_FAILED');
+      const result = failure.details?.[0] as InterpreterResult;
+      expect(result.steps.monitor?.status).to.equal('failed');
+      expect(result.steps.monitor?.lastError?.code).to.equal('DBA_BLUEGREEN_UNHEALTHY');
+      expect(result.steps.switch_traffic?.status).to.equal('compensated');
+      expect(result.steps.rollback_window).to.equal(undefined);
+    });
+    expect(await routingOf(deployment)).to.deep.equal({ active_color: 'blue', version: '2' });
+    expect(await replicationLeftovers(deployment)).to.deep.equal({ slots: [], publications: [], subscriptions: [] });
   });
 
   it('stops before the switch when green does not verify: routing untouched, replication removed', async () => {
