@@ -25,7 +25,7 @@ export interface WatchGreenResult {
   readonly watchedMs: number;
 }
 
-/** Heartbeat details; a retried attempt resumes the window from the last one instead of starting over. */
+/** Heartbeat details; a retried attempt resumes the window from them (when the last heartbeat carried them). */
 export interface WatchProgress {
   readonly phase: 'watching';
   readonly checks: number;
@@ -39,13 +39,15 @@ export interface WatchProgress {
  * Blue-green step 5, after the switch: watches green for a while. Every interval it runs the health query on
  * green and, with `route`, checks that the routing still points at green. More than `maxFailures` failed checks
  * in a row end the watch with the permanent DBA_BLUEGREEN_UNHEALTHY, so the procedure's compensations switch
- * traffic back to blue. Read-only; a retry resumes the window where the last heartbeat left it.
+ * traffic back to blue. Read-only; a retry resumes the window where the last heartbeat with progress left it.
  */
 export function watchGreen(deps: ActivityDeps) {
   return async function watchGreen(input: WatchGreenInput): Promise<WatchGreenResult> {
     const context = Context.current();
     const maxFailures = input.maxFailures ?? 2;
-    const resumed = context.info.heartbeatDetails as WatchProgress | undefined;
+    // The step wrapper's own heartbeats carry no details: resume only from one that carried progress.
+    const details = context.info.heartbeatDetails as Partial<WatchProgress> | undefined;
+    const resumed = details?.phase === 'watching' ? (details as WatchProgress) : undefined;
     let { checks, failures, consecutiveFailures } = resumed ?? { checks: 0, failures: 0, consecutiveFailures: 0 };
     const started = Date.now() - (resumed?.elapsedMs ?? 0);
     let lastProblem: string | null = resumed?.lastProblem ?? null;
