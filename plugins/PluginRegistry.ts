@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import semver from 'semver';
 import type { SectionDefinition } from '../compiler/SectionDefinition.ts';
+import { builtinSections } from '../compiler/sections/builtinSections.ts';
 import { parseDuration } from '../compiler/grammar/parseDuration.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import type { StepRetry } from '../plan/Plan.ts';
@@ -14,6 +15,7 @@ import { stepActivity } from './stepActivity.ts';
 const namePattern = /^[a-z][a-z0-9_]*$/;
 // Names of built-in sections and the CLI's own words: a plugin section must not shadow them.
 const reservedNames = new Set(['dbarch', 'procedures', 'clusters', 'apiVersion']);
+const builtinSectionKeys = new Set(builtinSections.map((section) => section.key));
 
 interface RegisteredStep extends StepCatalogEntry {
   readonly run: StepRun<unknown>;
@@ -53,6 +55,13 @@ export class PluginRegistry implements StepCatalog {
 
   register(candidate: unknown, source = 'inline'): void {
     const plugin = checkShape(candidate, source);
+    if (plugin.configSchema !== undefined && builtinSectionKeys.has(plugin.name)) {
+      // A plugin named like a built-in section reads that section (as blue_green does); it cannot bring its own.
+      throw new DbarchError('DBA_PLUGIN_NAME', `plugin "${plugin.name}" (from ${source}) brings a configSchema, but \`${plugin.name}\` is a built-in spec section`, {
+        hint: 'Rename the plugin, or drop its configSchema to read the built-in section as its configuration.',
+        details: { plugin: plugin.name, source },
+      });
+    }
     if (!namePattern.test(plugin.name) || reservedNames.has(plugin.name)) {
       throw new DbarchError('DBA_PLUGIN_NAME', `plugin name "${plugin.name}" (from ${source}) is not a lowercase identifier or is reserved`, { details: { plugin: plugin.name, source } });
     }

@@ -90,6 +90,7 @@ describe('plugins', () => {
   it('checks names, duplicates and dependencies with coded errors', () => {
     const plugin = (fields: Record<string, unknown>) => ({ plugin: definePlugin({ name: 'extra', version: '1.0.0', host: '*', steps: () => ({}), ...fields }), source: 'test' });
     expect(codeOf(() => registryWith([plugin({ name: 'Bad-Name' })]))).to.equal('DBA_PLUGIN_NAME');
+    expect(codeOf(() => registryWith([plugin({ name: 'cache_config', configSchema: { type: 'object' } })])), 'a section of its own under a built-in key').to.equal('DBA_PLUGIN_NAME');
     expect(codeOf(() => registryWith([plugin({}), plugin({})]))).to.equal('DBA_PLUGIN_DUPLICATE');
     expect(codeOf(() => registryWith([plugin({ dependsOn: { missing: '^1.0.0' } })]))).to.equal('DBA_PLUGIN_DEPENDENCY');
     expect(codeOf(() => registryWith([plugin({ dependsOn: { vacuum: '^2.0.0' } })]))).to.equal('DBA_PLUGIN_DEPENDENCY');
