@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { classifyPgError } from '../migrations/classifyPgError.ts';
+import { classifyPgError } from '../postgres/classifyPgError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { BackupManifest } from './BackupManifest.ts';
 import { backupDirectory } from './backupDirectory.ts';

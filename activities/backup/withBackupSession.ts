@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ErrorCode } from '../../errors/registry.ts';
-import { classifyPgError } from '../migrations/classifyPgError.ts';
+import { classifyPgError } from '../postgres/classifyPgError.ts';
 
 export interface BackupSessionOptions {
   readonly applicationName: string;

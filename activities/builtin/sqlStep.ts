@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { StepDefinition } from '../../plugins/definePlugin.ts';
 import type { PluginDeps } from '../../plugins/PluginDeps.ts';
 import type { StepContext } from '../../plugins/StepContext.ts';
-import { classifyPgError } from './classifyPgError.ts';
+import { toStepError } from './toStepError.ts';
 import { resolveConnectionUrl, type ConnectionInput } from './resolveConnectionUrl.ts';
 
 export interface SqlStepInput extends ConnectionInput {
@@ -60,7 +60,7 @@ export function sqlStep(deps: PluginDeps): StepDefinition<SqlStepInput, SqlStepO
       try {
         client = await deps.postgres(url).connect();
       } catch (error) {
-        throw classifyPgError(error, what);
+        throw toStepError(error, what);
       }
       const cancel = () => void deps.postgres(url).query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
       ctx.signal.addEventListener('abort', cancel);
@@ -68,7 +68,7 @@ export function sqlStep(deps: PluginDeps): StepDefinition<SqlStepInput, SqlStepO
         await ensureLedger(client);
         return input.transaction === false ? await runOutside(client, input, ctx) : await runInside(client, input, ctx);
       } catch (error) {
-        throw classifyPgError(error, what);
+        throw toStepError(error, what);
       } finally {
         ctx.signal.removeEventListener('abort', cancel);
         client.release();

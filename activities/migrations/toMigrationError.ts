@@ -1,6 +1,6 @@
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import type { ErrorCode } from '../../errors/registry.ts';
-import { classifyPgError } from './classifyPgError.ts';
+import { classifyPgError } from '../postgres/classifyPgError.ts';
 import type { PlaceholderSpan } from './substitutePlaceholders.ts';
 import { sourceOffset } from './substitutePlaceholders.ts';
 import { textPosition } from './textPosition.ts';

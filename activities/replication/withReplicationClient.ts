@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { redactUrl } from '../../runtime/redactUrl.ts';
-import { classifyPgError } from '../migrations/classifyPgError.ts';
+import { classifyPgError } from '../postgres/classifyPgError.ts';
 
 /**
  * Runs `fn` with a connection to blue or green. Connection failures (by SQLSTATE class 08 or a socket error)

@@ -1,5 +1,5 @@
 import { escapeIdentifier } from 'pg';
-import { classifyPgError } from '../../activities/builtin/classifyPgError.ts';
+import { toStepError } from '../../activities/builtin/toStepError.ts';
 import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
 import { definePlugin } from '../definePlugin.ts';
 import type { PluginDeps } from '../PluginDeps.ts';
@@ -62,7 +62,7 @@ async function maintain(deps: PluginDeps, input: VacuumInput, ctx: StepContext, 
       await pool.query(`${command} ${qualified}`);
       out.push({ table, deadTuplesBefore: before, deadTuplesAfter: await deadTuples(pool, table) });
     } catch (error) {
-      throw classifyPgError(error, `${command} ${table}`);
+      throw toStepError(error, `${command} ${table}`);
     }
     ctx.heartbeat({ done: out.length, of: input.tables.length });
   }

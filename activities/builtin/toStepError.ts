@@ -1,12 +1,12 @@
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { classifyPgError as classifyBySqlstate } from '../migrations/classifyPgError.ts';
+import { classifyPgError } from '../postgres/classifyPgError.ts';
 
 /**
  * Turns a pg error into a step's coded error. Whether a retry can succeed is decided by the one SQLSTATE table
  * (never by message text); a statement timeout is permanent, since the same statement would time out again.
  */
-export function classifyPgError(error: unknown, what: string): DbarchError {
-  const { sqlstate, retryable } = classifyBySqlstate(error);
+export function toStepError(error: unknown, what: string): DbarchError {
+  const { sqlstate, retryable } = classifyPgError(error);
   const message = error instanceof Error ? error.message : String(error);
   if (sqlstate !== null) {
     const { position, detail, constraint, table } = error as { position?: string; detail?: string; constraint?: string; table?: string };
