@@ -1,5 +1,6 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { didYouMean } from '../compiler/didYouMean.ts';
+import { grammarFail } from '../compiler/grammar/GrammarResult.ts';
 import { formatDuration, parseDuration } from '../compiler/grammar/parseDuration.ts';
 import { jsonPointer } from '../compiler/jsonPointer.ts';
 import type {
@@ -17,7 +18,7 @@ import { planHash } from './planHash.ts';
 import type { PlanContext } from './PlanContext.ts';
 import type { PlanIssue } from './PlanIssue.ts';
 import type { StepCatalog, StepCatalogEntry } from './StepCatalog.ts';
-import { substituteEnvSettings } from './substituteEnvSettings.ts';
+import { envReferenceKey, substituteEnvSettings } from './substituteEnvSettings.ts';
 
 /** The workflow type that runs plans (and child procedures). */
 export const interpreterWorkflowType = 'planInterpreterWorkflow';
@@ -276,10 +277,35 @@ class PlanBuilder {
     }
   }
 
+  /**
+   * A duration as written, or read from a deployment setting when the whole value is `{{ env.<key> }}` (so a
+   * shipped procedure's gate can keep blue for the spec's rollback window). Substituted like `with:` values.
+   */
   private duration(text: DurationText, path: readonly (string | number)[]): number | undefined {
-    const parsed = parseDuration(text);
+    const key = envReferenceKey(text);
+    let value: unknown = text;
+    if (key !== undefined) {
+      let unknown = false;
+      value = substituteEnvSettings(text, this.input.context ?? {}, () => {
+        unknown = true;
+      });
+      if (unknown) {
+        this.envSettingIssue(key, path);
+        return undefined;
+      }
+      if (value === undefined) {
+        this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), `deployment setting "${key}" of environment "${this.input.environment}" is unset, but a duration is required here`);
+        return undefined;
+      }
+    }
+    const from = key === undefined ? '' : ` (read from {{ env.${key} }})`;
+    const parsed = typeof value === 'string' || typeof value === 'number'
+      ? parseDuration(value)
+      : grammarFail('DBA_SPEC_DURATION', `${JSON.stringify(value)} is not a duration`);
     if (parsed.ok) return parsed.value;
-    this.issues.push({ code: parsed.code, path: jsonPointer(path), message: `${this.procedure}: ${parsed.message}`, ...(parsed.hint ? { hint: parsed.hint } : {}) });
+    // Only a whole-value reference is read; `1{{ env.x }}` stays text and fails to parse.
+    const hint = parsed.hint ?? (typeof value === 'string' && value.includes('{{') ? 'a duration reads a deployment setting only as its whole value: "{{ env.<key> }}"' : undefined);
+    this.issues.push({ code: parsed.code, path: jsonPointer(path), message: `${this.procedure}: ${parsed.message}${from}`, ...(hint ? { hint } : {}) });
     return undefined;
   }
 

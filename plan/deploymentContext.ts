@@ -35,6 +35,8 @@ export function deploymentContext(spec: CompiledSpec, environment: string): Plan
     lock_timeout: deployment.migrations?.lock_timeout ?? '10s',
     branch: deployment.branch ?? 'main',
     backup_destination: spec.backup_config?.base_backups?.destination ?? 'file:///tmp/dbarch/backups/',
+    // The spec's, not the environment's: how long blue stays the rollback target (dbarch/blue_green's gate timeout).
+    rollback_window: spec.blue_green?.rollback_window ?? '24h',
   };
   return { env: settings };
 }

@@ -4,8 +4,13 @@ import type { PlanContext } from './PlanContext.ts';
 const whole = /^\{\{\s*env\.([a-z][a-z0-9_]*)\s*\}\}$/;
 const embedded = /\{\{\s*env\.([a-z][a-z0-9_]*)\s*\}\}/g;
 
+/** The key when the value is exactly one reference (`{{ env.rollback_window }}`), the only form durations take. */
+export function envReferenceKey(value: unknown): string | undefined {
+  return typeof value === 'string' ? whole.exec(value)?.[1] : undefined;
+}
+
 /**
- * Replaces `{{ env.<key> }}` in a step's `with:` by the environment's deployment setting, at plan time. A value
+ * Replaces `{{ env.<key> }}` in a step's `with:` (and a whole-value reference in a duration) by the environment's deployment setting, at plan time. A value
  * that is exactly one reference keeps the setting's type (a boolean stays a boolean; an unset optional setting
  * leaves the key out); references inside longer text are joined as text. Unknown keys are reported, not guessed.
  */

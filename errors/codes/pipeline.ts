@@ -6,7 +6,7 @@ import { defineCodes } from './ErrorCodeInfo.ts';
  */
 export const pipelineCodes = defineCodes({
   DBA_PLAN_ENV_SETTING: {
-    summary: 'A procedure reads a deployment setting (`{{ env.<key> }}` or `when: { env: … }`) the environment does not have.',
+    summary: 'A procedure reads a deployment setting (`{{ env.<key> }}` or `when: { env: … }`) the environment does not have, or one that is unset where a value is required (a duration).',
     hint: 'Declare the environment under `deployment_config.environments` with the setting, or use one of the keys listed in docs/procedures.md.',
     retryable: false,
   },

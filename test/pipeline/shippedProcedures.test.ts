@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StepNode } from '../../plan/Plan.ts';
+import type { GateNode, StepNode, TimerNode } from '../../plan/Plan.ts';
 import { planSpec } from '../../plan/planSpec.ts';
+import { renderPlan } from '../../plan/renderPlan.ts';
 import { shippedProcedures } from '../../plan/shippedProcedures.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
@@ -83,5 +84,65 @@ describe('shipped procedures (dbarch/<name>) and plan-time deployment settings',
     const undeclared = await plan(spec, 'qa', 'demo');
     expect(undeclared.ok).to.equal(false);
     if (!undeclared.ok) expect(undeclared.planIssues.map((i) => i.code)).to.include('DBA_PLAN_ENV_SETTING');
+  });
+
+  it('reads a whole-value `{{ env.<key> }}` in durations: a gate\'s timeout, a wait, a step\'s timeout and retry interval', async () => {
+    const spec = writeSpec(`${deployment}blue_green: { current: blue_db, standby: green_db, rollback_window: 90m, deployment_steps: "1. Switch" }
+procedures:
+  roles: { ops: [alice] }
+  definitions:
+    timed:
+      steps:
+        - { id: pause, wait: "{{ env.lock_timeout }}" }
+        - id: one
+          uses: builtin/sql
+          timeout: "{{ env.rollback_window }}"
+          retry: { initial_interval: "{{env.lock_timeout}}" }
+          with: { database: "{{ env.database }}", sql: SELECT 1 }
+        - { id: window, approval: { roles: [ops], timeout: "{{ env.rollback_window }}", on_timeout: approve } }
+`);
+    const result = await plan(spec, 'production', 'timed');
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    const [pause, one, window] = result.plan.root.nodes as [TimerNode, StepNode, GateNode];
+    expect(pause).to.deep.include({ kind: 'timer', durationMs: 10_000, reason: 'wait 10s' });
+    expect(one.timeoutMs).to.equal(5_400_000);
+    expect(one.retry.initialIntervalMs).to.equal(10_000);
+    expect(window).to.deep.include({ kind: 'gate', timeoutMs: 5_400_000, onTimeout: 'approve' });
+    // What people approve shows the resolved durations, not the references.
+    const rendered = renderPlan(result.plan);
+    expect(rendered).to.contain('wait  wait 10s').and.to.contain('(approve after 90m)').and.to.contain('timeout 90m');
+    expect(rendered).to.not.contain('{{');
+  });
+
+  it('reports a duration read from a setting that is unknown or unset as DBA_PLAN_ENV_SETTING, and one that is not a duration as DBA_SPEC_DURATION, at its path', async () => {
+    const spec = writeSpec(`${deployment}procedures:
+  definitions:
+    bad:
+      steps:
+        - { id: typo, wait: "{{ env.rollbak_window }}" }
+        - { id: text, wait: "{{ env.branch }}" }
+        - { id: flag, wait: "{{ env.require_approval }}" }
+        - { id: unset, wait: "{{ env.cluster }}" }
+        - { id: gate, approval: { identities: [alice], timeout: "{{ env.nope }}" } }
+        - { id: embedded, wait: "1{{ env.lock_timeout }}" }
+`);
+    const result = await plan(spec, 'dev', 'bad');
+    expect(result.ok).to.equal(false);
+    if (result.ok) return;
+    const at = '/procedures/definitions/bad/steps';
+    expect(result.planIssues.map((i) => [i.code, i.path])).to.deep.equal([
+      ['DBA_PLAN_ENV_SETTING', `${at}/0/wait`],
+      ['DBA_SPEC_DURATION', `${at}/1/wait`],
+      ['DBA_SPEC_DURATION', `${at}/2/wait`],
+      ['DBA_PLAN_ENV_SETTING', `${at}/3/wait`],
+      ['DBA_PLAN_ENV_SETTING', `${at}/4/approval/timeout`],
+      ['DBA_SPEC_DURATION', `${at}/5/wait`],
+    ]);
+    const [typo, text, flag, unset, , embedded] = result.planIssues;
+    expect(typo?.hint).to.include('rollback_window');
+    expect(text?.message).to.include('"main"').and.to.include('{{ env.branch }}');
+    expect(flag?.message).to.include('false is not a duration');
+    expect(unset?.message).to.include('"cluster"').and.to.include('unset');
+    expect(embedded?.hint).to.include('whole value');
   });
 });
