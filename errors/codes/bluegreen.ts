@@ -7,9 +7,4 @@ export const blueGreenCodes = defineCodes({
     hint: 'The details name the last problem; fix green, then run the deployment again. Tune the watch with blue_green.monitor (health_query, max_failures, duration).',
     retryable: false,
   },
-  DBA_BLUEGREEN_WINDOW_FIXED: {
-    summary: 'blue_green.rollback_window differs from the shipped procedure\'s rollback window (24h), which the planner cannot change: blue would be kept for 24h.',
-    hint: 'Copy the `procedures:` block of procedures/blue_green.yaml into the spec and set the timeout of its rollback_window gate to the window.',
-    retryable: false,
-  },
 });

@@ -55,10 +55,11 @@ export function forkedProcedure(window: string): Record<string, unknown> {
 
 /**
  * A spec deploying `deployment` blue → green with the shipped procedure: environment `dev` on blue's server (its
- * migrations directory holds what step 1 applies to green), the blue_green section naming green's server, and a
- * fork of the procedure carrying the test's rollback window. `extraMigration` adds a third migration file.
+ * migrations directory holds what step 1 applies to green) and the blue_green section naming green's server, with
+ * the test's rollback window, which the unforked procedure reads. `fork` plans the spec's own copy of the
+ * procedure instead, its gate's timeout written out. `extraMigration` adds a third migration file.
  */
-export function deploymentSpec(deployment: Deployment, options: { window: string; extraMigration?: string; monitor?: Record<string, unknown> }): string {
+export function deploymentSpec(deployment: Deployment, options: { window: string; fork?: boolean; extraMigration?: string; monitor?: Record<string, unknown> }): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbarch-bg-spec-'));
   const migrations = join(dir, 'migrations');
   mkdirSync(migrations);
@@ -82,7 +83,7 @@ export function deploymentSpec(deployment: Deployment, options: { window: string
       rollback_window: options.window,
       deployment_steps: seedSteps,
     },
-    procedures: { roles: { blue_green_operators: ['alice'] }, definitions: { blue_green: forkedProcedure(options.window) } },
+    procedures: { roles: { blue_green_operators: ['alice'] }, ...(options.fork ? { definitions: { blue_green: forkedProcedure(options.window) } } : {}) },
   };
   const path = join(dir, 'blue-green.yaml');
   writeFileSync(path, stringify(spec));

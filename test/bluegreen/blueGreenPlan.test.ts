@@ -73,14 +73,24 @@ describe('the shipped blue_green procedure, planned', () => {
     expect(result.ok && result.warnings).to.deep.equal([]);
   });
 
-  it('warns when the section asks for another rollback window than the unforked procedure keeps, and not once it is forked', async () => {
-    const unforked = await plan(seedSpec({ rollback_window: '1h' }));
-    expect(unforked.ok && unforked.warnings.map((w) => [w.code, w.path])).to.deep.equal([['DBA_BLUEGREEN_WINDOW_FIXED', '/blue_green/rollback_window']]);
+  it('keeps blue for the section\'s rollback_window without a fork (default 24h), and for the fork\'s own timeout once forked', async () => {
+    const gateOf = (thePlan: Plan) => thePlan.root.nodes.find((node): node is GateNode => node.kind === 'gate');
 
-    const forked = await plan(seedSpec({ rollback_window: '1h' }, { definitions: { blue_green: forkedProcedure('1h') } }));
+    const unforked = await plan(seedSpec({ rollback_window: '1h' }));
+    const oneHour = planned(unforked);
+    expect(oneHour.procedure).to.equal('dbarch/blue_green');
+    expect(gateOf(oneHour)?.timeoutMs).to.equal(3_600_000);
+    expect(gateOf(oneHour)?.reason).to.contain('(approve after 1h)');
+    expect(unforked.ok && unforked.warnings).to.deep.equal([]);
+
+    const byDefault = planned(await plan(seedSpec()));
+    expect(gateOf(byDefault)?.timeoutMs).to.equal(24 * 3_600_000);
+    expect(gateOf(byDefault)?.reason).to.contain('(approve after 1d)');
+
+    const forked = await plan(seedSpec({ rollback_window: '1h' }, { definitions: { blue_green: forkedProcedure('30m') } }));
     const thePlan = planned(forked);
     expect(thePlan.procedure).to.equal('blue_green');
-    expect(thePlan.root.nodes.find((node): node is GateNode => node.kind === 'gate')?.timeoutMs).to.equal(3_600_000);
+    expect(gateOf(thePlan)?.timeoutMs).to.equal(1_800_000);
     expect(forked.ok && forked.warnings).to.deep.equal([]);
   });
 

@@ -87,7 +87,9 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
 
   it('migrates green, replicates under writes, verifies, switches, watches, and retires blue when the rollback window times out', async () => {
     const deployment = await newDeployment(blue, green);
+    // The unforked shipped procedure: its gate reads blue_green.rollback_window.
     const plan = await planFor(deploymentSpec(deployment, { window: '1s' }), 'dev', 'blue_green');
+    expect(plan.procedure).to.equal('dbarch/blue_green');
     const routing = await listenForRouting(deployment.service);
     const taskQueue = uniqueTaskQueue('bg-e2e');
     try {
@@ -135,7 +137,9 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
 
   it('switches back to blue when a person rejects during the rollback window (the UI\'s Update)', async () => {
     const deployment = await newDeployment(blue, green);
-    const plan = await planFor(deploymentSpec(deployment, { window: '1h' }), 'dev', 'blue_green');
+    // A fork of the procedure: forking stays possible, and its gate's own timeout is what the plan keeps.
+    const plan = await planFor(deploymentSpec(deployment, { window: '1h', fork: true }), 'dev', 'blue_green');
+    expect(plan.procedure).to.equal('blue_green');
     const routing = await listenForRouting(deployment.service);
     const taskQueue = uniqueTaskQueue('bg-reject');
     try {
@@ -166,7 +170,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
           expect(applied.code, applied.output).to.equal(0);
           return (JSON.parse(applied.output.trim().split('\n').at(-1) ?? '{}') as { workflowId: string }).workflowId;
         });
-        expect(handle.workflowId).to.match(/^blue-green:dev:blue_green:[0-9a-f]{16}$/);
+        expect(handle.workflowId).to.match(/^blue-green:dev:dbarch\/blue_green:[0-9a-f]{16}$/);
         await statusWhen(handle, 'the rollback window', (status) => status.awaitingApproval);
         const status = await cli(['status', handle.workflowId, '--format', 'json'], taskQueue);
         expect(JSON.parse(status.output.trim().split('\n').at(-1) ?? '{}')).to.deep.include({ phase: 'awaiting-approval', awaitingApproval: true });

@@ -48,7 +48,7 @@ export const BlueGreenSchema = Type.Object(
     ),
     switch_method: Type.Optional(stringEnum(['gateway', 'dns', 'pgbouncer'] as const, { description: 'How traffic is moved to the standby.', default: 'gateway' })),
     monitor: Type.Optional(BlueGreenMonitor),
-    rollback_window: Type.Optional(durationField({ description: 'How long the old database is kept as a rollback target.', default: '24h' })),
+    rollback_window: Type.Optional(durationField({ description: 'How long the old database is kept as a rollback target: the timeout of `dbarch/blue_green`\'s rollback_window gate.', default: '24h' })),
     deployment_steps: stepList({ description: 'The switch procedure as people read it: numbered prose as in the seed, or structured steps. `dbarch/blue_green` runs it; `dbarch plan` shows each step under its stage name.' }),
   },
   { additionalProperties: false },
