@@ -104,14 +104,12 @@ export function planMigrations(set: MigrationSet, history: readonly HistoryRow[]
     seenVersions.add(key);
     const row = latestByVersion.get(key);
     const base = { script: file.script, kind: file.kind, version, description: file.description, checksum: file.checksum, outOfOrder: false };
-    if (row && row.type === 'versioned' && !row.success) {
+    if (row && !row.success) {
+      // A failed versioned row (a no-transaction V script stopped part-way) or a failed undo row (a
+      // no-transaction U script stopped part-way): either way the schema is half-changed, so the version is
+      // neither applied nor pending until someone cleans up and runs repair.
       files.push({ ...base, status: 'failed', appliedChecksum: row.checksum, installedAt: row.installedAt });
-      issues.push({
-        code: 'DBA_MIGRATION_PREVIOUSLY_FAILED',
-        script: file.script,
-        message: `${file.script} failed part-way on ${row.installedAt}; clean up and run repair`,
-        details: { version, installedAt: row.installedAt },
-      });
+      issues.push(failedIssue(file.script, row));
     } else if (row && row.type === 'versioned') {
       const mismatch = row.checksum !== file.checksum;
       files.push({ ...base, status: mismatch ? 'checksum-mismatch' : 'applied', appliedChecksum: row.checksum, installedAt: row.installedAt });
@@ -181,6 +179,23 @@ export function planMigrations(set: MigrationSet, history: readonly HistoryRow[]
     });
   }
 
+  // A failed record whose V file is gone blocks the run too: nothing else would show it.
+  for (const [key, row] of latestByVersion) {
+    if (row.success || seenVersions.has(key)) continue;
+    files.push({
+      script: row.script,
+      kind: row.type === 'undo' ? 'undo' : 'versioned',
+      version: row.version,
+      description: row.description,
+      status: 'failed',
+      checksum: null,
+      appliedChecksum: row.checksum,
+      installedAt: row.installedAt,
+      outOfOrder: false,
+    });
+    issues.push(failedIssue(row.script, row));
+  }
+
   const missing = [
     ...[...latestByVersion].filter(([key, row]) => row.type === 'versioned' && row.success && !seenVersions.has(key)).map(([, row]) => row),
     ...[...latestByDescription].filter(([description, row]) => row.success && !seenDescriptions.has(description)).map(([, row]) => row),
@@ -207,4 +222,15 @@ export function planMigrations(set: MigrationSet, history: readonly HistoryRow[]
     }
   }
   return { files, steps, issues, baselineVersion, currentVersion };
+}
+
+/** The issue a failed history row raises: the latest row of a version (or repeatable) says it stopped part-way. */
+function failedIssue(script: string, row: HistoryRow): PlanIssue {
+  const what = row.type === 'undo' ? `undo ${row.script} (of version ${row.version ?? '?'})` : row.script;
+  return {
+    code: 'DBA_MIGRATION_PREVIOUSLY_FAILED',
+    script,
+    message: `${what} failed part-way on ${row.installedAt}; clean up and run repair`,
+    details: { version: row.version, type: row.type, failedScript: row.script, installedAt: row.installedAt },
+  };
 }
