@@ -45,16 +45,19 @@ export function compilePlan(input: CompilePlanInput): CompilePlanResult {
   const issues: PlanIssue[] = [];
   const definitions = input.procedures.definitions ?? {};
   const names = Object.keys(definitions);
-  const procedure = input.procedure ?? (names.length === 1 ? names[0] : undefined);
-  if (procedure === undefined || !Object.hasOwn(definitions, procedure)) {
-    const hint = procedure === undefined ? `name one of: ${names.join(', ')}` : didYouMeanHint(procedure, names);
-    return { ok: false, issues: [{ code: 'DBA_PLAN_PROCEDURE_UNKNOWN', path: jsonPointer(['procedures', 'definitions']), message: `procedure "${procedure ?? ''}" is not defined`, hint }] };
-  }
+  // The environment first: a typo there must not plan a procedure whose gates are conditioned on the real name.
   if (input.environments && !input.environments.includes(input.environment)) {
     return {
       ok: false,
-      issues: [{ code: 'DBA_PLAN_ENVIRONMENT_UNKNOWN', path: '', message: `environment "${input.environment}" is not declared (declared: ${input.environments.join(', ')})` }],
+      issues: [{ code: 'DBA_PLAN_ENVIRONMENT_UNKNOWN', path: jsonPointer(['deployment_config', 'environments']), message: `environment "${input.environment}" is not declared (declared: ${input.environments.join(', ')})`, hint: didYouMeanHint(input.environment, input.environments) }],
     };
+  }
+  const procedure = input.procedure ?? (names.length === 1 ? names[0] : undefined);
+  if (procedure === undefined) {
+    return { ok: false, issues: [{ code: 'DBA_PLAN_PROCEDURE_UNKNOWN', path: jsonPointer(['procedures', 'definitions']), message: 'no procedure was named and the spec does not define exactly one', hint: `name one with --procedure: ${names.join(', ')}` }] };
+  }
+  if (!Object.hasOwn(definitions, procedure)) {
+    return { ok: false, issues: [{ code: 'DBA_PLAN_PROCEDURE_UNKNOWN', path: jsonPointer(['procedures', 'definitions']), message: `procedure "${procedure}" is not defined`, hint: didYouMeanHint(procedure, names) }] };
   }
   const plan = planProcedure(input, procedure, issues, []);
   if (issues.length > 0 || plan === undefined) return { ok: false, issues };

@@ -41,6 +41,8 @@ export async function planSpec(input: PlanSpecInput): Promise<PlanSpecResult> {
     procedures,
     ...(procedure !== undefined ? { procedure } : {}),
     environment: input.environment,
+    // A spec that declares its environments is planned only for those (a typo must not drop a gate).
+    ...(compiled.spec.deployment_config ? { environments: compiled.spec.deployment_config.environments.map((env) => env.name) } : {}),
     specRevision: compiled.revision,
     catalog: input.registry,
     pluginConfig,

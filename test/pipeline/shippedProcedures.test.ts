@@ -69,7 +69,7 @@ describe('shipped procedures (dbarch/<name>) and plan-time deployment settings',
     expect(result.plan.roles).to.deep.equal({ demo_approvers: ['alice'] });
   });
 
-  it('reports a setting the environment lacks, and an undeclared environment, as DBA_PLAN_ENV_SETTING', async () => {
+  it('reports a setting the environment lacks as DBA_PLAN_ENV_SETTING, and refuses an undeclared environment outright', async () => {
     const spec = writeSpec(`${deployment}procedures:
   definitions:
     typo:
@@ -83,7 +83,8 @@ describe('shipped procedures (dbarch/<name>) and plan-time deployment settings',
     expect(typo.planIssues[0]?.hint).to.include('database');
     const undeclared = await plan(spec, 'qa', 'demo');
     expect(undeclared.ok).to.equal(false);
-    if (!undeclared.ok) expect(undeclared.planIssues.map((i) => i.code)).to.include('DBA_PLAN_ENV_SETTING');
+    // A typo in --env must not plan anything (a gate `when: { environments: [production] }` would be dropped).
+    if (!undeclared.ok) expect(undeclared.planIssues.map((i) => [i.code, i.path])).to.deep.equal([['DBA_PLAN_ENVIRONMENT_UNKNOWN', '/deployment_config/environments']]);
   });
 
   it('reads a whole-value `{{ env.<key> }}` in durations: a gate\'s timeout, a wait, a step\'s timeout and retry interval', async () => {
