@@ -26,7 +26,7 @@ const workflowForbidden = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.dbarch/**', 'test/fixtures/**'] },
+  { ignores: ['node_modules/**', '.dbarch/**', 'tmp/**', 'test/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
