@@ -19,4 +19,11 @@ export interface MigrationDeps {
   readonly db: pg.Pool | string;
   readonly logger?: MigrationLogger;
   readonly onProgress?: (progress: MigrationProgress) => void;
+  /**
+   * Honoured by applyMigrations and undoMigrations (e.g. the activity's cancellation signal). Checked while
+   * waiting for the migration lock and between migrations; when it fires during a migration, the running
+   * statement is cancelled (pg_cancel_backend from a second connection) so its transaction rolls back. The run
+   * then throws DBA_MIGRATION_ABORTED (retryable) listing what was applied before the stop.
+   */
+  readonly signal?: AbortSignal;
 }

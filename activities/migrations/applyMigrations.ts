@@ -10,7 +10,7 @@ import { planMigrations } from './planMigrations.ts';
 import type { PreparedMigration } from './prepareMigration.ts';
 import { prepareMigration } from './prepareMigration.ts';
 import type { AppliedMigration } from './runMigration.ts';
-import { flushCommits, runMigration } from './runMigration.ts';
+import { runMigrationSteps } from './runMigrationSteps.ts';
 import { checkDuration, withMigrationLock } from './withMigrationLock.ts';
 
 export interface ApplyMigrationsInput extends MigrationRunOptions {
@@ -54,7 +54,8 @@ export function assertPlanRunnable(plan: MigrationPlan): void {
 /**
  * Applies pending migrations: lock, read history, validate (checksums, failures, missing, order), prepare
  * every pending script (placeholders, parse) and only then run them, one transaction each. Idempotent: a
- * second call, or a retry after a crash, applies only what the history table does not hold.
+ * second call, or a retry after a crash or an abort (`deps.signal`), applies only what the history table does
+ * not hold.
  */
 export async function applyMigrations(input: ApplyMigrationsInput, deps: MigrationDeps): Promise<ApplyReport> {
   const started = performance.now();
@@ -64,31 +65,24 @@ export async function applyMigrations(input: ApplyMigrationsInput, deps: Migrati
     statementTimeout: checkDuration('statementTimeout', input.statementTimeout ?? '0'),
   };
   const set = await loadMigrations(input.source);
-  return withMigrationLock(input, deps, async ({ session, historySchema, lockWaitMs }) => {
-    const history = await readHistory(session.client, historySchema);
+  return withMigrationLock(input, deps, async (run) => {
+    const history = await readHistory(run.session.client, run.historySchema);
     const plan = planMigrations(set, history, input);
     assertPlanRunnable(plan);
     const prepared: PreparedMigration[] = [];
     for (const file of plan.steps) prepared.push(await prepareMigration(file, defaults));
 
-    const applied: AppliedMigration[] = [];
-    try {
-      for (const step of prepared) {
-        deps.onProgress?.({ phase: 'running', script: step.file.script, completed: applied.length, total: prepared.length });
-        const result = await runMigration(step, step.file.kind === 'repeatable' ? 'repeatable' : 'versioned', {
-          session,
-          historySchema,
-          installedBy: input.installedBy ?? null,
-          asyncCommit: input.asyncCommit ?? true,
-          applied: applied.map((a) => a.script),
-          connectionLost: session.lost,
-        });
-        applied.push(result);
-        deps.logger?.info({ script: result.script, executionTimeMs: Math.round(result.executionTimeMs) }, 'migration applied');
-      }
-    } finally {
-      if (applied.length > 0 && !session.lost()) await flushCommits(session);
-    }
+    const applied = await runMigrationSteps(
+      prepared,
+      {
+        operation: 'apply',
+        typeOf: (step) => (step.file.kind === 'repeatable' ? 'repeatable' : 'versioned'),
+        installedBy: input.installedBy ?? null,
+        asyncCommit: input.asyncCommit ?? true,
+      },
+      run,
+      deps,
+    );
     deps.onProgress?.({ phase: 'done', completed: applied.length, total: prepared.length });
     let currentVersion = plan.currentVersion;
     for (const { version } of applied) {
@@ -98,7 +92,7 @@ export async function applyMigrations(input: ApplyMigrationsInput, deps: Migrati
       status: 'success' as const,
       applied,
       currentVersion,
-      lockWaitMs,
+      lockWaitMs: run.lockWaitMs,
       executionTimeMs: performance.now() - started,
     };
   });

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { migrationAborted } from './migrationAborted.ts';
 
 /** First half of the two-int advisory key: "dbar" in ASCII, so our locks are recognisable in pg_locks. */
 export const migrationLockClass = 0x64626172;
@@ -18,6 +19,8 @@ export interface AcquireOptions {
   readonly schema: string;
   readonly waitTimeoutMs: number;
   readonly onWait?: (waitedMs: number) => void;
+  /** Stops the wait with DBA_MIGRATION_ABORTED. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -37,6 +40,7 @@ export async function acquireMigrationLock(client: pg.ClientBase, options: Acqui
   const started = Date.now();
   let pause = 10;
   for (;;) {
+    if (options.signal?.aborted) throw migrationAborted(options.signal, { operation: 'lock', done: [], notDone: [] });
     const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
       migrationLockClass,
       options.schema,
@@ -54,7 +58,9 @@ export async function acquireMigrationLock(client: pg.ClientBase, options: Acqui
     }
     options.onWait?.(waited);
     // Jitter spreads ten waiters out so they do not poll in lockstep.
-    await delay(Math.min(pause, options.waitTimeoutMs - waited) * (0.5 + Math.random() / 2));
+    await delay(Math.min(pause, options.waitTimeoutMs - waited) * (0.5 + Math.random() / 2), undefined, { signal: options.signal }).catch(
+      () => undefined, // aborted: the check at the top of the loop throws
+    );
     pause = Math.min(pause * 2, 200);
   }
 }

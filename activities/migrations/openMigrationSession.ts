@@ -10,6 +10,8 @@ export interface MigrationSession {
   readonly close: () => Promise<void>;
   /** True once the socket reported an error or closed: the outcome of the last query is unknown. */
   readonly lost: () => boolean;
+  /** pg_backend_pid() of the session, so a second connection can cancel its running statement. */
+  readonly backendPid: number;
 }
 
 export interface SessionOptions {
@@ -53,11 +55,13 @@ export async function openMigrationSession(db: pg.Pool | string, options: Sessio
   const settingsSql =
     `SET application_name = ${client.escapeLiteral(options.applicationName)}; ` +
     `SET client_connection_check_interval = ${client.escapeLiteral(options.clientConnectionCheckInterval)};`;
+  let backendPid: number;
   try {
     await client.query(settingsSql);
+    backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
   } catch (error) {
     await close().catch(() => undefined);
     throw toMigrationError(error, null);
   }
-  return { client, settingsSql, close, lost: () => lost };
+  return { client, settingsSql, close, lost: () => lost, backendPid };
 }

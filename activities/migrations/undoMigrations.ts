@@ -10,7 +10,7 @@ import { planMigrations, versionKey } from './planMigrations.ts';
 import type { PreparedMigration } from './prepareMigration.ts';
 import { prepareMigration } from './prepareMigration.ts';
 import type { AppliedMigration } from './runMigration.ts';
-import { flushCommits, runMigration } from './runMigration.ts';
+import { runMigrationSteps } from './runMigrationSteps.ts';
 import { checkDuration, withMigrationLock } from './withMigrationLock.ts';
 
 export interface UndoMigrationsInput extends Omit<ApplyMigrationsInput, 'target' | 'outOfOrder'> {
@@ -42,7 +42,8 @@ export async function undoMigrations(input: UndoMigrationsInput, deps: Migration
   };
   const set = await loadMigrations(input.source);
   const undoByVersion = new Map(set.undo.map((file) => [versionKey(file.version ?? '0'), file]));
-  return withMigrationLock(input, deps, async ({ session, historySchema, lockWaitMs }) => {
+  return withMigrationLock(input, deps, async (run) => {
+    const { session, historySchema, lockWaitMs } = run;
     const plan = planMigrations(set, await readHistory(session.client, historySchema), { allowMissing: input.allowMissing ?? false, outOfOrder: true });
     assertPlanRunnable(plan);
     const toUndo = plan.files
@@ -63,25 +64,12 @@ export async function undoMigrations(input: UndoMigrationsInput, deps: Migration
     }
     const prepared: PreparedMigration[] = [];
     for (const file of scripts) prepared.push(await prepareMigration(file, defaults));
-    const undone: AppliedMigration[] = [];
-    try {
-      for (const step of prepared) {
-        deps.onProgress?.({ phase: 'running', script: step.file.script, completed: undone.length, total: prepared.length });
-        undone.push(
-          await runMigration(step, 'undo', {
-            session,
-            historySchema,
-            installedBy: input.installedBy ?? null,
-            asyncCommit: input.asyncCommit ?? true,
-            applied: undone.map((u) => u.script),
-            connectionLost: session.lost,
-          }),
-        );
-        deps.logger?.info({ script: step.file.script }, 'migration undone');
-      }
-    } finally {
-      if (undone.length > 0 && !session.lost()) await flushCommits(session);
-    }
+    const undone = await runMigrationSteps(
+      prepared,
+      { operation: 'undo', typeOf: () => 'undo', installedBy: input.installedBy ?? null, asyncCommit: input.asyncCommit ?? true },
+      run,
+      deps,
+    );
     const remaining = planMigrations(set, await readHistory(session.client, historySchema), { allowMissing: true, outOfOrder: true });
     deps.onProgress?.({ phase: 'done', completed: undone.length, total: prepared.length });
     return { status: 'success' as const, undone, currentVersion: remaining.currentVersion, lockWaitMs, executionTimeMs: performance.now() - started };

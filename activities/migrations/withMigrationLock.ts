@@ -41,6 +41,7 @@ export async function withMigrationLock<T>(options: MigrationRunOptions, deps: M
         schema: historySchema,
         waitTimeoutMs: options.lockWaitTimeoutMs ?? 600_000,
         onWait: (waitedMs) => deps.onProgress?.({ phase: 'waiting-for-lock', waitedMs }),
+        signal: deps.signal,
       });
     } catch (error) {
       throw toMigrationError(error, null, session.lost());

@@ -82,6 +82,11 @@ export const migrationCodes = defineCodes({
     hint: 'Raise `-- dbarch:statement-timeout` for the file, or split the work (batches, CONCURRENTLY, NOT VALID + VALIDATE).',
     retryable: false,
   },
+  DBA_MIGRATION_ABORTED: {
+    summary: 'The run was stopped by its abort signal (the activity was cancelled or its worker is shutting down): migrations that had committed stay applied, the running one was cancelled and rolled back, the rest did not start.',
+    hint: 'Run it again: the history table tells the next run where to continue. The details list what was applied before the stop; a cancelled no-transaction script leaves a failed record to clean up and repair.',
+    retryable: true,
+  },
   DBA_MIGRATION_UNDO_MISSING: {
     summary: 'An applied migration that must be undone for the target version has no U<version> undo file.',
     hint: 'Write the undo script U<version>__<description>.sql, or choose a target at or above that version.',
