@@ -4,7 +4,8 @@ import type { IssueCollector } from '../IssueCollector.ts';
 
 /**
  * The files a spec consists of: each path is a file, or a directory whose `.yaml`/`.yml` files (not its
- * subdirectories, so `specs/` and `specs/examples/` stay separate specs) are read in name order.
+ * subdirectories, so `specs/` and `specs/examples/` stay separate specs) are read in name order. Symlinked
+ * entries are followed (the reader refuses a target that is not a regular file); pipes and devices are skipped.
  */
 export async function expandSpecPaths(paths: readonly string[], issues: IssueCollector): Promise<string[]> {
   const files: string[] = [];
@@ -29,7 +30,7 @@ export async function expandSpecPaths(paths: readonly string[], issues: IssueCol
     }
     const entries = await readdir(given, { withFileTypes: true });
     const yamlFiles = entries
-      .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
+      .filter((e) => (e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/i.test(e.name) && !e.name.startsWith('.'))
       .map((e) => e.name)
       .sort();
     if (yamlFiles.length === 0) issues.fileIssue(given, 'DBA_SPEC_NO_FILES', `directory ${given} holds no .yaml or .yml files`);

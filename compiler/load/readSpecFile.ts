@@ -1,21 +1,24 @@
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { isAlias, isMap, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
 import type { ErrorCode } from '../../errors/registry.ts';
 import type { IssueCollector } from '../IssueCollector.ts';
-import { flowDepthOffset } from './flowDepthOffset.ts';
+import { nestingTooDeep } from './nestingTooDeep.ts';
 import { SourceFile } from './SourceFile.ts';
 import type { SpecDocument } from './SpecDocument.ts';
 
 export interface ReadLimits {
-  /** Files larger than this are refused before being read. */
+  /** Files larger than this are refused before being read, and never read past. */
   readonly maxFileBytes: number;
   /** Alias expansions per document (yaml's maxAliasCount); bounds alias bombs. */
   readonly maxAliasCount: number;
   /** Flow collection nesting depth. */
   readonly maxFlowDepth: number;
+  /** Block collection nesting depth (indentation levels and compact `- - -` nesting). */
+  readonly maxBlockDepth: number;
 }
 
-export const defaultReadLimits: ReadLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxFlowDepth: 64 };
+export const defaultReadLimits: ReadLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100, maxFlowDepth: 64, maxBlockDepth: 64 };
 
 const yamlCodes: Readonly<Record<string, ErrorCode>> = {
   DUPLICATE_KEY: 'DBA_YAML_DUPLICATE_KEY',
@@ -29,33 +32,21 @@ const yamlCodes: Readonly<Record<string, ErrorCode>> = {
  * too deep, broken YAML, alias bombs) into coded issues with positions. Never throws for file content.
  */
 export async function readSpecFile(file: string, issues: IssueCollector, limits: ReadLimits = defaultReadLimits): Promise<{ source?: SourceFile; documents: SpecDocument[] }> {
-  let size: number;
-  let buffer: Buffer;
-  try {
-    size = (await stat(file)).size;
-    if (size > limits.maxFileBytes) {
-      issues.fileIssue(file, 'DBA_YAML_FILE_TOO_LARGE', `file is ${formatBytes(size)}, above the ${formatBytes(limits.maxFileBytes)} limit`);
-      return { documents: [] };
-    }
-    buffer = await readFile(file);
-  } catch (error) {
-    issues.fileIssue(file, 'DBA_SPEC_PATH_NOT_FOUND', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  const read = await readCapped(file, limits.maxFileBytes);
+  if ('code' in read) {
+    issues.fileIssue(file, read.code, read.message);
     return { documents: [] };
   }
-  // The size can change between stat and read; the limit holds for what was read.
-  if (buffer.length > limits.maxFileBytes) {
-    issues.fileIssue(file, 'DBA_YAML_FILE_TOO_LARGE', `file is ${formatBytes(buffer.length)}, above the ${formatBytes(limits.maxFileBytes)} limit`);
-    return { documents: [] };
-  }
+  const buffer = read.buffer;
   const text = decodeText(buffer);
   const lineCounter = new LineCounter();
   if (typeof text !== 'string') {
     issues.add({ file, line: text.line, column: text.column, path: '', code: 'DBA_YAML_BINARY', message: text.message });
     return { documents: [] };
   }
-  const deep = flowDepthOffset(text, limits.maxFlowDepth);
-  if (deep >= 0) {
-    issues.add({ file, ...lineColumn(text, deep), path: '', code: 'DBA_YAML_TOO_DEEP', message: `flow collections nest deeper than ${limits.maxFlowDepth} levels` });
+  const deep = nestingTooDeep(text, limits);
+  if (deep !== undefined) {
+    issues.add({ file, ...lineColumn(text, deep.offset), path: '', code: 'DBA_YAML_TOO_DEEP', message: `${deep.kind} collections nest deeper than ${deep.limit} levels` });
     return { source: new SourceFile(file, text, lineCounter, []), documents: [] };
   }
 
@@ -63,8 +54,8 @@ export async function readSpecFile(file: string, issues: IssueCollector, limits:
   try {
     parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
   } catch (error) {
-    // The yaml parser recurses on block nesting; a pathological file can exhaust the stack.
-    issues.fileIssue(file, error instanceof RangeError ? 'DBA_YAML_TOO_DEEP' : 'DBA_YAML_SYNTAX', `cannot parse: ${error instanceof Error ? error.message : String(error)}`);
+    // The yaml parser recurses on nesting; should a file get past the pre-scan, the stack overflow is still coded.
+    issues.fileIssue(file, isStackOverflow(error) ? 'DBA_YAML_TOO_DEEP' : 'DBA_YAML_SYNTAX', `cannot parse: ${error instanceof Error ? error.message : String(error)}`);
     return { documents: [] };
   }
   const source = new SourceFile(file, text, lineCounter, parsed);
@@ -102,7 +93,7 @@ function toData(doc: Document.Parsed, docIndex: number, source: SourceFile, issu
     } else if (/alias/i.test(message)) {
       issues.add({ file: source.file, ...pos, path: '', code: 'DBA_YAML_ALIAS_LIMIT', message: `aliases expand to more than ${limits.maxAliasCount} nodes` });
     } else {
-      issues.add({ file: source.file, ...pos, path: '', code: 'DBA_YAML_SYNTAX', message });
+      issues.add({ file: source.file, ...pos, path: '', code: isStackOverflow(error) ? 'DBA_YAML_TOO_DEEP' : 'DBA_YAML_SYNTAX', message });
     }
     return undefined;
   }
@@ -127,9 +118,55 @@ function firstAlias(doc: Document.Parsed, unresolvedOnly: boolean): { offset: nu
 
 function report(issues: IssueCollector, source: SourceFile, error: YAMLError, severity: 'error' | 'warning'): void {
   const pos = source.position(error.pos[0]);
-  const code = yamlCodes[error.code] ?? 'DBA_YAML_SYNTAX';
+  // The composer catches its own stack overflow and reports it as an ordinary error.
+  const code = yamlCodes[error.code] ?? (isStackOverflow(error) ? 'DBA_YAML_TOO_DEEP' : 'DBA_YAML_SYNTAX');
   const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   issues.add({ file: source.file, ...pos, path: '', code, message, severity });
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError || (error instanceof Error && /Maximum call stack size exceeded/.test(error.message));
+}
+
+type CappedRead = { buffer: Buffer } | { code: ErrorCode; message: string };
+
+/**
+ * The bytes of a regular file (symlinks followed), never more than `max`. Devices, FIFOs and sockets are refused
+ * before being opened (opening a FIFO blocks until a writer comes; /dev/zero never ends), and the read stops one
+ * byte past the limit, so a file that grows after the size check cannot make it read more.
+ */
+async function readCapped(file: string, max: number): Promise<CappedRead> {
+  const tooLarge = (size: string): CappedRead => ({ code: 'DBA_YAML_FILE_TOO_LARGE', message: `file is ${size}, above the ${formatBytes(max)} limit` });
+  let handle: FileHandle | undefined;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return notAFile(file, info);
+    if (info.size > max) return tooLarge(formatBytes(info.size));
+    // O_NONBLOCK: should the path have been swapped for a FIFO since the stat, opening it must not wait.
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const opened = await handle.stat();
+    if (!opened.isFile()) return notAFile(file, opened);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, max + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) return tooLarge(`more than ${formatBytes(max)} (it grew while being read)`);
+    }
+    return { buffer: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return { code: 'DBA_SPEC_PATH_NOT_FOUND', message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    await handle?.close();
+  }
+}
+
+function notAFile(file: string, info: { isCharacterDevice(): boolean; isBlockDevice(): boolean; isFIFO(): boolean; isSocket(): boolean; isDirectory(): boolean }): CappedRead {
+  const kind = info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : info.isDirectory() ? 'a directory' : 'not a regular file';
+  return { code: 'DBA_SPEC_NOT_A_FILE', message: `${file} is ${kind}, not a regular file; a spec is read from .yaml/.yml files only` };
 }
 
 /** UTF-8 text, or where the bytes stop being text. A leading BOM is dropped. */

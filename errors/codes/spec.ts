@@ -42,7 +42,7 @@ export const specCodes = defineCodes({
     retryable: false,
   },
   DBA_YAML_TOO_DEEP: {
-    summary: 'The YAML nests collections deeper than the limit.',
+    summary: 'The YAML nests collections deeper than the limit (flow `[`/`{` levels, or block levels: indentation and compact `- - -`).',
     hint: 'Flatten the structure; no spec section nests more than a few levels.',
     retryable: false,
   },
@@ -54,6 +54,11 @@ export const specCodes = defineCodes({
   DBA_SPEC_PATH_NOT_FOUND: {
     summary: 'A spec path given does not exist or cannot be read.',
     hint: 'Check the path; a spec is a .yaml/.yml file or a directory holding them.',
+    retryable: false,
+  },
+  DBA_SPEC_NOT_A_FILE: {
+    summary: 'A spec path (or the target of a symlink) is a device, named pipe, socket or other non-regular file.',
+    hint: 'Point at a .yaml/.yml file or a directory holding them; specs are not read from devices or pipes.',
     retryable: false,
   },
   DBA_SPEC_NO_FILES: {
