@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { Context } from '@temporalio/activity';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
+import { libpqChildEnv } from '../postgres/libpqChildEnv.ts';
 import type { BackupManifest } from './BackupManifest.ts';
 import { backupDirectory } from './backupDirectory.ts';
 import { backupFiles } from './backupFiles.ts';
@@ -81,6 +82,8 @@ export function dumpSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
       return result(existing, true);
     }
 
+    // The password goes to pg_dump in PGPASSWORD, never on its command line (visible to every local user).
+    const connection = libpqChildEnv(input.databaseUrl);
     let partial: string | undefined;
     const session = {
       applicationName: 'dbarch:backup',
@@ -128,8 +131,8 @@ export function dumpSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
         const pgDump = pgToolPath('pg_dump', tools.pgBinDir);
         const run = runTool(
           pgDump,
-          ['--format=custom', `--file=${partialPath}`, `--snapshot=${facts.snapshot}`, '--no-password', ...input.schemas.map((schema) => `--schema=${exactPattern(schema)}`), `--dbname=${input.databaseUrl}`],
-          { signal: context.cancellationSignal, env: connectionCheckEnv() },
+          ['--format=custom', `--file=${partialPath}`, `--snapshot=${facts.snapshot}`, '--no-password', ...input.schemas.map((schema) => `--schema=${exactPattern(schema)}`), `--dbname=${connection.url}`],
+          { signal: context.cancellationSignal, env: { ...connectionCheckEnv(), ...connection.env } },
         );
         const progress = async (phase: DumpProgress['phase']): Promise<DumpProgress> => ({
           phase,
@@ -146,7 +149,7 @@ export function dumpSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
         }
         if (exit.code !== 0) {
           throw new DbarchError('DBA_BACKUP_DUMP_FAILED', `pg_dump exited with ${exit.code ?? exit.signal}`, {
-            details: { backupId, exitCode: exit.code, signal: exit.signal, stderr: exit.stderr },
+            details: { backupId, exitCode: exit.code, signal: exit.signal, stderr: connection.redact(exit.stderr) },
           });
         }
 

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { classifyPgError } from '../postgres/classifyPgError.ts';
+import { libpqChildEnv } from '../postgres/libpqChildEnv.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { BackupManifest } from './BackupManifest.ts';
 import { backupDirectory } from './backupDirectory.ts';
@@ -141,10 +142,12 @@ async function runRestore(
   const signal = AbortSignal.any([cancelled, abandon.signal]);
   const psqlPath = pgToolPath('psql', tools.pgBinDir);
   const restorePath = pgToolPath('pg_restore', tools.pgBinDir);
-  const psql = runTool(psqlPath, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', '--set=VERBOSITY=verbose', `--dbname=${databaseUrl}`, '--file=-'], {
+  // The password goes to psql in PGPASSWORD, never on its command line (visible to every local user).
+  const connection = libpqChildEnv(databaseUrl);
+  const psql = runTool(psqlPath, ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', '--set=VERBOSITY=verbose', `--dbname=${connection.url}`, '--file=-'], {
     signal,
     stdio: ['pipe', 'ignore', 'pipe'],
-    env: { PGAPPNAME: 'dbarch:restore', PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c client_connection_check_interval=1000`.trim() },
+    env: { PGAPPNAME: 'dbarch:restore', PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c client_connection_check_interval=1000`.trim(), ...connection.env },
   });
   const restore = runTool(restorePath, ['--file=-', dumpPath], { signal, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdin = psql.child.stdin;
@@ -185,15 +188,15 @@ async function runRestore(
     // psql exits 2 when the connection was lost or could not be made.
     const retryable = sqlstate ? classifyPgError({ code: sqlstate }).retryable : psqlExit.code === 2;
     throw new DbarchError(retryable ? 'DBA_BACKUP_RESTORE_TRANSIENT' : 'DBA_BACKUP_RESTORE_FAILED', `restore failed (psql exit ${psqlExit.code}${sqlstate ? `, SQLSTATE ${sqlstate}` : ''}); nothing was changed`, {
-      details: { sqlstate, psqlExitCode: psqlExit.code, stderr: psqlExit.stderr },
+      details: { sqlstate, psqlExitCode: psqlExit.code, stderr: connection.redact(psqlExit.stderr) },
     });
   }
   if (restoreExit.code !== 0) {
     throw new DbarchError('DBA_BACKUP_RESTORE_FAILED', `pg_restore exited with ${restoreExit.code ?? restoreExit.signal}; nothing was changed`, {
-      details: { exitCode: restoreExit.code, stderr: restoreExit.stderr },
+      details: { exitCode: restoreExit.code, stderr: connection.redact(restoreExit.stderr) },
     });
   }
   if (psqlExit.code !== 0) {
-    throw new DbarchError('DBA_BACKUP_RESTORE_TRANSIENT', `psql ended by ${psqlExit.signal ?? psqlExit.code}; nothing was changed`, { details: { stderr: psqlExit.stderr } });
+    throw new DbarchError('DBA_BACKUP_RESTORE_TRANSIENT', `psql ended by ${psqlExit.signal ?? psqlExit.code}; nothing was changed`, { details: { stderr: connection.redact(psqlExit.stderr) } });
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { pgToolPath } from '../../activities/backup/pgToolPath.ts';
+import { libpqChildEnv, type LibpqChild } from '../../activities/postgres/libpqChildEnv.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 
 const run = promisify(execFile);
@@ -44,11 +45,14 @@ export async function createScratchCopy(targetUrl: string, scratch: string, hist
   try {
     const schemaFile = join(dir, 'schema.sql');
     const historyFile = join(dir, 'history.sql');
-    await tool(pgToolPath('pg_dump', binDir), ['--schema-only', '--no-owner', '--no-privileges', '--file', schemaFile, targetUrl], signal);
+    // Passwords go to the tools in PGPASSWORD, never on their command lines (visible to every local user).
+    const source = libpqChildEnv(targetUrl);
+    const copy = libpqChildEnv(scratchUrl);
+    await tool(pgToolPath('pg_dump', binDir), ['--schema-only', '--no-owner', '--no-privileges', '--file', schemaFile, `--dbname=${source.url}`], source, signal);
     const hasHistory = await schemaExists(targetUrl, historySchema);
-    if (hasHistory) await tool(pgToolPath('pg_dump', binDir), ['--data-only', '--no-owner', '--schema', historySchema, '--file', historyFile, targetUrl], signal);
-    await tool(pgToolPath('psql', binDir), ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--file', schemaFile, scratchUrl], signal);
-    if (hasHistory) await tool(pgToolPath('psql', binDir), ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--file', historyFile, scratchUrl], signal);
+    if (hasHistory) await tool(pgToolPath('pg_dump', binDir), ['--data-only', '--no-owner', '--schema', historySchema, '--file', historyFile, `--dbname=${source.url}`], source, signal);
+    await tool(pgToolPath('psql', binDir), ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--file', schemaFile, `--dbname=${copy.url}`], copy, signal);
+    if (hasHistory) await tool(pgToolPath('psql', binDir), ['--no-psqlrc', '--quiet', '-v', 'ON_ERROR_STOP=1', '--file', historyFile, `--dbname=${copy.url}`], copy, signal);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -75,11 +79,16 @@ async function schemaExists(url: string, schema: string): Promise<boolean> {
   }
 }
 
-async function tool(command: string, args: string[], signal: AbortSignal): Promise<void> {
+async function tool(command: string, args: string[], connection: LibpqChild, signal: AbortSignal): Promise<void> {
   try {
-    await run(command, args, { signal, maxBuffer: 16 * 1024 * 1024 });
+    await run(command, args, { signal, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, ...connection.env } });
   } catch (cause) {
-    const stderr = String((cause as { stderr?: string }).stderr ?? '').slice(-2000);
-    throw new DbarchError('DBA_PIPELINE_SCRATCH', `${command.split('/').at(-1) ?? command} failed building the scratch copy: ${stderr || (cause as Error).message}`, { cause });
+    const failure = cause as { stderr?: string; code?: unknown; signal?: unknown; message?: string };
+    const name = command.split('/').at(-1) ?? command;
+    // The tool's output may echo the connection: only its redacted form goes into the error (and no raw cause).
+    const stderr = connection.redact(String(failure.stderr ?? '').slice(-2000));
+    throw new DbarchError('DBA_PIPELINE_SCRATCH', `${name} failed building the scratch copy: ${stderr || connection.redact(failure.message ?? String(cause))}`, {
+      details: { tool: name, exitCode: typeof failure.code === 'number' ? failure.code : null, signal: typeof failure.signal === 'string' ? failure.signal : null, stderr },
+    });
   }
 }
