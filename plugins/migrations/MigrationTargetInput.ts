@@ -9,7 +9,7 @@ export interface MigrationTargetInput {
   readonly files?: Readonly<Record<string, string>>;
   /** Schema of the engine's history table; default `dbarch_history`. */
   readonly history_schema?: string;
-  /** Wait for another migrator's lock at most this long (e.g. `10s`, `5min`). */
+  /** Wait for another migrator's lock at most this long: a dbarch duration (e.g. `10s`, `5m`; PostgreSQL's `5min` is not one). */
   readonly lock_timeout?: string;
   readonly placeholders?: Readonly<Record<string, string>>;
 }
