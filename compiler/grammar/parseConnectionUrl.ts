@@ -1,5 +1,6 @@
 import { grammarFail, grammarOk, type GrammarResult } from './GrammarResult.ts';
 import { containsEnvReference, wholeEnvReference } from './envReference.ts';
+import { urlPasswordProblem } from './inlineSecret.ts';
 
 export type ConnectionService = 'postgres' | 'redis' | 'amqp';
 
@@ -17,21 +18,23 @@ const examples: Readonly<Record<ConnectionService, string>> = {
 
 /**
  * Connection references: normally an env reference with a local default (`${DATABASE_URL:-postgres://…}`). A
- * literal URL is accepted when it holds no password; a password belongs in the environment, so only a
- * reference's default (a local development value) may carry one.
+ * literal URL is accepted when it holds no password (neither `user:password@` nor `?password=`); a password
+ * belongs in the environment, so only a reference's default for a loopback host (a local development value such
+ * as `amqp://guest:guest@127.0.0.1:5672`) may carry one.
  */
 export function parseConnectionUrl(text: string, service: ConnectionService): GrammarResult<string> {
   const env = wholeEnvReference(text);
   if (env !== undefined) {
     if (env.default === undefined || env.default === '') return grammarOk(text);
-    const inner = checkUrl(env.default, service, true);
+    const inner = checkUrl(env.default, service, env.name);
     return inner.ok ? grammarOk(text) : inner;
   }
   if (containsEnvReference(text)) return grammarOk(text);
-  return checkUrl(text, service, false);
+  return checkUrl(text, service, undefined);
 }
 
-function checkUrl(text: string, service: ConnectionService, isDefault: boolean): GrammarResult<string> {
+/** `reference`: the variable whose default `text` is, or undefined for a literal URL. */
+function checkUrl(text: string, service: ConnectionService, reference: string | undefined): GrammarResult<string> {
   let url: URL;
   try {
     url = new URL(text);
@@ -45,8 +48,9 @@ function checkUrl(text: string, service: ConnectionService, isDefault: boolean):
   if (url.hostname === '' && !url.searchParams.has('host')) {
     return grammarFail('DBA_SPEC_CONNECTION_URL', `connection URL "${text}" names no host`, `write e.g. \`${examples[service]}\``);
   }
-  if (url.password !== '' && !isDefault) {
-    return grammarFail('DBA_SPEC_INLINE_SECRET', 'connection URL carries an inline password', `put the URL in the environment: \`${examples[service]}\``);
+  const secret = urlPasswordProblem(text, reference);
+  if (secret !== undefined) {
+    return grammarFail('DBA_SPEC_INLINE_SECRET', reference === undefined ? `connection ${secret.message}` : secret.message, reference === undefined ? `put the URL in the environment: \`${examples[service]}\`` : secret.hint);
   }
   return grammarOk(text);
 }

@@ -81,6 +81,10 @@ describe('value grammars', () => {
     expect(parseConnectionUrl('${AMQP_URL:-amqp://guest:guest@127.0.0.1:5672}', 'amqp').ok).to.equal(true);
     expect(parseConnectionUrl('redis://127.0.0.1:6379', 'redis').ok).to.equal(true);
     expect(codeOf(parseConnectionUrl('amqp://guest:guest@127.0.0.1', 'amqp'))).to.equal('DBA_SPEC_INLINE_SECRET');
+    expect(codeOf(parseConnectionUrl('postgres://app@db/app?password=hunter2', 'postgres'))).to.equal('DBA_SPEC_INLINE_SECRET');
+    expect(codeOf(parseConnectionUrl('${PROD_URL:-postgres://admin:RealProdPassw0rd@prod.internal/app}', 'postgres'))).to.equal('DBA_SPEC_INLINE_SECRET');
+    expect(codeOf(parseConnectionUrl('${AMQP_URL:-amqp://guest:guest@rabbit.prod:5672}', 'amqp'))).to.equal('DBA_SPEC_INLINE_SECRET');
+    expect(parseConnectionUrl('${AMQP_URL:-amqp://guest:guest@localhost:5672}', 'amqp').ok).to.equal(true);
     expect(codeOf(parseConnectionUrl('postgres:///nohost', 'postgres'))).to.equal('DBA_SPEC_CONNECTION_URL');
     expect(codeOf(parseConnectionUrl('${X:-mysql://h/db}', 'postgres'))).to.equal('DBA_SPEC_CONNECTION_URL');
   });

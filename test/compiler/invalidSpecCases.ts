@@ -46,6 +46,16 @@ const deployment = (env: string) => `deployment_config:
       database: prod_db
 ${env}`;
 
+/** A failover step whose `with:` (free-form activity input) holds `body`, from line 6. */
+const stepWith = (body: string) => `failover_procedure:
+  steps:
+    - name: Notify
+      action: webhook.post
+      with:
+${body}`;
+
+const cluster = (primary: string) => `clusters:\n  - name: main\n    primary: ${primary}\n    databases: [a]\n`;
+
 /** At least one case per section and per value grammar; every line number is where the caret must point. */
 export const invalidSpecCases: readonly InvalidSpecCase[] = [
   // file level
@@ -74,6 +84,24 @@ export const invalidSpecCases: readonly InvalidSpecCase[] = [
   { title: 'connection: wrong scheme', yaml: 'clusters:\n  - name: main\n    primary: mysql://127.0.0.1/db\n    databases: [a]\n', code: 'DBA_SPEC_CONNECTION_URL', path: '/clusters/0/primary', line: 3 },
   { title: 'connection: wrong scheme in a default', yaml: 'clusters:\n  - name: main\n    primary: ${DATABASE_URL:-redis://127.0.0.1}\n    databases: [a]\n', code: 'DBA_SPEC_CONNECTION_URL', path: '/clusters/0/primary', line: 3 },
   { title: 'connection: inline password in a literal URL', yaml: 'clusters:\n  - name: main\n    primary: postgres://app:hunter2@db/app\n    databases: [a]\n', code: 'DBA_SPEC_INLINE_SECRET', path: '/clusters/0/primary', line: 3 },
+  { title: 'secret: password in a URL query parameter', yaml: cluster('postgres://app@db/app?password=hunter2'), code: 'DBA_SPEC_INLINE_SECRET', path: '/clusters/0/primary', line: 3 },
+  { title: 'secret: sslpassword in a URL query parameter', yaml: cluster('postgres://app@db/app?sslmode=verify-full&sslpassword=hunter2'), code: 'DBA_SPEC_INLINE_SECRET', path: '/clusters/0/primary', line: 3 },
+  { title: 'secret: real password in a reference default', yaml: cluster('${PROD_URL:-postgres://admin:RealProdPassw0rd@prod.internal/app}'), code: 'DBA_SPEC_INLINE_SECRET', path: '/clusters/0/primary', line: 3 },
+  { title: 'secret: loopback default hiding a remote libpq host', yaml: cluster('${PROD_URL:-postgres://admin:pw@127.0.0.1/app?host=prod.internal}'), code: 'DBA_SPEC_INLINE_SECRET', path: '/clusters/0/primary', line: 3 },
+  { title: 'secret: password default in a free-form input', yaml: stepWith('        broker: ${AMQP_URL:-amqp://app:s3cret@rabbit.prod:5672}\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/broker', line: 6 },
+  { title: 'secret: password in a URL inside a command', yaml: stepWith('        command: psql "postgres://app@db/app?password=hunter2" -c "select 1"\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/command', line: 6 },
+  { title: 'secret: Authorization header with a bearer token', yaml: stepWith('        headers:\n          Authorization: "Bearer sk_live_51Habc0123456789"\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/headers/Authorization', line: 7 },
+  { title: 'secret: Authorization header without a scheme', yaml: stepWith('        headers: { authorization: sk_live_51Habc0123456789 }\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/headers/authorization', line: 6 },
+  { title: 'secret: Basic credential under any key', yaml: stepWith('        headers:\n          X-Upstream: Basic dXNlcjpodW50ZXIy\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/headers/X-Upstream', line: 7 },
+  { title: 'secret: token credential in a curl command', yaml: stepWith('        command: \'curl -H "Authorization: token ghp_abc123def456" https://api.github.com\'\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/command', line: 6 },
+  { title: 'secret: camelCase adminPassword', yaml: stepWith('        adminPassword: hunter2\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/adminPassword', line: 6 },
+  { title: 'secret: upper-case PGPASSWORD', yaml: stepWith('        env:\n          PGPASSWORD: hunter2\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/env/PGPASSWORD', line: 7 },
+  { title: 'secret: db_pass', yaml: stepWith('        db_pass: hunter2\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/db_pass', line: 6 },
+  { title: 'secret: client_secret', yaml: stepWith('        client_secret: 8f14e45fceea167a\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/client_secret', line: 6 },
+  { title: 'secret: Private-Key', yaml: stepWith('        Private-Key: MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/Private-Key', line: 6 },
+  { title: 'secret: numeric access token', yaml: stepWith('        accessToken: 123456789012\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/accessToken', line: 6 },
+  { title: 'secret: Slack webhook URL with its token path', yaml: stepWith('        url: https://hooks.slack.com/services/T0123ABCD/B0456EFGH/x1y2z3SecretToken\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/url', line: 6 },
+  { title: 'secret: Discord webhook URL as a reference default', yaml: stepWith('        url: ${DISCORD_WEBHOOK:-https://discord.com/api/webhooks/112233445566/AbC-dEf_123}\n'), code: 'DBA_SPEC_INLINE_SECRET', path: '/failover_procedure/steps/0/with/url', line: 6 },
   { title: 'reference: unclosed', yaml: 'clusters:\n  - name: main\n    primary: ${DATABASE_URL\n    databases: [a]\n', code: 'DBA_SPEC_REFERENCE', path: '/clusters/0/primary', line: 3 },
   { title: 'reference: bad variable name', yaml: 'cache_config:\n  provider: redis\n  url: ${1REDIS}\n  ttl_policies:\n    - pattern: "a:*"\n      ttl: 1\n', code: 'DBA_SPEC_REFERENCE', path: '/cache_config/url', line: 3 },
   // service_mesh
