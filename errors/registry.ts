@@ -1,6 +1,7 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { backupCodes } from './codes/backup.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
+import { cliCodes } from './codes/cli.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
@@ -15,6 +16,7 @@ import { specCodes } from './codes/spec.ts';
 export const errorCodes = {
   ...backupCodes,
   ...blueGreenCodes,
+  ...cliCodes,
   ...foundationCodes,
   ...migrationCodes,
   ...pipelineCodes,
