@@ -53,7 +53,7 @@ export async function runDevPipelines(client: Client, input: { specPath: string;
     if (link) input.print(`  Temporal UI: ${link}`);
     input.print(`    → "Send Update", update name: approve, input: ${json}`);
     input.print(`    (or "Send Signal" approveSignal with the same JSON)`);
-    input.print(`  CLI: dbarch approve ${started.workflowId} --as ${identity}`);
+    input.print(`  CLI: dbarch approve ${started.workflowId} --as ${identity} --plan-hash ${started.plan.hash}`);
   }
   return outcomes;
 }

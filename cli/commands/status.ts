@@ -1,8 +1,9 @@
-import { DbarchError } from '../../errors/DbarchError.ts';
+import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
 import { dbarchSearchAttributes } from '../../workflows/searchAttributes.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';
+import { askWorker } from '../askWorker.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
@@ -10,7 +11,8 @@ import { parseCommandArgs } from '../parseCommandArgs.ts';
 const help = `Usage: dbarch status <workflow-id> [--format text|json]
 
 Shows a plan interpreter workflow: Temporal status, phase, open approval gates and each step's status, attempts
-and last error (from the workflow's \`status\` query). JSON: {"workflowId", "runId", "status", "phase",
+and last error (from the workflow's \`status\` query). When no worker answers the query within 10 s, it prints
+what the server knows (status, awaiting approval, summary) and a DBA_WORKER_UNAVAILABLE note on stderr. JSON: {"workflowId", "runId", "status", "phase",
 "awaitingApproval", "openGates", "steps", "approvals", "planHash", "uiUrl"}.`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -27,9 +29,10 @@ export async function run(argv: string[]): Promise<number> {
     const description = await handle.describe();
     let state: InterpreterStatus | undefined;
     try {
-      state = await handle.query(interpreterMessages.status);
-    } catch {
-      // No worker answers queries right now: report what the server knows.
+      state = await askWorker(temporal.client, workflowId, () => handle.query(interpreterMessages.status));
+    } catch (error) {
+      // No worker answers queries right now: report what the server knows, and say why the rest is missing.
+      if (isDbarchError(error)) console.error(`note: ${error.code}: ${error.message}; showing what the server knows.`);
     }
     const out = {
       workflowId,

@@ -101,7 +101,7 @@ describe('the migration pipeline (dbarch/migration_pipeline)', function () {
       await awaitingApproval(prodHandle);
       const qaHash = await awaitingApproval(qaHandle);
 
-      const cli = spawnTs('bin/dbarch.js', ['approve', prod.workflowId, '--as', 'alice', '--comment', 'ok'], { TEMPORAL_ADDRESS: temporal.address });
+      const cli = spawnTs('bin/dbarch.js', ['approve', prod.workflowId, '--as', 'alice', '--yes', '--comment', 'ok'], { TEMPORAL_ADDRESS: temporal.address });
       expect(await cli.exited, cli.output()).to.equal(0);
       expect(cli.output()).to.include(`Approved gate approve of ${prod.workflowId} as alice`);
 

@@ -78,7 +78,7 @@ describe('a procedure with an approval gate', () => {
         return description.typedSearchAttributes.get(dbarchSearchAttributes.awaitingApproval) === true ? true : undefined;
       }, 'DbarchAwaitingApproval=true');
 
-      const refused = await cli(['approve', started.workflowId, '--as', 'dave', '--format', 'json'], taskQueue);
+      const refused = await cli(['approve', started.workflowId, '--as', 'dave', '--yes', '--format', 'json'], taskQueue);
       expect(refused.code).to.equal(1);
       expect(refused.output).to.contain('DBA_APPROVAL_NOT_AUTHORISED');
 
@@ -86,7 +86,7 @@ describe('a procedure with an approval gate', () => {
       const mismatch = await failureOf(handle.executeUpdate(interpreterMessages.approve, { args: [{ identity: 'alice', planHash: 'f'.repeat(64) }] }));
       expect(mismatch.type).to.equal('DBA_APPROVAL_PLAN_MISMATCH');
 
-      const approved = await cli(['approve', started.workflowId, '--as', 'alice', '--comment', 'looks right'], taskQueue);
+      const approved = await cli(['approve', started.workflowId, '--as', 'alice', '--yes', '--comment', 'looks right'], taskQueue);
       expect(approved.code, approved.output).to.equal(0);
 
       const result = await handle.result();
