@@ -1,6 +1,7 @@
 import { DbarchError } from '../errors/DbarchError.ts';
 import { commands } from './commands.ts';
 import { exitCodes } from './exitCodes.ts';
+import { outputFormat } from './outputFormat.ts';
 import { reportError } from './reportError.ts';
 
 /** `dbarch <verb> [args]`: dispatches to the verb's module and turns errors into codes and exit statuses. */
@@ -23,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     const command = await entry.load();
     return await command.run(rest);
   } catch (error) {
-    return reportError(error, rest.includes('json') ? 'json' : 'text');
+    return reportError(error, outputFormat(rest));
   }
 }
 

@@ -2,6 +2,7 @@ import { compileSpec } from '../../compiler/compileSpec.ts';
 import { formatIssuesJson } from '../../compiler/format/formatIssuesJson.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
+import { outputFormat } from '../outputFormat.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
 import { reportError } from '../reportError.ts';
@@ -17,7 +18,7 @@ Options:
 
 /** `dbarch validate`: what CI runs on every push. */
 export async function run(argv: string[]): Promise<number> {
-  let format: 'text' | 'json' = argv.includes('json') ? 'json' : 'text';
+  let format = outputFormat(argv);
   try {
     const { values, positionals } = parseCommandArgs('validate', argv, {
       format: { type: 'string', default: 'text' },
