@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { createApiServer } from '../../gateway/http/createApiServer.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
@@ -9,7 +10,8 @@ import { parseCommandArgs } from '../parseCommandArgs.ts';
 const help = `Usage: dbarch serve <spec> [--port 8081] [--host 127.0.0.1]
 
 Serves the HTTP API (docs/api.md): GET /api/v1/health, POST /api/v1/migrations. Every request but health needs
-\`Authorization: Bearer <DBARCH_API_TOKEN>\`. Stops on SIGINT/SIGTERM.`;
+\`Authorization: Bearer <DBARCH_API_TOKEN>\`. Stops on SIGINT/SIGTERM. A port that is not 0–65535 is a usage
+error (exit 2); a port in use or not allowed is DBA_SERVE_LISTEN_FAILED (exit 1).`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', argv, {
@@ -21,19 +23,52 @@ export async function run(argv: string[]): Promise<number> {
     console.log(help);
     return exitCodes.ok;
   }
+  const port = parsePort(values.port);
   const token = process.env.DBARCH_API_TOKEN;
   if (!token) throw new DbarchError('DBA_USAGE', 'DBARCH_API_TOKEN is not set', { hint: 'Set DBARCH_API_TOKEN to the bearer token clients must send.' });
   const specPath = positionals[0] ?? 'specs/platform.yaml';
   const temporal = await connectTemporal();
-  const server = createApiServer({ client: temporal.client, specPath, taskQueue: process.env.DBARCH_TASK_QUEUE || defaultTaskQueue, registry: await loadPluginRegistry(), token });
-  await new Promise<void>((listening) => server.listen(Number(values.port), values.host, listening));
-  const address = server.address();
-  console.log(`dbarch API listening on http://${values.host}:${typeof address === 'object' && address ? address.port : values.port}`);
-  await new Promise<void>((stop) => {
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  try {
+    const server = createApiServer({ client: temporal.client, specPath, taskQueue: process.env.DBARCH_TASK_QUEUE || defaultTaskQueue, registry: await loadPluginRegistry(), token });
+    await listen(server, port, values.host);
+    server.on('error', (error) => console.error(`dbarch API: ${error.message}`));
+    const address = server.address();
+    console.log(`dbarch API listening on http://${values.host}:${typeof address === 'object' && address ? address.port : port}`);
+    await new Promise<void>((stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await new Promise<void>((closed) => server.close(() => closed()));
+    return exitCodes.ok;
+  } finally {
+    await temporal.close();
+  }
+}
+
+/** A TCP port: digits only, 0 (any free port) to 65535. */
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new DbarchError('DBA_USAGE', `dbarch serve: --port must be a number from 0 to 65535, not "${text}"`, { hint: 'e.g. `dbarch serve specs/platform.yaml --port 8081`' });
+  return port;
+}
+
+/** server.listen as a promise that rejects, with a coded error, when the port cannot be had. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const failed = (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message;
+      const hint =
+        error.code === 'EADDRINUSE'
+          ? `Another process listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows which): stop it, or pass another --port.`
+          : error.code === 'EACCES'
+            ? `Ports under 1024 need privileges: pass --port 8081 (or another above 1023).`
+            : `Check --host ${host} and --port ${port}.`;
+      reject(new DbarchError('DBA_SERVE_LISTEN_FAILED', `dbarch serve cannot listen on ${host}:${port}: ${why} (${error.code ?? 'error'})`, { hint, details: { host, port, errno: error.code ?? null } }));
+    };
+    server.once('error', failed);
+    server.listen(port, host, () => {
+      server.off('error', failed);
+      resolve();
+    });
   });
-  await new Promise<void>((closed) => server.close(() => closed()));
-  await temporal.close();
-  return exitCodes.ok;
 }
