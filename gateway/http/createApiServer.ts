@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { dryRun } from '../../activities/migrations/dryRun.ts';
 import { migrationEnvironments } from '../../cli/migrationEnvironments.ts';
 import { startMigration } from '../../cli/startMigration.ts';
@@ -17,6 +17,11 @@ export interface ApiServerOptions {
   readonly registry: PluginRegistry;
   /** The bearer token every /api/v1 request but health must carry. */
   readonly token: string;
+  /**
+   * How long a migration with an approval gate may take to reach its gate (lint, test, report) before the answer
+   * is 202 `running`; default 10 minutes.
+   */
+  readonly gateWaitMs?: number;
 }
 
 const maxBody = 1024 * 1024;
@@ -78,11 +83,18 @@ export function createApiServer(options: ApiServerOptions): Server {
     }
     const run = await startMigration(options.client, { specPath: options.specPath, environment, taskQueue: options.taskQueue, registry: options.registry });
     const handle = options.client.workflow.getHandle<(i: unknown) => Promise<InterpreterResult>>(run.workflowId);
-    if (run.plan.root.nodes.some((node) => node.kind === 'gate')) {
-      // Waits for a person: answer at once with where to approve.
-      const status = await handle.query(interpreterMessages.status);
-      if (status.phase !== 'succeeded') {
-        return send(response, 202, { migration_id: run.workflowId, status: 'awaiting_approval', applied_migrations: 0, plan_hash: run.plan.hash, execution_time_ms: Math.round(performance.now() - started) });
+    if (!run.alreadyDone && run.plan.root.nodes.some((node) => node.kind === 'gate')) {
+      // Waits for a person once the gate opens: answer then with where to approve. Until then the run may still
+      // fail (lint, test on the scratch copy): that answer is the failure below, not a 202.
+      const reached = await untilGateOrEnd(handle, options.gateWaitMs ?? 10 * 60_000);
+      if (reached !== 'ended') {
+        return send(response, 202, {
+          migration_id: run.workflowId,
+          status: reached === 'gate' ? 'awaiting_approval' : 'running',
+          applied_migrations: 0,
+          plan_hash: run.plan.hash,
+          execution_time_ms: Math.round(performance.now() - started),
+        });
       }
     }
     try {
@@ -103,6 +115,22 @@ export function createApiServer(options: ApiServerOptions): Server {
         error: { code: cause?.type ?? 'DBA_STEP_FAILED', message: cause?.message ?? error.message, hint: hintOf(cause?.type) },
       });
     }
+  }
+}
+
+/**
+ * Polls the run until its gate is open (`status.awaitingApproval`) or it has closed, at most `waitMs`: 'gate',
+ * 'ended' (read the result), or 'timeout'. A query that no worker answers (5 s) counts as not there yet.
+ */
+async function untilGateOrEnd(handle: WorkflowHandle, waitMs: number): Promise<'gate' | 'ended' | 'timeout'> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if ((await handle.describe()).status.name !== 'RUNNING') return 'ended';
+    const left = deadline - Date.now();
+    if (left <= 0) return 'timeout';
+    const status = await handle.client.withDeadline(Date.now() + Math.min(left, 5_000), () => handle.query(interpreterMessages.status)).catch(() => undefined);
+    if (status?.awaitingApproval) return 'gate';
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

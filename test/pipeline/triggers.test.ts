@@ -8,7 +8,7 @@ import { createApiServer } from '../../gateway/http/createApiServer.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
-import { spawnTs } from '../support/childProcess.ts';
+import { eventually, spawnTs } from '../support/childProcess.ts';
 import { sharedTemporal, testLog, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
 import { appliedCounts, pipelineFixtures, pipelineSpec, type PipelineSpec } from './pipelineFixture.ts';
 
@@ -57,6 +57,76 @@ describe('pipeline triggers: git and the HTTP API', function () {
       const description = await temporal.client.workflow.getHandle(line.workflowId).describe();
       expect(description.status.name).to.equal('RUNNING');
       await temporal.client.workflow.getHandle(line.workflowId).terminate('test done');
+    }
+  });
+
+  it('git-trigger --interval keeps going: an invalid spec at the tip is logged and retried; a commit that cannot be planned is marked failed and the next one starts', async () => {
+    const spec = await pipelineSpec('good', { production: { require_approval: true } });
+    specs.push(spec);
+    const repo = mkdtempSync(join(tmpdir(), 'dbarch-git-'));
+    const sh = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+    sh('init', '-q', '-b', 'main');
+    sh('config', 'user.email', 'test@example.com');
+    sh('config', 'user.name', 'test');
+    writeFileSync(join(repo, 'spec.yaml'), 'apiVersion: dbarch/v1\ndeployment_config: 42\n');
+    mkdirSync(join(repo, 'migrations'));
+    cpSync(join(pipelineFixtures, 'migrations/good/V1__create_items.sql'), join(repo, 'migrations/V1__create_items.sql'));
+    sh('add', '.');
+    sh('commit', '-q', '-m', 'V1 with a broken spec');
+    const broken = sh('rev-parse', 'HEAD');
+
+    const temporal = await sharedTemporal();
+    const env = { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: uniqueTaskQueue('git-keep'), DBARCH_STATE_DIR: mkdtempSync(join(tmpdir(), 'dbarch-git-state-')) };
+    const watcher = spawnTs('bin/dbarch.js', ['git-trigger', '--repo', repo, '--branch', 'main', '--spec', 'spec.yaml', '--env', 'production', '--interval', '1s'], env);
+    try {
+      await watcher.waitForLine(/^DBA_SPEC_\w+: /, 60_000);
+      // Still polling after the error: a second poll reports it again.
+      await eventually(() => Promise.resolve((watcher.output().match(/this poll failed; the cursor did not move/g) ?? []).length >= 2 ? true : undefined), 'a second poll', 30_000);
+      // (The spec diagnostics print `  at /deployment_config`: a stack line names a file position.)
+      expect(watcher.output()).to.not.match(/\n\s+at .*:\d+:\d+/);
+      expect(watcher.output()).to.not.include('DBA_INTERNAL');
+
+      cpSync(spec.path, join(repo, 'spec.yaml'));
+      cpSync(join(pipelineFixtures, 'migrations/good/V2__create_orders.sql'), join(repo, 'migrations/V2__create_orders.sql'));
+      sh('add', '.');
+      sh('commit', '-q', '-m', 'V2 and the spec fixed');
+      const fixed = sh('rev-parse', 'HEAD');
+      await watcher.waitForLine(new RegExp(`"sha":"${fixed}"`), 60_000);
+      const lines = watcher.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { sha: string; workflowId?: string; started: boolean; error?: { code: string } });
+      expect(lines.map((l) => [l.sha, l.started])).to.deep.equal([[broken, false], [fixed, true]]);
+      expect(lines[0]?.error?.code).to.match(/^DBA_SPEC_/);
+      expect(lines[1]?.workflowId).to.equal(`migrate:production:git-${fixed.slice(0, 12)}`);
+      expect(await Promise.race([watcher.exited, new Promise((done) => setTimeout(() => done('running'), 3_000))])).to.equal('running');
+      await temporal.client.workflow.getHandle(lines[1]!.workflowId!).terminate('test done');
+    } finally {
+      watcher.process.kill('SIGKILL');
+    }
+  });
+
+  it('HTTP API: a gated run that fails lint before its gate answers with the failure, not 202 awaiting_approval', async () => {
+    const spec = await pipelineSpec('good', { production: { require_approval: true } });
+    specs.push(spec);
+    writeFileSync(join(spec.migrations, 'V3__broken.sql'), 'CREAT TABLE broken (id int);\n');
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('api-lint');
+    const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
+    const server = createApiServer({ client: temporal.client, specPath: spec.path, taskQueue, registry, token: 's3cret-token' });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    try {
+      await withWorker({ taskQueue }, async () => {
+        const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/migrations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret-token' },
+          body: JSON.stringify({ environment: 'production' }),
+        });
+        const body = (await answer.json()) as { status: string; error?: { code: string; message: string } };
+        expect(answer.status, JSON.stringify(body)).to.equal(422);
+        expect(body.status).to.equal('failed');
+        expect(body.error?.code).to.equal('DBA_STEP_FAILED');
+        expect(body.error?.message).to.match(/^step lint failed .*DBA_PIPELINE_LINT_FAILED/);
+      });
+    } finally {
+      server.close();
     }
   });
 
