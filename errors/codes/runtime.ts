@@ -75,6 +75,11 @@ export const runtimeCodes = defineCodes({
     hint: 'It is retried by its retry policy.',
     retryable: true,
   },
+  DBA_STEP_INTERRUPTED: {
+    summary: 'A step\'s attempt was stopped before it finished because its worker shut down (or the worker reported it cancelled without the workflow asking); nothing is known about its effect.',
+    hint: 'It is retried by its retry policy on another worker; steps are idempotent, so a retry finishes what the interrupted attempt began.',
+    retryable: true,
+  },
   DBA_STEP_CANCELLED: {
     summary: 'The workflow was cancelled; completed steps were compensated.',
     hint: 'Apply again to run the procedure from the start.',
@@ -98,6 +103,11 @@ export const runtimeCodes = defineCodes({
   DBA_APPROVAL_NO_GATE: {
     summary: 'The workflow is not waiting at an approval gate (it passed it, or has not reached it yet).',
     hint: 'Check `dbarch status <id>`: awaitingApproval shows when a decision is wanted.',
+    retryable: false,
+  },
+  DBA_APPROVAL_DECIDED: {
+    summary: 'The gate already has an outcome (approved, rejected or timed out); a later decision cannot change it.',
+    hint: 'Read the decision that settled the gate in `dbarch history <id>`; to change course, cancel the workflow or apply again.',
     retryable: false,
   },
   DBA_APPROVAL_REJECTED: {
