@@ -13,7 +13,11 @@ export interface StepCall {
 export interface StepContext extends StepCall {
   readonly workflowId: string;
   readonly attempt: number;
-  /** Aborted when the workflow cancels the step or the worker shuts down. */
+  /**
+   * Aborted when the workflow cancels the step or the worker shuts down. Stop and throw: the step wrapper reports
+   * a worker shutdown as the retryable DBA_STEP_INTERRUPTED (retried on another worker) and anything else as a
+   * cancellation, whatever the step threw.
+   */
   readonly signal: AbortSignal;
   /** Steps heartbeat automatically while they run; call this to record progress details as well. */
   heartbeat(details?: unknown): void;

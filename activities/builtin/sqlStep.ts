@@ -62,12 +62,20 @@ export function sqlStep(deps: PluginDeps): StepDefinition<SqlStepInput, SqlStepO
       } catch (error) {
         throw toStepError(error, what);
       }
-      const cancel = () => void deps.postgres(url).query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
+      // On abort (the workflow cancels the step, or the worker shuts down) the running statement is cancelled so
+      // its transaction rolls back now. The 57014 that follows is our own cancel, not a statement timeout.
+      let cancelledByUs = false;
+      const cancel = () => {
+        cancelledByUs = true;
+        void deps.postgres(url).query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
+      };
       ctx.signal.addEventListener('abort', cancel);
       try {
         await ensureLedger(client);
         return input.transaction === false ? await runOutside(client, input, ctx) : await runInside(client, input, ctx);
       } catch (error) {
+        // The step wrapper reports an aborted step by why it was aborted (retryable on a worker shutdown).
+        if (cancelledByUs) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : toStepError(error, what);
         throw toStepError(error, what);
       } finally {
         ctx.signal.removeEventListener('abort', cancel);

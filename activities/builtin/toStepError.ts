@@ -4,6 +4,8 @@ import { classifyPgError } from '../postgres/classifyPgError.ts';
 /**
  * Turns a pg error into a step's coded error. Whether a retry can succeed is decided by the one SQLSTATE table
  * (never by message text); a statement timeout is permanent, since the same statement would time out again.
+ * 57014 (query_canceled) is also what a step's own pg_cancel_backend on abort produces: a step that cancels its
+ * statement must recognise that case before calling this (as builtin/sql does), so it is not taken for a timeout.
  */
 export function toStepError(error: unknown, what: string): DbarchError {
   const { sqlstate, retryable } = classifyPgError(error);

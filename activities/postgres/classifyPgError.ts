@@ -31,6 +31,8 @@ const exact: Record<string, [PgErrorCategory, boolean]> = {
   '40001': ['serialization', true],
   '40P01': ['deadlock', true],
   '55P03': ['lock_timeout', true],
+  // query_canceled: statement_timeout, or a pg_cancel_backend. Callers that cancel their own statement on abort
+  // (builtin/sql, the migration engine) know it was them and report the abort instead of a timeout.
   '57014': ['statement_timeout', false],
   '57P01': ['connection', true], // admin_shutdown
   '57P02': ['connection', true], // crash_shutdown
