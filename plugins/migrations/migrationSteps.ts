@@ -4,7 +4,7 @@ import { resolveConnectionUrl } from '../../activities/builtin/resolveConnection
 import { applyMigrations, type ApplyReport } from '../../activities/migrations/applyMigrations.ts';
 import { dryRun, type DryRunReport } from '../../activities/migrations/dryRun.ts';
 import { lintMigrations, type LintReport } from '../../activities/migrations/lint/lintMigrations.ts';
-import type { MigrationProgress } from '../../activities/migrations/MigrationDeps.ts';
+import type { MigrationDeps, MigrationProgress } from '../../activities/migrations/MigrationDeps.ts';
 import { schemaFingerprint } from '../../activities/migrations/schemaFingerprint.ts';
 import { undoMigrations } from '../../activities/migrations/undoMigrations.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
@@ -69,6 +69,12 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
     return parsed.ok ? { lockWaitTimeoutMs: parsed.value } : {};
   };
   const progress = (ctx: StepContext) => (p: MigrationProgress) => ctx.heartbeat(p);
+  /**
+   * The engine's dependencies for a step, with the step's abort signal: on a cancellation or a worker shutdown the
+   * engine cancels the running script (it rolls back) and starts no other, throwing DBA_MIGRATION_ABORTED; the step
+   * wrapper then reports a cancellation, or the retryable DBA_STEP_INTERRUPTED on a shutdown.
+   */
+  const engineDeps = (db: string, ctx: StepContext): MigrationDeps => ({ db, onProgress: progress(ctx), logger: ctx.log, signal: ctx.signal });
   const fingerprint = async (url: string, input: MigrationTargetInput) => schemaFingerprint({ historySchema: history(input) }, { db: url });
   const currentVersion = async (url: string, input: MigrationTargetInput) =>
     (await dryRun({ source: { dir: input.directory }, historySchema: history(input), ...(input.placeholders ? { placeholders: input.placeholders } : {}) }, { db: url })).currentVersion;
@@ -113,7 +119,7 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
         try {
           const applied = await applyMigrations(
             { source: { dir: input.directory }, historySchema: history(input), installedBy: ctx.workflowId, ...(input.placeholders ? { placeholders: input.placeholders } : {}) },
-            { db: scratchUrl, onProgress: progress(ctx) },
+            engineDeps(scratchUrl, ctx),
           );
           const print = await fingerprint(scratchUrl, input);
           const result: StagingResult = { scratchDatabase: scratch, applied: applied.applied.map((a) => a.script), currentVersion: applied.currentVersion, fingerprint: print.fingerprint, schemas: print.schemas };
@@ -168,7 +174,7 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
         checkMigrationFiles(input);
         return applyMigrations(
           { source: { dir: input.directory }, historySchema: history(input), installedBy: ctx.workflowId, ...lockWait(input), ...(input.placeholders ? { placeholders: input.placeholders } : {}) },
-          { db: target(input), onProgress: progress(ctx), logger: ctx.log },
+          engineDeps(target(input), ctx),
         );
       },
     },
@@ -196,7 +202,7 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
       run: async (input: MigrationTargetInput & { target: string }, ctx: StepContext) =>
         undoMigrations(
           { source: { dir: input.directory }, target: input.target, historySchema: history(input), installedBy: ctx.workflowId, ...lockWait(input), ...(input.placeholders ? { placeholders: input.placeholders } : {}) },
-          { db: target(input), onProgress: progress(ctx), logger: ctx.log },
+          engineDeps(target(input), ctx),
         ),
     },
     rollback: {
@@ -240,7 +246,7 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
     if (input.mode === 'undo') {
       const undone = await undoMigrations(
         { source: { dir: input.directory }, target: checkpoint.currentVersion ?? '0', historySchema: history(input), installedBy: ctx.workflowId, ...(input.placeholders ? { placeholders: input.placeholders } : {}) },
-        { db: url, onProgress: progress(ctx), logger: ctx.log },
+        engineDeps(url, ctx),
       );
       result = { mode: 'undo', undone: undone.undone.map((u) => u.script) };
     } else {
