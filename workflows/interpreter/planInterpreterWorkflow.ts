@@ -1,16 +1,12 @@
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  ChildWorkflowFailure,
   ContinueAsNew,
-  TimeoutFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   executeChild,
   isCancellation,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -18,33 +14,18 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Compensation, GateNode, Plan, PlanNode, RuntimeCondition, StepNode, StepRetry } from '../../plan/Plan.ts';
+import type { GateNode, Plan, PlanNode, RuntimeCondition } from '../../plan/Plan.ts';
 import type { StepCall } from '../../plugins/StepContext.ts';
 import { dbarchSearchAttributes } from '../searchAttributes.ts';
-import { checkDecision } from './checkDecision.ts';
+import { GateDecisions } from './gateDecisions.ts';
+import { activePatches, type InterpreterPatch } from './interpreterPatches.ts';
 import { interpreterMessageDescriptions, interpreterMessages } from './interpreterMessages.ts';
 import { planFromSpecActivity } from './planFromSpecActivity.ts';
-import type {
-  ApprovalRecord,
-  CarriedState,
-  DecisionRequest,
-  InterpreterInput,
-  InterpreterResult,
-  InterpreterStatus,
-  Phase,
-  RefusedDecision,
-  StepError,
-  StepState,
-} from './InterpreterTypes.ts';
+import { runBranches } from './runBranches.ts';
+import { describeFailure, outcomeUnknown, runAttempts, type AttemptTarget } from './stepAttempts.ts';
+import type { ApprovalRecord, CarriedState, DecisionRequest, InterpreterInput, InterpreterResult, InterpreterStatus, Phase, RefusedDecision, StepError, StepState } from './InterpreterTypes.ts';
 
-
-/** Patch ids: each guards one change of interpreter behaviour, so histories recorded before it still replay. */
-export const interpreterPatches = {
-  /** v2: the memo's `progress` line is kept current after every node (v1 set the memo once at start). */
-  memoProgress: 'dbarch-interpreter-memo-progress',
-} as const;
-
-type AnyActivity = (input: unknown, call: StepCall) => Promise<unknown>;
+export { interpreterPatches } from './interpreterPatches.ts';
 
 /**
  * Runs any plan, deterministically: steps as activities with their own timeouts and retry policy (retried here, so
@@ -60,11 +41,11 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
   const approvals: ApprovalRecord[] = [...carried.approvals];
   const refused: RefusedDecision[] = [...carried.refused];
   const current = new Set<string>();
-  const openGates = new Map<string, GateNode>();
-  const gateOutcome = new Map<string, 'approved' | 'rejected'>();
   let plan: Plan | undefined = input.plan;
   let phase: Phase = plan ? 'running' : 'planning';
   let finishedThisRun = 0;
+  const gates = new GateDecisions(() => plan, approvals, refused);
+  const openGates = gates.openGates;
 
   const status = (): InterpreterStatus => ({
     phase,
@@ -92,42 +73,13 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     return rest;
   };
 
-  const decide = (request: DecisionRequest, decision: 'approve' | 'reject', via: 'update' | 'signal'): ApprovalRecord => {
-    const checked = checkDecision(plan, openGates, approvals, request, decision);
-    if (checked.problem) throw ApplicationFailure.create({ type: checked.problem.code, message: checked.problem.message, nonRetryable: true });
-    const gate = checked.gate;
-    const record: ApprovalRecord = {
-      gate: gate.id,
-      decision,
-      identity: request.identity,
-      comment: request.comment ?? '',
-      planHash: request.planHash,
-      at: new Date().toISOString(),
-      via,
-    };
-    approvals.push(record);
-    if (decision === 'reject') gateOutcome.set(gate.id, 'rejected');
-    else if (approvals.filter((a) => a.gate === gate.id && a.decision === 'approve').length >= gate.count) gateOutcome.set(gate.id, 'approved');
-    return record;
-  };
-  const validator = (decision: 'approve' | 'reject') => (request: DecisionRequest) => {
-    const checked = checkDecision(plan, openGates, approvals, request, decision);
-    if (checked.problem) throw ApplicationFailure.create({ type: checked.problem.code, message: checked.problem.message, nonRetryable: true });
-  };
-  const fromSignal = (decision: 'approve' | 'reject') => (request: DecisionRequest) => {
-    try {
-      decide(request, decision, 'signal');
-    } catch (error) {
-      const failure = error as ApplicationFailure;
-      refused.push({ identity: String(request?.identity ?? ''), decision, code: failure.type ?? 'DBA_APPROVAL_NO_GATE', message: failure.message, at: new Date().toISOString() });
-    }
-  };
+  const now = () => new Date().toISOString(); // workflow time: deterministic
   const d = interpreterMessageDescriptions;
   setHandler(interpreterMessages.status, status, { description: d.status });
-  setHandler(interpreterMessages.approve, (request) => decide(request, 'approve', 'update'), { validator: validator('approve'), description: d.approve });
-  setHandler(interpreterMessages.reject, (request) => decide(request, 'reject', 'update'), { validator: validator('reject'), description: d.reject });
-  setHandler(interpreterMessages.approveSignal, fromSignal('approve'), { description: d.approveSignal });
-  setHandler(interpreterMessages.rejectSignal, fromSignal('reject'), { description: d.rejectSignal });
+  setHandler(interpreterMessages.approve, (request) => gates.decide(request, 'approve', 'update', now()), { validator: (request: DecisionRequest) => gates.validate(request, 'approve'), description: d.approve });
+  setHandler(interpreterMessages.reject, (request) => gates.decide(request, 'reject', 'update', now()), { validator: (request: DecisionRequest) => gates.validate(request, 'reject'), description: d.reject });
+  setHandler(interpreterMessages.approveSignal, (request) => gates.decideFromSignal(request, 'approve', now()), { description: d.approveSignal });
+  setHandler(interpreterMessages.rejectSignal, (request) => gates.decideFromSignal(request, 'reject', now()), { description: d.rejectSignal });
 
   if (!plan) {
     if (!input.spec) throw ApplicationFailure.create({ type: 'DBA_PLAN_INVALID', message: 'input needs `plan` or `spec: {path, environment}`', nonRetryable: true });
@@ -158,9 +110,10 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     { key: dbarchSearchAttributes.awaitingApproval, value: false },
   ]);
   upsertMemo({ summary: thePlan.summary, planHash: thePlan.hash, procedure: thePlan.procedure });
-  const trackProgress = patched(interpreterPatches.memoProgress);
+  const patches: Readonly<Record<InterpreterPatch, boolean>> = activePatches();
+  gates.finalDecisions = patches.finalDecisions;
   const progress = () => {
-    if (!trackProgress) return;
+    if (!patches.memoProgress) return;
     const done = Object.values(steps).filter((s) => s.status === 'succeeded' || s.status === 'skipped').length;
     upsertMemo({ progress: `${phase}: ${done}/${nodesById.size - 1} nodes done` });
   };
@@ -173,37 +126,9 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     planHash: thePlan.hash,
   });
 
-  /** One activity call with the step's own policy; retried here so attempts and errors are visible in status. */
-  const attempt = async (
-    target: Pick<StepNode | Compensation, 'activity' | 'input' | 'retry' | 'timeoutMs' | 'heartbeatTimeoutMs'>,
-    stepCall: StepCall,
-    record: { attempts: number; lastError?: StepError },
-  ): Promise<unknown> => {
-    const { [target.activity]: activity } = proxyActivities<Record<string, AnyActivity>>({
-      startToCloseTimeout: target.timeoutMs,
-      ...(target.heartbeatTimeoutMs !== undefined ? { heartbeatTimeout: target.heartbeatTimeoutMs } : {}),
-      retry: { maximumAttempts: 1 },
-    });
-    for (;;) {
-      record.attempts += 1;
-      try {
-        return await activity!(target.input, stepCall);
-      } catch (error) {
-        if (isCancellation(error)) throw error;
-        const failure = describeFailure(error);
-        record.lastError = { ...failure, attempt: record.attempts };
-        if (failure.nonRetryable || target.retry.nonRetryableCodes.includes(failure.code) || record.attempts >= target.retry.maximumAttempts) {
-          throw ApplicationFailure.create({
-            type: 'DBA_STEP_FAILED',
-            message: `step ${stepCall.stepId} failed after ${record.attempts} attempt(s): ${failure.code}: ${failure.message}`,
-            nonRetryable: true,
-            details: [{ step: stepCall.stepId, code: failure.code }],
-          });
-        }
-        await sleep(backoff(target.retry, record.attempts));
-      }
-    }
-  };
+  /** One step or compensation as activity attempts with its own policy (stepAttempts.ts). */
+  const attempt = (target: AttemptTarget, stepCall: StepCall, record: { attempts: number; lastError?: StepError }): Promise<unknown> =>
+    runAttempts(target, stepCall, record, { waitForCancelledAttempt: patches.compensateUnknownOutcomes, cancellationOnlyWhenRequested: patches.cancellationOnlyWhenRequested });
 
   const conditionHolds = (when: RuntimeCondition): boolean => {
     const source = steps[when.step];
@@ -222,12 +147,12 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     phase = 'awaiting-approval';
     setAwaiting(true);
     try {
-      const decided = () => gateOutcome.has(gate.id);
+      const decided = () => gates.outcomes.has(gate.id);
       const inTime = gate.timeoutMs === undefined ? (await condition(decided), true) : await condition(decided, gate.timeoutMs);
-      if (!inTime) {
-        approvals.push({ gate: gate.id, decision: gate.onTimeout, identity: 'timeout', comment: `no decision within ${gate.timeoutMs} ms`, planHash: thePlan.hash, at: new Date().toISOString(), via: 'timeout' });
-        gateOutcome.set(gate.id, gate.onTimeout === 'approve' ? 'approved' : 'rejected');
-      }
+      if (!inTime) gates.timeOut(gate, thePlan.hash, now());
+    } catch (error) {
+      if (isCancellation(error)) state.status = 'cancelled'; // the workflow or a failed sibling branch stopped the wait
+      throw error;
     } finally {
       openGates.delete(gate.id);
       if (openGates.size === 0) {
@@ -235,7 +160,7 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
         if (phase === 'awaiting-approval') phase = 'running';
       }
     }
-    if (gateOutcome.get(gate.id) === 'approved') {
+    if (gates.outcomes.get(gate.id) === 'approved') {
       state.status = 'succeeded';
       return;
     }
@@ -267,10 +192,9 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
       case 'parallel': {
         const state = stepState(node.id);
         state.status = 'running';
-        const settled = await Promise.allSettled(node.branches.map((branch) => runNode(branch)));
-        const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-        state.status = failed ? 'failed' : 'succeeded';
-        if (failed) throw failed.reason;
+        const failure = await runBranches(node.branches, runNode, patches.parallelFailFast);
+        state.status = failure === undefined ? 'succeeded' : 'failed';
+        if (failure !== undefined) throw failure as Error; // a branch's rejection: a Temporal failure
         return;
       }
       case 'gate':
@@ -281,6 +205,9 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
         current.add(node.id);
         try {
           await sleep(node.durationMs);
+        } catch (error) {
+          if (isCancellation(error)) state.status = 'cancelled';
+          throw error;
         } finally {
           current.delete(node.id);
         }
@@ -321,6 +248,8 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
           if (node.compensate) completed.push(node.id);
         } catch (error) {
           state.status = isCancellation(error) ? 'cancelled' : 'failed';
+          // It may have taken effect (cancelled mid-flight, or an attempt whose answer was lost): compensate it too.
+          if (node.compensate && patches.compensateUnknownOutcomes && outcomeUnknown(state)) completed.push(node.id);
           throw error;
         } finally {
           current.delete(node.id);
@@ -375,7 +304,8 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     return result();
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;
-    const cancelled = isCancellation(error);
+    // A cancellation that reaches here is the workflow's own, unless a child or activity was cancelled from outside.
+    const cancelled = isCancellation(error) && (!patches.cancellationOnlyWhenRequested || CancellationScope.current().consideredCancelled);
     await CancellationScope.nonCancellable(compensate);
     const failure = error instanceof ApplicationFailure ? error : undefined;
     phase = cancelled ? 'cancelled' : failure?.type === 'DBA_APPROVAL_REJECTED' || failure?.type === 'DBA_APPROVAL_TIMEOUT' ? 'rejected' : 'failed';
@@ -389,16 +319,3 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     });
   }
 }
-
-function backoff(retry: StepRetry, attempts: number): number {
-  return Math.min(retry.maximumIntervalMs, retry.initialIntervalMs * retry.backoffCoefficient ** (attempts - 1));
-}
-
-/** The code and message of a failed activity or child: the ApplicationFailure type is the dbarch error code. */
-function describeFailure(error: unknown): { code: string; message: string; nonRetryable: boolean } {
-  const cause = error instanceof ActivityFailure || error instanceof ChildWorkflowFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'Error', message: cause.message, nonRetryable: cause.nonRetryable === true };
-  if (cause instanceof TimeoutFailure) return { code: `TIMEOUT_${String(cause.timeoutType ?? 'UNKNOWN')}`, message: cause.message || 'activity timed out', nonRetryable: false };
-  return { code: 'Error', message: cause instanceof Error ? cause.message : String(cause), nonRetryable: false };
-}
-
