@@ -4,6 +4,7 @@ import { resolveConnectionUrl } from '../../activities/builtin/resolveConnection
 import { definePlugin } from '../definePlugin.ts';
 import type { PluginDeps } from '../PluginDeps.ts';
 import type { StepContext } from '../StepContext.ts';
+import { vacuumInterrupted } from './vacuumInterrupted.ts';
 
 export interface VacuumInput {
   readonly database?: string;
@@ -53,8 +54,11 @@ export const vacuumPlugin = definePlugin({
 async function maintain(deps: PluginDeps, input: VacuumInput, ctx: StepContext, command: string): Promise<VacuumOutput> {
   const pool = deps.postgres(resolveConnectionUrl(input, deps.urls.postgres));
   const out: VacuumOutput['tables'][number][] = [];
-  for (const table of input.tables) {
-    if (ctx.signal.aborted) break;
+  // Stopped part-way, the step fails naming the tables done and not done: success would claim every table.
+  const interrupted = (index: number, cause?: unknown) =>
+    vacuumInterrupted(ctx.signal, command, out.map((t) => t.table), input.tables.slice(index), cause);
+  for (const [index, table] of input.tables.entries()) {
+    if (ctx.signal.aborted) throw interrupted(index);
     const qualified = table.split('.').map((part) => escapeIdentifier(part)).join('.');
     try {
       const before = await deadTuples(pool, table);
@@ -62,7 +66,7 @@ async function maintain(deps: PluginDeps, input: VacuumInput, ctx: StepContext, 
       await pool.query(`${command} ${qualified}`);
       out.push({ table, deadTuplesBefore: before, deadTuplesAfter: await deadTuples(pool, table) });
     } catch (error) {
-      throw toStepError(error, `${command} ${table}`);
+      throw ctx.signal.aborted ? interrupted(index, error) : toStepError(error, `${command} ${table}`);
     }
     ctx.heartbeat({ done: out.length, of: input.tables.length });
   }
