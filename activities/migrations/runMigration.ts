@@ -50,6 +50,16 @@ export async function runMigration(prepared: PreparedMigration, type: HistoryRow
       applied: context.applied,
       connectionLost: context.connectionLost(),
     });
+  const historyRow = (executionTimeMs: number, success: boolean) => ({
+    version: file.version,
+    description: file.description,
+    type,
+    script: file.script,
+    checksum: file.checksum,
+    installedBy: context.installedBy,
+    executionTimeMs,
+    success,
+  });
   const timeouts = `lock_timeout = '${prepared.lockTimeout}'; SET LOCAL statement_timeout = '${prepared.statementTimeout}';`;
   // Each script starts from the session's defaults: a SET in one script must not leak into the next.
   const reset = `RESET ALL; ${settingsSql} `;
@@ -66,16 +76,7 @@ export async function runMigration(prepared: PreparedMigration, type: HistoryRow
     }
     const executionTimeMs = performance.now() - started;
     try {
-      const installedRank = await insertHistoryRow(client, context.historySchema, {
-        version: file.version,
-        description: file.description,
-        type,
-        script: file.script,
-        checksum: file.checksum,
-        installedBy: context.installedBy,
-        executionTimeMs,
-        success: true,
-      });
+      const installedRank = await insertHistoryRow(client, context.historySchema, historyRow(executionTimeMs, true));
       await client.query('COMMIT');
       return { script: file.script, version: file.version, type, transactional: true, executionTimeMs, installedRank };
     } catch (error) {
@@ -91,16 +92,7 @@ export async function runMigration(prepared: PreparedMigration, type: HistoryRow
   }
   let installedRank: number;
   try {
-    installedRank = await insertHistoryRow(client, context.historySchema, {
-      version: file.version,
-      description: file.description,
-      type,
-      script: file.script,
-      checksum: file.checksum,
-      installedBy: context.installedBy,
-      executionTimeMs: 0,
-      success: false,
-    });
+    installedRank = await insertHistoryRow(client, context.historySchema, historyRow(0, false));
   } catch (error) {
     throw fail(error, 0, 0);
   }
