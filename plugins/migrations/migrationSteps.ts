@@ -66,7 +66,9 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
   const lockWait = (input: MigrationTargetInput) => {
     if (input.lock_timeout === undefined) return {};
     const parsed = parseDuration(input.lock_timeout);
-    return parsed.ok ? { lockWaitTimeoutMs: parsed.value } : {};
+    // Never fall back silently: a mistyped wait would quietly become the engine's default.
+    if (!parsed.ok) throw new DbarchError('DBA_PLAN_STEP_INPUT', `lock_timeout ${JSON.stringify(input.lock_timeout)}: ${parsed.message}`, { hint: parsed.hint ?? 'Write a duration such as 30s, 5m or 1h.' });
+    return { lockWaitTimeoutMs: parsed.value };
   };
   const progress = (ctx: StepContext) => (p: MigrationProgress) => ctx.heartbeat(p);
   /**
