@@ -1,5 +1,4 @@
-import { isNewTable } from '../FileLintState.ts';
-import { alterTableCommands } from '../alterTableCommands.ts';
+import { columnsAddedToExistingTable } from '../columnsAddedToExistingTable.ts';
 import type { LintRule } from '../LintRule.ts';
 
 export const notNullColumnWithoutDefaultRule: LintRule = {
@@ -9,15 +8,12 @@ export const notNullColumnWithoutDefaultRule: LintRule = {
     description: 'ADD COLUMN … NOT NULL without a DEFAULT fails on any table that has rows.',
     hint: 'Give the column a constant DEFAULT, or add it nullable, backfill, and then enforce NOT NULL.',
   },
-  check({ node, state }) {
-    const alter = alterTableCommands(node);
-    if (!alter || isNewTable(state, alter.statement.relation)) return [];
+  check(statement) {
     const messages: string[] = [];
-    for (const cmd of alter.commands) {
-      if (cmd.subtype !== 'AT_AddColumn' || !cmd.def || !('ColumnDef' in cmd.def)) continue;
-      const kinds = (cmd.def.ColumnDef.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint.contype] : []));
+    for (const column of columnsAddedToExistingTable(statement)) {
+      const kinds = (column.constraints ?? []).flatMap((c) => ('Constraint' in c ? [c.Constraint.contype] : []));
       const filled = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED');
-      if (kinds.includes('CONSTR_NOTNULL') && !filled) messages.push(`${cmd.def.ColumnDef.colname ?? ''} is NOT NULL without a DEFAULT`);
+      if (kinds.includes('CONSTR_NOTNULL') && !filled) messages.push(`${column.colname ?? ''} is NOT NULL without a DEFAULT`);
     }
     return messages;
   },

@@ -1,7 +1,5 @@
-import type { ColumnDef } from 'libpg-query';
 import { collectNodes } from '../collectNodes.ts';
-import { isNewTable } from '../FileLintState.ts';
-import { alterTableCommands } from '../alterTableCommands.ts';
+import { columnsAddedToExistingTable } from '../columnsAddedToExistingTable.ts';
 import type { LintRule } from '../LintRule.ts';
 
 /** Functions known not to be volatile (a DEFAULT of these is evaluated once, no rewrite since PG 11). */
@@ -19,13 +17,9 @@ export const volatileDefaultRule: LintRule = {
       'ADD COLUMN with a volatile DEFAULT (random(), gen_random_uuid(), clock_timestamp(), a serial or identity, a stored generated column) rewrites the whole table under an ACCESS EXCLUSIVE lock.',
     hint: 'Add the column without the default (or with a constant one), backfill in batches, then SET DEFAULT for new rows.',
   },
-  check({ node, state }) {
-    const alter = alterTableCommands(node);
-    if (!alter || isNewTable(state, alter.statement.relation)) return [];
+  check(statement) {
     const messages: string[] = [];
-    for (const cmd of alter.commands) {
-      if (cmd.subtype !== 'AT_AddColumn' || !cmd.def || !('ColumnDef' in cmd.def)) continue;
-      const column: ColumnDef = cmd.def.ColumnDef;
+    for (const column of columnsAddedToExistingTable(statement)) {
       const typeName = column.typeName?.names?.at(-1);
       const type = typeName && 'String' in typeName ? typeName.String.sval : undefined;
       if (type && serialTypes.has(type)) messages.push(`${column.colname ?? ''} is ${type}: filling it rewrites the table`);
