@@ -98,28 +98,6 @@ export const seedSteps = `1. Apply migrations to green_db
 5. Monitor for errors
 6. Keep blue_db as rollback target (24 hours)`;
 
-/** Inserts orders on blue one after another until stopped: the ongoing writes of a live service. */
-export function startWriter(url: string): { stop(): Promise<number> } {
-  let running = true;
-  const client = new pg.Client({ connectionString: url });
-  const done = (async () => {
-    await client.connect();
-    let written = 0;
-    while (running) {
-      await client.query(`INSERT INTO app.orders (customer_id, total) VALUES (1 + $1::int % 100, $1::int)`, [written]);
-      written++;
-    }
-    await client.end();
-    return written;
-  })();
-  return {
-    stop() {
-      running = false;
-      return done;
-    },
-  };
-}
-
 /** Listens on dbarch_routing in the control database (where the worker's routing steps write) for one service. */
 export async function listenForRouting(service: string): Promise<{ notifications: RoutingNotification[]; close(): Promise<void> }> {
   const client = new pg.Client({ connectionString: serviceUrls().postgres });

@@ -9,7 +9,8 @@ import { planFor } from '../runtime/runtimeFixture.ts';
 import { eventually, spawnTs } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
-import { deploymentSpec, listenForRouting, newDeployment, query, replicationLeftovers, routingOf, startWriter, type Deployment } from './blueGreenFixture.ts';
+import { deploymentSpec, listenForRouting, newDeployment, query, replicationLeftovers, routingOf, type Deployment } from './blueGreenFixture.ts';
+import { startOrdersWriter } from '../support/startOrdersWriter.ts';
 
 type Handle = WorkflowHandle<(input: unknown) => Promise<InterpreterResult>>;
 
@@ -53,7 +54,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
   /** Starts the deployment with writes flowing on blue; they stop once green has caught up (the cut-over). */
   async function deployUnderWrites(deployment: Deployment, start: () => Promise<string>): Promise<{ handle: Handle; written: Promise<number> }> {
     const temporal = await sharedTemporal();
-    const writer = startWriter(deployment.blueUrl);
+    const writer = startOrdersWriter(deployment.blueUrl);
     const workflowId = await start().catch(async (error: unknown) => {
       await writer.stop();
       throw error;

@@ -11,6 +11,7 @@ import { eventually } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { testLog } from '../support/temporal.ts';
+import { startOrdersWriter } from '../support/startOrdersWriter.ts';
 
 const schema = `
   CREATE SCHEMA app;
@@ -34,28 +35,6 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
     () => undefined,
     (error: unknown) => (error instanceof DbarchError ? error.code : `not coded: ${String(error)}`),
   );
-}
-
-/** Inserts orders on blue one after another until stopped: the ongoing writes of a live service. */
-function startWriter(url: string): { stop(): Promise<number> } {
-  let running = true;
-  const client = new pg.Client({ connectionString: url });
-  const done = (async () => {
-    await client.connect();
-    let written = 0;
-    while (running) {
-      await client.query(`INSERT INTO app.orders (customer_id, total) VALUES (1 + $1::int % 100, $1::int)`, [written]);
-      written++;
-    }
-    await client.end();
-    return written;
-  })();
-  return {
-    stop() {
-      running = false;
-      return done;
-    },
-  };
 }
 
 describe('blue-green deployment on two clusters', () => {
@@ -88,7 +67,7 @@ describe('blue-green deployment on two clusters', () => {
 
   it('replicates under writes, verifies, switches and reverts routing with notifications, and tears down; every step re-runs as a no-op', async () => {
     const target = { blueUrl, greenUrl, name: 'shop_v2' };
-    const writer = startWriter(blueUrl);
+    const writer = startOrdersWriter(blueUrl);
 
     const prepared = await runInActivity(activities.prepareGreen, target);
     expect(prepared).to.deep.include({ publication: 'dbarch_bg_shop_v2', slot: 'dbarch_bg_shop_v2', subscription: 'dbarch_bg_shop_v2' });
