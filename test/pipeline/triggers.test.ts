@@ -12,6 +12,16 @@ import { eventually, spawnTs } from '../support/childProcess.ts';
 import { sharedTemporal, testLog, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
 import { appliedCounts, pipelineFixtures, pipelineSpec, type PipelineSpec } from './pipelineFixture.ts';
 
+/** An empty git repository on branch main, and a runner for git commands in it. */
+function newGitRepo(): { repo: string; sh: (...args: string[]) => string } {
+  const repo = mkdtempSync(join(tmpdir(), 'dbarch-git-'));
+  const sh = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+  sh('init', '-q', '-b', 'main');
+  sh('config', 'user.email', 'test@example.com');
+  sh('config', 'user.name', 'test');
+  return { repo, sh };
+}
+
 describe('pipeline triggers: git and the HTTP API', function () {
   this.timeout(240_000);
   const specs: PipelineSpec[] = [];
@@ -22,11 +32,7 @@ describe('pipeline triggers: git and the HTTP API', function () {
   it('git-trigger: two commits touching migrations start two pipelines (sha in the id); running it again starts none', async () => {
     const spec = await pipelineSpec('good', { production: { require_approval: true } });
     specs.push(spec);
-    const repo = mkdtempSync(join(tmpdir(), 'dbarch-git-'));
-    const sh = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
-    sh('init', '-q', '-b', 'main');
-    sh('config', 'user.email', 'test@example.com');
-    sh('config', 'user.name', 'test');
+    const { repo, sh } = newGitRepo();
     cpSync(spec.path, join(repo, 'spec.yaml'));
     mkdirSync(join(repo, 'migrations'));
     cpSync(join(pipelineFixtures, 'migrations/good/V1__create_items.sql'), join(repo, 'migrations/V1__create_items.sql'));
@@ -63,11 +69,7 @@ describe('pipeline triggers: git and the HTTP API', function () {
   it('git-trigger --interval keeps going: an invalid spec at the tip is logged and retried; a commit that cannot be planned is marked failed and the next one starts', async () => {
     const spec = await pipelineSpec('good', { production: { require_approval: true } });
     specs.push(spec);
-    const repo = mkdtempSync(join(tmpdir(), 'dbarch-git-'));
-    const sh = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
-    sh('init', '-q', '-b', 'main');
-    sh('config', 'user.email', 'test@example.com');
-    sh('config', 'user.name', 'test');
+    const { repo, sh } = newGitRepo();
     writeFileSync(join(repo, 'spec.yaml'), 'apiVersion: dbarch/v1\ndeployment_config: 42\n');
     mkdirSync(join(repo, 'migrations'));
     cpSync(join(pipelineFixtures, 'migrations/good/V1__create_items.sql'), join(repo, 'migrations/V1__create_items.sql'));
