@@ -16,7 +16,7 @@ import { temporalSettingsFromEnv } from '../../runtime/temporalSettings.ts';
 import { createDbarchWorker, defaultTaskQueue } from '../../worker.ts';
 import { smokeWorkflow } from '../../workflows/smokeWorkflow.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
+import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { runDevPipelines } from '../devPipelines.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
@@ -76,13 +76,15 @@ export async function run(argv: string[]): Promise<number> {
   const temporal = await startTemporal(settings, { progress: (message) => console.log(message) });
   const deps = createActivityDeps(urls, log);
   try {
+    // Imported once: the worker registers their steps and the planner reads their sections.
+    const plugins = await loadPlugins();
     const taskQueue = process.env.DBARCH_TASK_QUEUE || defaultTaskQueue;
-    const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps, await loadPlugins()), log });
+    const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps, plugins), log });
     const running = worker.run(); // resolves once Ctrl-C (or --once below) has shut the worker down
     console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);
 
     const workflowId = `dev-smoke-${Date.now()}`;
-    console.log(`Running the main job of ${specPath}: workflow ${workflowId}…`);
+    console.log(`Smoke check: workflow ${workflowId} reaches every service from activities…`);
     const result = await temporal.client.workflow.execute(smokeWorkflow, { taskQueue, workflowId, args: [{}] });
     console.log(`✓ ${workflowId} completed: ${Object.entries(result.versions).map(([service, version]) => `${service} ${version}`).join(', ')}`);
 
@@ -93,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     const outcomes = await runDevPipelines(temporal.client, {
       specPath,
       taskQueue,
-      registry: await loadPluginRegistry(),
+      registry: createPluginRegistry(deps, plugins),
       print: (line) => console.log(line),
       uiLink: (id) => workflowUiUrl(temporal, id),
     });
