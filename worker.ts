@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { closeActivityDeps, createActivityDeps } from './activities/ActivityDeps.ts';
-import { createActivities } from './activities/createActivities.ts';
+import { createActivities } from './plugins/createActivities.ts';
 import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
 import { loadPlugins } from './plugins/loadPlugins.ts';
 import { installTemporalLogging } from './runtime/installTemporalLogging.ts';

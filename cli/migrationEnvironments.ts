@@ -1,4 +1,4 @@
-import { resolveConnectionUrl } from '../activities/builtin/resolveConnectionUrl.ts';
+import { resolveConnectionUrl } from '../activities/postgres/resolveConnectionUrl.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import { deploymentContext } from '../plan/deploymentContext.ts';

@@ -1,62 +1,6 @@
-import amqp, { type ChannelModel } from 'amqplib';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import type { Logger } from '../runtime/logger.ts';
-import type { ServiceUrls } from '../runtime/serviceUrls.ts';
+import { createActivityDeps, type ActivityDeps } from '../activities/ActivityDeps.ts';
 
-/**
- * What plugin steps are built from: the logger and lazily opened clients for PostgreSQL, Redis and RabbitMQ, so
- * building a plugin (also at plan time, to learn its step names) opens no connection.
- */
-export interface PluginDeps {
-  readonly log: Logger;
-  readonly urls: ServiceUrls;
-  /** A pool per connection URL (default: DATABASE_URL), shared by every step of every plugin in the worker. */
-  postgres(url?: string): pg.Pool;
-  redis(): Redis;
-  amqp(): Promise<ChannelModel>;
-  /** Ends every client that was opened. */
-  close(): Promise<void>;
-}
+/** What plugin steps are built from: exactly the engine's dependencies, so built-in and third-party code are wired alike. */
+export type PluginDeps = ActivityDeps;
 
-export function createPluginDeps(urls: ServiceUrls, log: Logger): PluginDeps {
-  const pools = new Map<string, pg.Pool>();
-  let redis: Redis | undefined;
-  let amqpConnection: Promise<ChannelModel> | undefined;
-  return {
-    log,
-    urls,
-    postgres(url = urls.postgres) {
-      let pool = pools.get(url);
-      if (!pool) {
-        pool = new pg.Pool({
-          connectionString: url,
-          max: 5,
-          idleTimeoutMillis: 5000,
-          allowExitOnIdle: true,
-          application_name: 'dbarch:step',
-          // A killed worker's open transaction is rolled back within a second, even during a long statement.
-          options: '-c client_connection_check_interval=1000',
-        });
-        // Idle clients lose their server when a database is dropped or restarted; the next checkout reconnects.
-        pool.on('error', (error) => log.debug({ code: (error as { code?: string }).code, message: error.message }, 'idle step pool client lost its connection'));
-        pools.set(url, pool);
-      }
-      return pool;
-    },
-    redis() {
-      redis ??= new Redis(urls.redis, { lazyConnect: false, maxRetriesPerRequest: 3 });
-      return redis;
-    },
-    amqp() {
-      amqpConnection ??= amqp.connect(urls.rabbitmq);
-      return amqpConnection;
-    },
-    async close() {
-      await Promise.all([...pools.values()].map((pool) => pool.end()));
-      pools.clear();
-      if (redis) redis.disconnect();
-      if (amqpConnection) await (await amqpConnection).close().catch(() => undefined);
-    },
-  };
-}
+export const createPluginDeps = createActivityDeps;

@@ -1,4 +1,4 @@
-import { builtinPlugin } from '../activities/builtin/builtinPlugin.ts';
+import { builtinPlugin } from './builtin/builtinPlugin.ts';
 import { hostVersion } from './hostVersion.ts';
 import { inTreePlugins } from './inTreePlugins.ts';
 import type { PluginEntry } from './loadPlugins.ts';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { compileSpec } from '../../compiler/compileSpec.ts';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
-import { createActivities } from '../../activities/createActivities.ts';
+import { createActivities } from '../../plugins/createActivities.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPlugins } from '../../plugins/loadPlugins.ts';
 import { installTemporalLogging } from '../../runtime/installTemporalLogging.ts';

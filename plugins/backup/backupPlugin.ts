@@ -1,6 +1,6 @@
 import { dumpSchemas } from '../../activities/backup/dumpSchemas.ts';
 import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
-import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
+import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { definePlugin } from '../definePlugin.ts';

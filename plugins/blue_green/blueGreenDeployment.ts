@@ -1,4 +1,4 @@
-import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
+import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import type { BlueGreenInput } from '../../activities/replication/BlueGreenInput.ts';
 import type { BlueGreenStepInput } from './BlueGreenStepInput.ts';
 

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
-import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
+import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import { applyMigrations, type ApplyReport } from '../../activities/migrations/applyMigrations.ts';
 import { dryRun, type DryRunReport } from '../../activities/migrations/dryRun.ts';
 import { lintMigrations, type LintReport } from '../../activities/migrations/lint/lintMigrations.ts';

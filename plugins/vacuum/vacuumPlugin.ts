@@ -1,6 +1,6 @@
 import { escapeIdentifier } from 'pg';
-import { toStepError } from '../../activities/builtin/toStepError.ts';
-import { resolveConnectionUrl } from '../../activities/builtin/resolveConnectionUrl.ts';
+import { toStepError } from '../../activities/postgres/toStepError.ts';
+import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import { definePlugin } from '../definePlugin.ts';
 import type { PluginDeps } from '../PluginDeps.ts';
 import type { StepContext } from '../StepContext.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
-import { createActivities } from '../../activities/createActivities.ts';
+import { createActivities } from '../../plugins/createActivities.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { startTemporal } from '../../runtime/startTemporal.ts';
 import type { EmbeddedTemporal } from '../../runtime/temporalSettings.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import type { PluginEntry } from '../../plugins/loadPlugins.ts';
 import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/ActivityDeps.ts';
-import { createActivities } from '../../activities/createActivities.ts';
+import { createActivities } from '../../plugins/createActivities.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { startTemporal, type TemporalHandle } from '../../runtime/startTemporal.ts';

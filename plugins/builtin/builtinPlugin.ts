@@ -1,5 +1,5 @@
-import { definePlugin } from '../../plugins/definePlugin.ts';
-import { hostVersion } from '../../plugins/hostVersion.ts';
+import { definePlugin } from '../definePlugin.ts';
+import { hostVersion } from '../hostVersion.ts';
 import { notifyStep } from './notifyStep.ts';
 import { sqlStep } from './sqlStep.ts';
 import { webhookStep } from './webhookStep.ts';

@@ -1,7 +1,6 @@
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import type { StepDefinition } from '../../plugins/definePlugin.ts';
-import type { StepContext } from '../../plugins/StepContext.ts';
+import type { StepExecution } from '../StepExecution.ts';
 
 export interface WebhookStepInput {
   /** May hold `${ENV}` references (tokens in query strings), resolved on the worker. */
@@ -19,29 +18,11 @@ export interface WebhookStepOutput {
 }
 
 /**
- * `builtin/webhook`: one HTTP request. It carries an `Idempotency-Key` header equal for every attempt of the step,
- * so a receiver that honours it performs the effect once even when the step is retried.
+ * One HTTP request (the engine of `builtin/webhook` and `builtin/notify`). It carries an `Idempotency-Key` header
+ * equal for every attempt of the step, so a receiver that honours it performs the effect once even when the step
+ * is retried. 5xx, 408, 429 and network failures are transient; other refusals are permanent.
  */
-export function webhookStep(): StepDefinition<WebhookStepInput, WebhookStepOutput> {
-  return {
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['url'],
-      properties: {
-        url: { type: 'string', minLength: 1 },
-        method: { enum: ['POST', 'PUT', 'PATCH', 'GET', 'DELETE'] },
-        headers: { type: 'object', additionalProperties: { type: 'string' } },
-        body: {},
-      },
-    },
-    describe: (input) => `call webhook ${input.method ?? 'POST'} ${input.url}`,
-    defaults: { timeout: '1m', retry: { attempts: 5, initialInterval: '2s', nonRetryable: ['DBA_STEP_WEBHOOK'] } },
-    run: (input, ctx) => sendRequest(input, ctx),
-  };
-}
-
-export async function sendRequest(input: WebhookStepInput, ctx: StepContext): Promise<WebhookStepOutput> {
+export async function sendWebhook(input: WebhookStepInput, ctx: Pick<StepExecution, 'idempotencyKey' | 'signal'>): Promise<WebhookStepOutput> {
   const url = resolveText(input.url, 'url');
   const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': ctx.idempotencyKey };
   for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = resolveText(value, `header ${name}`);

@@ -1,5 +1,5 @@
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { classifyPgError } from '../postgres/classifyPgError.ts';
+import { classifyPgError } from './classifyPgError.ts';
 
 /**
  * Turns a pg error into a step's coded error. Whether a retry can succeed is decided by the one SQLSTATE table

@@ -1,9 +1,8 @@
 import type pg from 'pg';
-import type { StepDefinition } from '../../plugins/definePlugin.ts';
-import type { PluginDeps } from '../../plugins/PluginDeps.ts';
-import type { StepContext } from '../../plugins/StepContext.ts';
-import { toStepError } from './toStepError.ts';
-import { resolveConnectionUrl, type ConnectionInput } from './resolveConnectionUrl.ts';
+import type { ActivityDeps } from '../ActivityDeps.ts';
+import { resolveConnectionUrl, type ConnectionInput } from '../postgres/resolveConnectionUrl.ts';
+import { toStepError } from '../postgres/toStepError.ts';
+import type { StepExecution } from '../StepExecution.ts';
 
 export interface SqlStepInput extends ConnectionInput {
   readonly sql: string;
@@ -29,60 +28,40 @@ const ledgerDdl = `CREATE TABLE IF NOT EXISTS dbarch.step_ledger (
   completed_at timestamptz NOT NULL DEFAULT now())`;
 
 /**
- * `builtin/sql`: runs SQL against a named database, exactly once per step of a workflow. In a transaction, the
- * statement and a ledger row keyed by the step's idempotency key commit together, so a retry after a commit
- * returns the recorded output and a retry after a crash finds nothing committed. Without a transaction the ledger
- * is written after the statement: a crash between the two runs it again (write such SQL to be re-runnable).
+ * Runs SQL against a named database, exactly once per step of a workflow (the engine of `builtin/sql`). In a
+ * transaction, the statement and a ledger row keyed by the step's idempotency key commit together, so a retry
+ * after a commit returns the recorded output and a retry after a crash finds nothing committed. Without a
+ * transaction the ledger is written after the statement: a crash between the two runs it again (write such SQL to
+ * be re-runnable).
  */
-export function sqlStep(deps: PluginDeps): StepDefinition<SqlStepInput, SqlStepOutput> {
-  return {
-    input: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['sql'],
-      properties: {
-        sql: { type: 'string', minLength: 1 },
-        database: { type: 'string', minLength: 1 },
-        connection: { type: 'string', minLength: 1 },
-        params: { type: 'array' },
-        transaction: { type: 'boolean' },
-      },
-    },
-    describe: (input) => {
-      const sql = input.sql.replace(/\s+/g, ' ').trim();
-      return `run SQL on ${input.database !== undefined ? `database ${input.database}` : (input.connection ?? 'the default database')}: ${sql.length > 60 ? `${sql.slice(0, 57)}...` : sql}`;
-    },
-    defaults: { timeout: '10m', heartbeatTimeout: '10s', retry: { attempts: 5, nonRetryable: ['DBA_STEP_SQL'] } },
-    async run(input, ctx) {
-      const url = resolveConnectionUrl(input, deps.urls.postgres);
-      const what = `${ctx.stepId} on ${input.database ?? 'the default database'}`;
-      let client: pg.PoolClient;
-      try {
-        client = await deps.postgres(url).connect();
-      } catch (error) {
-        throw toStepError(error, what);
-      }
-      // On abort (the workflow cancels the step, or the worker shuts down) the running statement is cancelled so
-      // its transaction rolls back now. The 57014 that follows is our own cancel, not a statement timeout.
-      let cancelledByUs = false;
-      const cancel = () => {
-        cancelledByUs = true;
-        void deps.postgres(url).query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
-      };
-      ctx.signal.addEventListener('abort', cancel);
-      try {
-        await ensureLedger(client);
-        return input.transaction === false ? await runOutside(client, input, ctx) : await runInside(client, input, ctx);
-      } catch (error) {
-        // The step wrapper reports an aborted step by why it was aborted (retryable on a worker shutdown).
-        if (cancelledByUs) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : toStepError(error, what);
-        throw toStepError(error, what);
-      } finally {
-        ctx.signal.removeEventListener('abort', cancel);
-        client.release();
-      }
-    },
+export async function runSqlOnce(deps: ActivityDeps, input: SqlStepInput, ctx: StepExecution): Promise<SqlStepOutput> {
+  const url = resolveConnectionUrl(input, deps.urls.postgres);
+  const what = `${ctx.stepId} on ${input.database ?? 'the default database'}`;
+  let client: pg.PoolClient;
+  try {
+    client = await deps.postgres(url).connect();
+  } catch (error) {
+    throw toStepError(error, what);
+  }
+  // On abort (the workflow cancels the step, or the worker shuts down) the running statement is cancelled so
+  // its transaction rolls back now. The 57014 that follows is our own cancel, not a statement timeout.
+  let cancelledByUs = false;
+  const cancel = () => {
+    cancelledByUs = true;
+    void deps.postgres(url).query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
   };
+  ctx.signal.addEventListener('abort', cancel);
+  try {
+    await ensureLedger(client);
+    return input.transaction === false ? await runOutside(client, input, ctx) : await runInside(client, input, ctx);
+  } catch (error) {
+    // The step wrapper reports an aborted step by why it was aborted (retryable on a worker shutdown).
+    if (cancelledByUs) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : toStepError(error, what);
+    throw toStepError(error, what);
+  } finally {
+    ctx.signal.removeEventListener('abort', cancel);
+    client.release();
+  }
 }
 
 async function ensureLedger(client: pg.PoolClient): Promise<void> {
@@ -112,7 +91,7 @@ async function execute(client: pg.PoolClient, input: SqlStepInput): Promise<Omit
   return { rowCount: last?.rowCount ?? 0, rows: (last?.rows ?? []).slice(0, 100) as Record<string, unknown>[] };
 }
 
-async function record(client: pg.PoolClient, ctx: StepContext, output: Omit<SqlStepOutput, 'alreadyApplied'>): Promise<void> {
+async function record(client: pg.PoolClient, ctx: StepExecution, output: Omit<SqlStepOutput, 'alreadyApplied'>): Promise<void> {
   await client.query('INSERT INTO dbarch.step_ledger (idempotency_key, workflow_id, step_id, output) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
     ctx.idempotencyKey,
     ctx.workflowId,
@@ -121,7 +100,7 @@ async function record(client: pg.PoolClient, ctx: StepContext, output: Omit<SqlS
   ]);
 }
 
-async function runInside(client: pg.PoolClient, input: SqlStepInput, ctx: StepContext): Promise<SqlStepOutput> {
+async function runInside(client: pg.PoolClient, input: SqlStepInput, ctx: StepExecution): Promise<SqlStepOutput> {
   await client.query('BEGIN');
   try {
     // Two attempts of one step (a slow one and its retry) must not both run: the second waits here, then sees the ledger row.
@@ -141,7 +120,7 @@ async function runInside(client: pg.PoolClient, input: SqlStepInput, ctx: StepCo
   }
 }
 
-async function runOutside(client: pg.PoolClient, input: SqlStepInput, ctx: StepContext): Promise<SqlStepOutput> {
+async function runOutside(client: pg.PoolClient, input: SqlStepInput, ctx: StepExecution): Promise<SqlStepOutput> {
   const done = await recorded(client, ctx.idempotencyKey);
   if (done) return done;
   const output = await execute(client, input);

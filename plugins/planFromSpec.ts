@@ -1,7 +1,7 @@
-import { DbarchError } from '../../errors/DbarchError.ts';
-import type { Plan } from '../../plan/Plan.ts';
-import { planSpec } from '../../plan/planSpec.ts';
-import type { PluginRegistry } from '../../plugins/PluginRegistry.ts';
+import { DbarchError } from '../errors/DbarchError.ts';
+import type { Plan } from '../plan/Plan.ts';
+import { planSpec } from '../plan/planSpec.ts';
+import type { PluginRegistry } from './PluginRegistry.ts';
 
 export interface PlanFromSpecInput {
   readonly path: string;

@@ -1,0 +1,26 @@
+import type { ActivityDeps } from '../activities/ActivityDeps.ts';
+import { backupActivities } from '../activities/backup/backupActivities.ts';
+import { replicationActivities } from '../activities/replication/replicationActivities.ts';
+import { smokeActivities } from '../activities/smoke/smokeActivities.ts';
+import { planFromSpecActivity } from '../workflows/interpreter/planFromSpecActivity.ts';
+import { createPluginRegistry } from './createPluginRegistry.ts';
+import type { PluginEntry } from './loadPlugins.ts';
+import { planFromSpec } from './planFromSpec.ts';
+
+/**
+ * Every activity a worker registers, by the name workflows call it: every step of the built-in, in-tree and
+ * external plugins (`plugins`, from DBARCH_PLUGINS) as `<plugin>/<step>`, the planner for UI starts, and the
+ * engine activities workflows call directly (smoke, backup, replication).
+ */
+export function createActivities(deps: ActivityDeps, plugins: readonly PluginEntry[] = []) {
+  const registry = createPluginRegistry(deps, plugins);
+  return {
+    ...smokeActivities(deps),
+    ...registry.activities(),
+    [planFromSpecActivity]: planFromSpec(registry),
+    ...backupActivities(deps),
+    ...replicationActivities(deps),
+  };
+}
+
+export type BuiltinActivities = ReturnType<typeof createActivities>;
