@@ -1,11 +1,10 @@
 import { isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { DbarchError } from '../errors/DbarchError.ts';
-import { grpcCause } from './temporalErrors.ts';
+import { grpcCause, grpcStatus } from '../runtime/grpcCause.ts';
 
 /** How long a verb waits for a worker to answer a query or an Update before saying none is there. */
 export const workerWaitMs = 10_000;
 
-const failedPrecondition = 9;
 /** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW (the proto package is CommonJS: no named import). */
 const workflowTaskQueueType = 1;
 
@@ -43,7 +42,7 @@ function noWorkerAnswered(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
   const grpc = grpcCause(error);
   // "No poller seen for task queue recently, worker may be down."
-  return grpc?.code === failedPrecondition && /poller/i.test(grpc.details ?? grpc.message ?? '');
+  return grpc?.code === grpcStatus.failedPrecondition && /poller/i.test(grpc.details ?? grpc.message ?? '');
 }
 
 /** When a worker last polled the queue's workflow tasks (ISO time), null when none did lately, undefined if unknown. */

@@ -1,8 +1,6 @@
 import { NamespaceNotFoundError, WorkflowNotFoundError } from '@temporalio/common';
 import { DbarchError } from '../errors/DbarchError.ts';
-
-/** gRPC status codes the Temporal client lets through (from @grpc/grpc-js, without loading it here). */
-const grpcStatus = { notFound: 5, unavailable: 14 } as const;
+import { grpcCause, grpcStatus } from '../runtime/grpcCause.ts';
 
 /**
  * Turns the Temporal client's errors a user can cause or fix into coded errors: a wrong workflow id
@@ -25,19 +23,4 @@ export function codedTemporalError(error: unknown): DbarchError | undefined {
 function workflowNotFound(workflowId: string | undefined, cause: unknown): DbarchError {
   const which = workflowId ? `"${workflowId}"` : 'with this id';
   return new DbarchError('DBA_WORKFLOW_NOT_FOUND', `no workflow ${which} in this Temporal namespace`, { cause, ...(workflowId ? { details: { workflowId } } : {}) });
-}
-
-interface GrpcLike {
-  readonly code: number;
-  readonly details?: string;
-  readonly message?: string;
-}
-
-/** The first gRPC service error (an object with a numeric `code` and `metadata`) in the cause chain. */
-export function grpcCause(error: unknown): GrpcLike | undefined {
-  for (let current = error, depth = 0; current !== null && typeof current === 'object' && depth < 8; current = (current as { cause?: unknown }).cause, depth++) {
-    const candidate = current as Partial<GrpcLike> & { metadata?: unknown };
-    if (typeof candidate.code === 'number' && candidate.metadata !== undefined) return candidate as GrpcLike;
-  }
-  return undefined;
 }
