@@ -12,4 +12,6 @@ export interface CompileResult {
   readonly sources: readonly string[];
   /** sha256 of the normalised spec content: stable across key order, whitespace and file layout. */
   readonly revision: string;
+  /** Where a JSON pointer into the spec is written (its nearest written ancestor when it is not): for later stages' issues. */
+  readonly locate: (pointer: string) => { readonly file: string; readonly line: number; readonly column: number };
 }

@@ -83,8 +83,9 @@ export async function compileSpec(paths: readonly string[], options: CompileOpti
   const errors = sortIssues(issues.errors, loaded.files);
   const warnings = sortIssues(issues.warnings, loaded.files);
 
+  const locate = (pointer: string) => locateValue(loaded, jsonPointerSegments(pointer));
   if (errors.length > 0) {
-    return { valid: false, errors, warnings, sources: loaded.files, revision: specRevision(loaded.root) };
+    return { valid: false, errors, warnings, sources: loaded.files, revision: specRevision(loaded.root), locate };
   }
   const authored: Record<string, unknown> = { apiVersion: specApiVersion };
   const compiled: Record<string, unknown> = { apiVersion: specApiVersion };
@@ -100,7 +101,13 @@ export async function compileSpec(paths: readonly string[], options: CompileOpti
     throw new DbarchError('DBA_INTERNAL', 'a section\'s resolve step produced a value outside its schema', { details: { sections: Object.keys(compiled) } });
   }
   const spec: CompiledSpec = deepFreeze(compiled);
-  return { valid: true, spec, errors, warnings, sources: loaded.files, revision: specRevision(authored) };
+  return { valid: true, spec, errors, warnings, sources: loaded.files, revision: specRevision(authored), locate };
+}
+
+function locateValue(loaded: LoadedSpec, segments: readonly string[]): { file: string; line: number; column: number } {
+  const origin = loaded.origins.get(segments[0] ?? '');
+  const file = origin?.source.file ?? loaded.files[0] ?? '';
+  return { file, ...(origin === undefined ? { line: 1, column: 1 } : origin.source.locate(origin.docIndex, segments, 'value')) };
 }
 
 type Compile = (schema: TSchema) => ValidateFunction;

@@ -15,7 +15,8 @@ import { deepFreeze } from './deepFreeze.ts';
 import { envConditionHolds } from './envConditionHolds.ts';
 import { planApiVersion, type Compensation, type JsonObject, type JsonValue, type Plan, type PlanNode, type SequenceNode, type SkippedStep, type StepRetry } from './Plan.ts';
 import { planHash } from './planHash.ts';
-import type { PlanContext } from './PlanContext.ts';
+import { emptyPlanContext, settingName, type PlanContext } from './PlanContext.ts';
+import { SettingProblems, settingFilling } from './SettingProblems.ts';
 import type { PlanIssue } from './PlanIssue.ts';
 import type { StepCatalog, StepCatalogEntry } from './StepCatalog.ts';
 import { envReferenceKey, substituteEnvSettings } from './substituteEnvSettings.ts';
@@ -32,9 +33,9 @@ export interface CompilePlanInput {
   readonly environments?: readonly string[];
   readonly specRevision: string;
   readonly catalog: StepCatalog;
-  /** Plugin sections of the spec (plugin name → its section): defaults for every step of that plugin. */
-  readonly pluginConfig?: Readonly<Record<string, unknown>>;
-  /** The environment's deployment settings, read by `{{ env.<key> }}` and `when: { env: … }`. */
+  /** Plugin name → defaults for the input of every step of that plugin (what its capability derives from its sections). */
+  readonly stepDefaults?: Readonly<Record<string, JsonObject | undefined>>;
+  /** The capabilities' settings, read by `{{ <namespace>.<key> }}` and `when: { env: … }`. */
   readonly context?: PlanContext;
 }
 
@@ -59,15 +60,17 @@ export function compilePlan(input: CompilePlanInput): CompilePlanResult {
   if (!Object.hasOwn(definitions, procedure)) {
     return { ok: false, issues: [{ code: 'DBA_PLAN_PROCEDURE_UNKNOWN', path: jsonPointer(['procedures', 'definitions']), message: `procedure "${procedure}" is not defined`, hint: didYouMeanHint(procedure, names) }] };
   }
-  const plan = planProcedure(input, procedure, issues, []);
+  const settingProblems = new SettingProblems(procedure);
+  const plan = planProcedure(input, procedure, issues, [], settingProblems);
+  issues.unshift(...settingProblems.issues());
   if (issues.length > 0 || plan === undefined) return { ok: false, issues };
   return { ok: true, plan };
 }
 
-function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanIssue[], callStack: readonly string[]): Plan | undefined {
+function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanIssue[], callStack: readonly string[], settingProblems: SettingProblems): Plan | undefined {
   const definition = input.procedures.definitions?.[procedure];
   if (!definition) return undefined;
-  const builder = new PlanBuilder(input, procedure, issues, [...callStack, procedure]);
+  const builder = new PlanBuilder(input, procedure, issues, [...callStack, procedure], settingProblems);
   const basePath = ['procedures', 'definitions', procedure, 'steps'];
   const nodes = builder.steps(definition.steps, basePath);
   const root: SequenceNode = { kind: 'sequence', id: procedure, reason: definition.description ?? `procedure ${procedure}`, nodes };
@@ -88,6 +91,9 @@ function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanI
 
 class PlanBuilder {
   readonly skipped: SkippedStep[] = [];
+  /** Settings that steps found unset or wrong, reported once each by compilePlan (at the spec's own path). */
+  readonly settingProblems: SettingProblems;
+  private readonly context: PlanContext;
   private reportedUndeclared = false;
   private readonly seenIds = new Map<string, string>();
 
@@ -96,7 +102,11 @@ class PlanBuilder {
     private readonly procedure: string,
     private readonly issues: PlanIssue[],
     private readonly callStack: readonly string[],
-  ) {}
+    settingProblems: SettingProblems,
+  ) {
+    this.context = input.context ?? emptyPlanContext;
+    this.settingProblems = settingProblems;
+  }
 
   steps(steps: readonly ProcedureStep[], path: readonly (string | number)[]): PlanNode[] {
     const nodes: PlanNode[] = [];
@@ -196,7 +206,7 @@ class PlanBuilder {
       this.issue('DBA_PLAN_PROCEDURE_UNKNOWN', jsonPointer([...path, 'call']), `procedure "${step.call}" is not defined`, didYouMeanHint(step.call, Object.keys(this.input.procedures.definitions ?? {})));
       return undefined;
     }
-    const child = planProcedure(this.input, step.call, this.issues, this.callStack);
+    const child = planProcedure(this.input, step.call, this.issues, this.callStack, this.settingProblems);
     if (!child) return undefined;
     return {
       kind: 'child',
@@ -240,16 +250,19 @@ class PlanBuilder {
       this.issue('DBA_PLAN_STEP_UNKNOWN', jsonPointer([...path, 'uses']), `step "${call.uses}" is not provided by any registered plugin`, didYouMeanHint(call.uses, this.input.catalog.names()));
       return undefined;
     }
-    const sectionDefaults = this.input.pluginConfig?.[entry.plugin];
+    const sectionDefaults = this.input.stepDefaults?.[entry.plugin];
     const missing = new Set<string>();
-    const given = call.with === undefined ? {} : (substituteEnvSettings(call.with, this.input.context ?? {}, (key) => missing.add(key)) as Record<string, unknown>);
-    for (const key of missing) this.envSettingIssue(key, [...path, 'with']);
+    const filledFrom = new Map<string, string>();
+    const given = call.with === undefined
+      ? {}
+      : (substituteEnvSettings(call.with, this.context, { missing: (reference) => missing.add(reference), read: (pointer, reference) => filledFrom.set(pointer, reference) }) as Record<string, unknown>);
+    for (const reference of missing) this.envSettingIssue(reference, [...path, 'with']);
     const input = {
       ...(isObject(sectionDefaults) ? sectionDefaults : {}),
       ...given,
     } as JsonObject;
     // Input built from settings that do not exist is reported once, as those settings, not field by field.
-    if (missing.size === 0) this.validateInput(entry, input, [...path, 'with']);
+    if (missing.size === 0) this.validateInput(entry, input, [...path, 'with'], filledFrom);
     const timeoutMs = call.timeout === undefined ? entry.defaults.timeoutMs : (this.duration(call.timeout, [...path, 'timeout']) ?? entry.defaults.timeoutMs);
     const heartbeatTimeoutMs = call.heartbeat_timeout === undefined ? entry.defaults.heartbeatTimeoutMs : this.duration(call.heartbeat_timeout, [...path, 'heartbeat_timeout']);
     const retry = this.retry(entry, call, [...path, 'retry']);
@@ -270,11 +283,25 @@ class PlanBuilder {
     };
   }
 
-  private validateInput(entry: StepCatalogEntry, input: JsonObject, path: readonly (string | number)[]): void {
+  /**
+   * A field filled from a setting that is unset or wrong is the setting's problem, not the procedure's: it is
+   * reported once, at the setting's place in the user's spec (settingIssues), whichever steps read it.
+   */
+  private validateInput(entry: StepCatalogEntry, input: JsonObject, path: readonly (string | number)[], filledFrom: ReadonlyMap<string, string>): void {
     if (!entry.inputSchema) return;
     const validate = compiledSchema(entry);
     if (validate(input)) return;
     for (const error of validate.errors ?? []) {
+      const field = error.keyword === 'required' ? `${error.instancePath}/${String((error.params as { missingProperty?: string }).missingProperty)}` : error.instancePath;
+      const reference = settingFilling(field, filledFrom);
+      const source = reference === undefined ? undefined : this.context.sources[reference];
+      if (reference !== undefined && source !== undefined) {
+        const described = (error.parentSchema as { description?: unknown } | undefined)?.description;
+        const accepts = typeof described === 'string' ? described : `only a value that ${error.message ?? 'is valid'}`;
+        const step = `${entry.uses}${field ? ` (${field.slice(1)})` : ''}`;
+        this.settingProblems.add(reference, { step, source, ...(error.keyword === 'required' ? {} : { invalid: { value: error.data, accepts } }) });
+        continue;
+      }
       const where = jsonPointer([...path]) + error.instancePath;
       this.issue('DBA_PLAN_STEP_INPUT', where, `${entry.uses}: input${error.instancePath || ''} ${error.message ?? 'is invalid'}`);
     }
@@ -289,48 +316,55 @@ class PlanBuilder {
     let value: unknown = text;
     if (key !== undefined) {
       let unknown = false;
-      value = substituteEnvSettings(text, this.input.context ?? {}, () => {
-        unknown = true;
+      value = substituteEnvSettings(text, this.context, {
+        missing: () => {
+          unknown = true;
+        },
       });
       if (unknown) {
         this.envSettingIssue(key, path);
         return undefined;
       }
       if (value === undefined) {
-        this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), `deployment setting "${key}" of environment "${this.input.environment}" is unset, but a duration is required here`);
+        const shown = key.startsWith('env.') ? `deployment setting "${key.slice(4)}"` : `setting "${key}"`;
+        this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), `${shown} of environment "${this.input.environment}" is unset, but a duration is required here`);
         return undefined;
       }
     }
-    const from = key === undefined ? '' : ` (read from {{ env.${key} }})`;
+    const from = key === undefined ? '' : ` (read from {{ ${key} }})`;
     const parsed = typeof value === 'string' || typeof value === 'number'
       ? parseDuration(value)
       : grammarFail('DBA_SPEC_DURATION', `${JSON.stringify(value)} is not a duration`);
     if (parsed.ok) return parsed.value;
     // Only a whole-value reference is read; `1{{ env.x }}` stays text and fails to parse.
-    const hint = parsed.hint ?? (typeof value === 'string' && value.includes('{{') ? 'a duration reads a deployment setting only as its whole value: "{{ env.<key> }}"' : undefined);
+    const hint = parsed.hint ?? (typeof value === 'string' && value.includes('{{') ? 'a duration reads a setting only as its whole value: "{{ env.<key> }}"' : undefined);
     this.issues.push({ code: parsed.code, path: jsonPointer(path), message: `${this.procedure}: ${parsed.message}${from}`, ...(hint ? { hint } : {}) });
     return undefined;
   }
 
   /** A plan-time `when: { env }`: false leaves the step (or compensation) out and says why in `skipped`. */
   private envHolds(id: string, condition: Readonly<Record<string, unknown>>, path: readonly (string | number)[]): boolean {
-    const context = this.input.context ?? {};
-    const decided = envConditionHolds(condition, context);
+    const decided = envConditionHolds(condition, this.context);
     for (const key of decided.unknown) this.envSettingIssue(key, path);
     if (!decided.holds && decided.unknown.length === 0) this.skipped.push({ id, reason: decided.because });
     return decided.holds;
   }
 
-  private envSettingIssue(key: string, path: readonly (string | number)[]): void {
-    const known = Object.keys(this.input.context?.env ?? {});
-    if (known.length === 0) {
+  private envSettingIssue(reference: string, path: readonly (string | number)[]): void {
+    const { namespace, key } = settingName(reference);
+    const values = this.context.settings[namespace];
+    if (values === undefined && namespace === 'env') {
       if (this.reportedUndeclared) return;
       this.reportedUndeclared = true;
+      this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), `reads deployment settings (first "${key}"), but environment "${this.input.environment}" is not declared under deployment_config.environments`);
+      return;
     }
-    const message = known.length === 0
-      ? `reads deployment settings (first "${key}"), but environment "${this.input.environment}" is not declared under deployment_config.environments`
-      : `environment "${this.input.environment}" has no deployment setting "${key}"`;
-    this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), message, known.length === 0 ? undefined : didYouMeanHint(key, known));
+    if (values === undefined) {
+      this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), `reads "${reference}", but no capability offers settings under "${namespace}"`, didYouMeanHint(namespace, Object.keys(this.context.settings)));
+      return;
+    }
+    const shown = namespace === 'env' ? key : reference;
+    this.issue('DBA_PLAN_ENV_SETTING', jsonPointer(path), `environment "${this.input.environment}" has no setting "${shown}"`, didYouMeanHint(key, Object.keys(values)));
   }
 
   private issue(code: PlanIssue['code'], path: string, message: string, hint?: string): void {
@@ -338,7 +372,8 @@ class PlanBuilder {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: a setting's problem quotes the value and the field's description.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = new WeakMap<object, ValidateFunction>();
 
 function compiledSchema(entry: StepCatalogEntry): ValidateFunction {

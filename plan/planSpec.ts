@@ -1,19 +1,18 @@
 import { compileSpec } from '../compiler/compileSpec.ts';
 import type { ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
 import type { SpecIssue } from '../compiler/SpecIssue.ts';
-import type { PluginRegistry } from '../plugins/PluginRegistry.ts';
+import type { CapabilityCatalog } from './CapabilityCatalog.ts';
 import { compilePlan } from './compilePlan.ts';
-import { deploymentContext } from './deploymentContext.ts';
 import type { Plan } from './Plan.ts';
 import type { PlanIssue } from './PlanIssue.ts';
-import { shippedPrefix, shippedProcedures } from './shippedProcedures.ts';
+import { shippedPrefix } from './shippedProcedures.ts';
 
 export interface PlanSpecInput {
   readonly paths: readonly string[];
   readonly environment: string;
   readonly procedure?: string;
-  readonly registry: PluginRegistry;
-  /** The shipped library to offer under `dbarch/` (default: procedures/ of this dbarch). */
+  readonly registry: CapabilityCatalog;
+  /** The shipped library to offer under `dbarch/` (default: the procedures the registered capabilities ship). */
   readonly shipped?: ProceduresSection;
 }
 
@@ -30,13 +29,12 @@ export async function planSpec(input: PlanSpecInput): Promise<PlanSpecResult> {
   const compiled = await compileSpec(input.paths, { sections: input.registry.sections() });
   if (!compiled.valid || !compiled.spec) return { ok: false, specIssues: compiled.errors, planIssues: [] };
   const own = compiled.spec.procedures ?? {};
-  const shipped = input.shipped ?? shippedProcedures();
+  const shipped = input.shipped ?? input.registry.procedures();
   const procedures: ProceduresSection = {
     roles: { ...shipped.roles, ...own.roles },
     definitions: { ...shipped.definitions, ...own.definitions },
   };
   const procedure = resolveProcedureName(input.procedure, Object.keys(own.definitions ?? {}), Object.keys(shipped.definitions ?? {}));
-  const pluginConfig = Object.fromEntries(input.registry.list().map((plugin) => [plugin.name, compiled.spec?.[plugin.name]]));
   const planned = compilePlan({
     procedures,
     ...(procedure !== undefined ? { procedure } : {}),
@@ -45,11 +43,20 @@ export async function planSpec(input: PlanSpecInput): Promise<PlanSpecResult> {
     ...(compiled.spec.deployment_config ? { environments: compiled.spec.deployment_config.environments.map((env) => env.name) } : {}),
     specRevision: compiled.revision,
     catalog: input.registry,
-    pluginConfig,
-    context: deploymentContext(compiled.spec, input.environment),
+    stepDefaults: input.registry.stepDefaults(compiled.spec, input.environment),
+    context: input.registry.planContext(compiled.spec, input.environment),
   });
-  return planned.ok ? { ok: true, plan: planned.plan, warnings: compiled.warnings } : { ok: false, specIssues: [], planIssues: planned.issues };
+  if (planned.ok) return { ok: true, plan: planned.plan, warnings: compiled.warnings };
+  // A setting's problem is the user's own spec's: reported like a compiler error, at its file, line and column.
+  const located = planned.issues.filter((issue) => settingCodes.has(issue.code));
+  return {
+    ok: false,
+    specIssues: located.map((issue) => ({ ...compiled.locate(issue.path), path: issue.path, code: issue.code, message: issue.message, hint: issue.hint ?? '', severity: 'error' as const })),
+    planIssues: planned.issues.filter((issue) => !settingCodes.has(issue.code)),
+  };
 }
+
+const settingCodes: ReadonlySet<string> = new Set(['DBA_PLAN_SETTING_UNSET', 'DBA_PLAN_SETTING_INVALID']);
 
 /** The spec's own name first (so a fork wins), then the shipped `dbarch/<name>`; none asked: the spec's only one. */
 export function resolveProcedureName(requested: string | undefined, own: readonly string[], shipped: readonly string[]): string | undefined {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import type { ProcedureDefinition, ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
@@ -12,38 +13,42 @@ export const shippedProceduresDir = fileURLToPath(new URL('../procedures/', impo
 /** The namespace shipped procedures are planned under: `dbarch/<name>`. */
 export const shippedPrefix = 'dbarch/';
 
-let cached: ProceduresSection | undefined;
-
 /**
- * The procedures that ship with dbarch (procedures/*.yaml), named `dbarch/<name>`, with the roles they declare as
- * defaults. Each file is a spec fragment (`procedures: { roles, definitions }`) so a user can copy it into a spec
- * and edit it; a spec's own definition of the same name wins (see planSpec). Checked against the same schema as a
- * spec's `procedures:` section; a broken file is DBA_PLAN_SHIPPED_PROCEDURE.
+ * Procedure files (each a spec fragment `procedures: { roles, definitions }`, so a user can copy one into a spec
+ * and edit it) as one library, every definition named `<prefix><name>`, with the roles they declare as defaults.
+ * Checked against the same schema as a spec's `procedures:` section; a broken file is DBA_PLAN_SHIPPED_PROCEDURE.
  */
-export function shippedProcedures(dir: string = shippedProceduresDir): ProceduresSection {
-  if (dir === shippedProceduresDir && cached) return cached;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(proceduresSchema);
+export function loadProcedureFiles(files: readonly URL[], prefix: string): ProceduresSection {
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(proceduresSchema);
   const definitions: Record<string, ProcedureDefinition> = {};
   const roles: Record<string, readonly string[]> = {};
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
-  } catch {
-    files = [];
-  }
   for (const file of files) {
-    const document = parse(readFileSync(`${dir}/${file}`, 'utf8')) as unknown;
+    const name = basename(fileURLToPath(file));
+    let document: unknown;
+    try {
+      document = parse(readFileSync(file, 'utf8')) as unknown;
+    } catch (error) {
+      throw new DbarchError('DBA_PLAN_SHIPPED_PROCEDURE', `procedures/${name}: ${(error as Error).message}`, { details: { file: name } });
+    }
     const section = document !== null && typeof document === 'object' ? (document as { procedures?: unknown }).procedures : undefined;
     if (!validate(section)) {
       const problems = (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? 'is invalid'}`);
-      throw new DbarchError('DBA_PLAN_SHIPPED_PROCEDURE', `procedures/${file}: ${problems.join('; ') || 'needs a top-level `procedures:` mapping'}`, { details: { file, problems } });
+      throw new DbarchError('DBA_PLAN_SHIPPED_PROCEDURE', `procedures/${name}: ${problems.join('; ') || 'needs a top-level `procedures:` mapping'}`, { details: { file: name, problems } });
     }
     const valid = section as ProceduresSection;
-    for (const [name, definition] of Object.entries(valid.definitions ?? {})) definitions[`${shippedPrefix}${name}`] = definition;
+    for (const [procedure, definition] of Object.entries(valid.definitions ?? {})) definitions[`${prefix}${procedure}`] = definition;
     Object.assign(roles, valid.roles ?? {});
   }
-  const library: ProceduresSection = { roles, definitions };
-  if (dir === shippedProceduresDir) cached = library;
-  return library;
+  return { roles, definitions };
+}
+
+/** Every procedure file of a directory (tests ship their own library this way). */
+export function shippedProcedures(dir: string = shippedProceduresDir): ProceduresSection {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.yaml') || name.endsWith('.yml')).sort();
+  } catch {
+    names = [];
+  }
+  return loadProcedureFiles(names.map((name) => pathToFileURL(`${dir}/${name}`)), shippedPrefix);
 }

@@ -4,9 +4,14 @@ import type { SectionDefinition } from '../compiler/SectionDefinition.ts';
 import { builtinSections } from '../compiler/sections/builtinSections.ts';
 import { parseDuration } from '../compiler/grammar/parseDuration.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
-import type { StepRetry } from '../plan/Plan.ts';
+import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
+import type { ProcedureDefinition, ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
+import type { CapabilityCatalog } from '../plan/CapabilityCatalog.ts';
+import type { JsonObject, JsonValue, StepRetry } from '../plan/Plan.ts';
+import type { PlanContext, SettingSource } from '../plan/PlanContext.ts';
+import { loadProcedureFiles, shippedPrefix } from '../plan/shippedProcedures.ts';
 import { fallbackStepDefaults, type StepCatalog, type StepCatalogEntry, type StepDefaults } from '../plan/StepCatalog.ts';
-import type { PluginDefinition, StepDefaultSettings, StepDefinition, StepRun } from './definePlugin.ts';
+import type { PlanSetting, PluginDefinition, SectionKey, StepDefaultSettings, StepDefinition, StepRun } from './definePlugin.ts';
 import type { PluginEntry } from './loadPlugins.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import { stepActivity } from './stepActivity.ts';
@@ -14,7 +19,7 @@ import { stepActivity } from './stepActivity.ts';
 /** Also the plugin's spec section key, so snake_case like every section. */
 const namePattern = /^[a-z][a-z0-9_]*$/;
 // Names of built-in sections and the CLI's own words: a plugin section must not shadow them.
-const reservedNames = new Set(['dbarch', 'procedures', 'clusters', 'apiVersion']);
+const reservedNames = new Set(['dbarch', 'procedures', 'clusters', 'apiVersion', 'env']);
 const builtinSectionKeys = new Set(builtinSections.map((section) => section.key));
 
 interface RegisteredStep extends StepCatalogEntry {
@@ -27,13 +32,18 @@ interface RegisteredPlugin {
   readonly steps: ReadonlyMap<string, RegisteredStep>;
 }
 
+/** Sources of the capabilities that ship with dbarch: their procedures are `dbarch/<name>`. */
+const shippedSources = new Set(['dbarch']);
+const isShipped = (source: string) => shippedSources.has(source) || source.startsWith('plugins/');
+
 /**
  * The plugins of one process. Registration checks everything that can be checked without running a step, with a
  * coded error for each; the registry is then the planner's step catalogue, the worker's activities and the
  * compiler's extra spec sections.
  */
-export class PluginRegistry implements StepCatalog {
+export class PluginRegistry implements StepCatalog, CapabilityCatalog {
   private readonly plugins = new Map<string, RegisteredPlugin>();
+  private library: ProceduresSection | undefined;
 
   constructor(
     private readonly deps: PluginDeps,
@@ -56,9 +66,9 @@ export class PluginRegistry implements StepCatalog {
   register(candidate: unknown, source = 'inline'): void {
     const plugin = checkShape(candidate, source);
     if (plugin.configSchema !== undefined && builtinSectionKeys.has(plugin.name)) {
-      // A plugin named like a built-in section reads that section (as blue_green does); it cannot bring its own.
+      // Its own section would shadow the built-in one; a capability reads built-in sections by declaring them.
       throw new DbarchError('DBA_PLUGIN_NAME', `plugin "${plugin.name}" (from ${source}) brings a configSchema, but \`${plugin.name}\` is a built-in spec section`, {
-        hint: 'Rename the plugin, or drop its configSchema to read the built-in section as its configuration.',
+        hint: `Rename the plugin, or drop its configSchema and declare \`reads: ['${plugin.name}']\` to read the built-in section.`,
         details: { plugin: plugin.name, source },
       });
     }
@@ -79,6 +89,20 @@ export class PluginRegistry implements StepCatalog {
       if (!found || !semver.satisfies(found.plugin.version, range, { includePrerelease: true })) {
         const what = found ? `version ${found.plugin.version} is registered` : 'it is not registered';
         throw new DbarchError('DBA_PLUGIN_DEPENDENCY', `plugin "${plugin.name}" depends on "${dependency}" ${range}, but ${what}`, { details: { plugin: plugin.name, dependency, range } });
+      }
+    }
+    for (const section of plugin.reads ?? []) {
+      if (!builtinSectionKeys.has(section)) {
+        throw new DbarchError('DBA_PLUGIN_SECTION_UNKNOWN', `plugin "${plugin.name}" reads section \`${String(section)}\`, which is not a spec section`, {
+          hint: `Sections a capability may read: ${[...builtinSectionKeys].join(', ')}. A plugin's own section is its configSchema.`,
+          details: { plugin: plugin.name, section },
+        });
+      }
+    }
+    for (const [key, alias] of Object.entries(plugin.planning?.env ?? {})) {
+      const owner = [...this.plugins.values()].find((entry) => Object.values(entry.plugin.planning?.env ?? {}).includes(alias));
+      if (owner) {
+        throw new DbarchError('DBA_PLUGIN_INVALID', `plugin "${plugin.name}" offers its setting "${key}" as {{ env.${alias} }}, which "${owner.plugin.name}" offers already`, { details: { plugin: plugin.name, alias } });
       }
     }
     const steps = new Map<string, RegisteredStep>();
@@ -108,6 +132,7 @@ export class PluginRegistry implements StepCatalog {
       });
     }
     this.plugins.set(plugin.name, { plugin, source, steps });
+    this.library = undefined;
   }
 
   lookup(uses: string): StepCatalogEntry | undefined {
@@ -131,6 +156,61 @@ export class PluginRegistry implements StepCatalog {
       for (const step of entry.steps.values()) out[step.activity] = stepActivity(step.activity, step.run, this.deps.log);
     }
     return out;
+  }
+
+  /**
+   * Every capability's settings for one environment, by namespace, and `env` (the aliases capabilities offer
+   * there) when the environment is declared under deployment_config, as it always was.
+   */
+  planContext(spec: CompiledSpec, environment: string): PlanContext {
+    const settings: Record<string, Record<string, JsonValue>> = {};
+    const sources: Record<string, SettingSource> = {};
+    const declared = spec.deployment_config?.environments.some((env) => env.name === environment) ?? false;
+    const env: Record<string, JsonValue> = {};
+    for (const { plugin } of this.plugins.values()) {
+      const offered = plugin.planning?.settings?.(sectionsFor(plugin, spec), environment);
+      if (offered === undefined) continue;
+      const values: Record<string, JsonValue> = {};
+      for (const [key, offeredValue] of Object.entries(offered)) {
+        const setting = asSetting(offeredValue);
+        values[key] = setting.value;
+        const alias = plugin.planning?.env?.[key];
+        if (alias !== undefined) env[alias] = setting.value;
+        if (setting.source) {
+          sources[`${plugin.name}.${key}`] = setting.source;
+          if (alias !== undefined) sources[`env.${alias}`] = setting.source;
+        }
+      }
+      settings[plugin.name] = values;
+    }
+    if (declared) settings.env = env;
+    return { settings, sources };
+  }
+
+  /** Plugin name → defaults for every step's input: what its capability derives, or else its own section. */
+  stepDefaults(spec: CompiledSpec, environment: string): Record<string, JsonObject | undefined> {
+    const out: Record<string, JsonObject | undefined> = {};
+    for (const { plugin } of this.plugins.values()) {
+      const derived = plugin.planning?.stepDefaults?.(sectionsFor(plugin, spec), environment);
+      const own = plugin.configSchema === undefined ? undefined : (spec[plugin.name] as JsonObject | undefined);
+      out[plugin.name] = derived ?? own;
+    }
+    return out;
+  }
+
+  /** The procedures the capabilities ship, `dbarch/<name>` (or `<plugin>/<name>`), with the roles they declare. */
+  procedures(): ProceduresSection {
+    if (this.library) return this.library;
+    const roles: Record<string, readonly string[]> = {};
+    const definitions: Record<string, ProcedureDefinition> = {};
+    for (const { plugin, source } of this.plugins.values()) {
+      if (!plugin.procedures || plugin.procedures.length === 0) continue;
+      const loaded = loadProcedureFiles(plugin.procedures, isShipped(source) ? shippedPrefix : `${plugin.name}/`);
+      Object.assign(roles, loaded.roles);
+      Object.assign(definitions, loaded.definitions);
+    }
+    this.library = { roles, definitions };
+    return this.library;
   }
 
   /** Plugin spec sections, for the compiler to stitch into the root schema under each plugin's name. */
@@ -192,4 +272,17 @@ function mergeDefaults(uses: string, base: StepDefaults, ...layers: (StepDefault
     }
   }
   return { timeoutMs, ...(heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs } : {}), retry };
+}
+
+/** Only the sections the capability declared: what it reads is what it said it reads. */
+function sectionsFor(plugin: PluginDefinition, spec: CompiledSpec): Pick<CompiledSpec, SectionKey> {
+  const out: Record<string, unknown> = {};
+  for (const key of plugin.reads ?? []) if (spec[key] !== undefined) out[key] = spec[key];
+  return out;
+}
+
+function asSetting(value: JsonValue | PlanSetting): PlanSetting {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'value') && Object.keys(value).every((key) => key === 'value' || key === 'source')
+    ? (value as PlanSetting)
+    : { value: value as JsonValue };
 }

@@ -1,3 +1,7 @@
+import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
+import type { BuiltinSection } from '../compiler/sections/builtinSections.ts';
+import type { JsonObject, JsonValue } from '../plan/Plan.ts';
+import type { SettingSource } from '../plan/PlanContext.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import type { StepContext } from './StepContext.ts';
 
@@ -30,8 +34,32 @@ export interface StepDefaultSettings {
   };
 }
 
-export interface PluginDefinition {
-  /** Lowercase identifier; also the key of its spec section and the prefix in `uses: <name>/<step>`. */
+/** The key of a built-in spec section a capability may read. */
+export type SectionKey = BuiltinSection['key'];
+
+/** The sections a capability declared, typed, and only those: what its planning hooks receive. */
+export type SectionsOf<S extends readonly SectionKey[]> = Pick<CompiledSpec, S[number]>;
+
+/** A setting with the place in the spec it comes from, so a problem with it is reported there. */
+export interface PlanSetting {
+  readonly value: JsonValue;
+  readonly source?: SettingSource;
+}
+
+/**
+ * What the planner may read from a capability's sections for one environment. Procedures read the settings as
+ * `{{ <capability>.<key> }}`; `env` names the keys also offered under `{{ env.<key> }}`, the environment's
+ * settings older procedures read (setting key → env key).
+ */
+export interface CapabilityPlanning<S extends readonly SectionKey[]> {
+  readonly settings?: (sections: SectionsOf<S>, environment: string) => Readonly<Record<string, JsonValue | PlanSetting>>;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Defaults for the input of every step of this capability (a step's `with:` wins), from its sections. */
+  readonly stepDefaults?: (sections: SectionsOf<S>, environment: string) => JsonObject | undefined;
+}
+
+export interface PluginDefinition<S extends readonly SectionKey[] = readonly SectionKey[]> {
+  /** Lowercase identifier; the prefix in `uses: <name>/<step>`, the namespace of its settings, and the key of its own section if it brings one. */
   readonly name: string;
   readonly version: string;
   /** semver range of dbarch versions the plugin works with, e.g. `^0.1.0`. */
@@ -39,14 +67,30 @@ export interface PluginDefinition {
   /** Plugin name → semver range. */
   readonly dependsOn?: Readonly<Record<string, string>>;
   readonly description?: string;
-  /** JSON Schema of the plugin's own spec section `<name>:`; its values are defaults for every step's input. */
+  /**
+   * JSON Schema of the plugin's own spec section `<name>:` (third-party capabilities; built-in sections belong to
+   * the compiler). Its values are defaults for every step's input unless `planning.stepDefaults` says otherwise.
+   */
   readonly configSchema?: object;
+  /** Built-in spec sections this capability reads, handed to `planning` typed; checked when registered. */
+  readonly reads?: S;
+  readonly planning?: CapabilityPlanning<S>;
+  /**
+   * Procedure files this capability ships (YAML, `procedures: { roles, definitions }` as in a spec), planned as
+   * `dbarch/<name>` for capabilities shipped with dbarch and `<plugin>/<name>` for others; a spec forks one by
+   * defining the same name.
+   */
+  readonly procedures?: readonly URL[];
   readonly steps: (deps: PluginDeps) => PluginSteps;
   /** Defaults for every step of the plugin; a step's own defaults and the spec's settings win. */
   readonly defaults?: StepDefaultSettings;
 }
 
-/** Declares a plugin; checked when registered (name, host range, dependencies, step names). */
-export function definePlugin<const P extends PluginDefinition>(plugin: P): P {
+/**
+ * Declares a capability (a plugin): the sections it reads, its steps, its shipped procedures, what the planner
+ * may read. Checked when registered (name, host range, dependencies, sections, step names). The one contract for
+ * built-in capabilities and third-party plugins alike: docs/architecture.md.
+ */
+export function definePlugin<const S extends readonly SectionKey[] = readonly []>(plugin: PluginDefinition<S>): PluginDefinition<S> {
   return Object.freeze(plugin);
 }

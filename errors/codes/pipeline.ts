@@ -10,6 +10,16 @@ export const pipelineCodes = defineCodes({
     hint: 'Declare the environment under `deployment_config.environments` with the setting, or use one of the keys listed in docs/procedures.md.',
     retryable: false,
   },
+  DBA_PLAN_SETTING_UNSET: {
+    summary: 'A procedure needs a setting of your spec that is not set (e.g. `deployment_config.migrations.directory` for the migration pipeline); reported once, at the setting\'s own path.',
+    hint: 'Set the field the message names in your spec; `dbarch plan` shows which steps read it.',
+    retryable: false,
+  },
+  DBA_PLAN_SETTING_INVALID: {
+    summary: 'A setting of your spec has a value the steps that read it cannot use (e.g. a destination scheme the step does not support); reported once, at the setting\'s own path.',
+    hint: 'Change the field the message names; the message says what the step accepts.',
+    retryable: false,
+  },
   DBA_PLAN_SHIPPED_PROCEDURE: {
     summary: 'A procedure file shipped in procedures/ is not valid procedure YAML.',
     hint: 'Fix the file named in the message (it is checked against the `procedures:` schema); a fork in your spec is not affected.',

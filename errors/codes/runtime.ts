@@ -125,6 +125,11 @@ export const runtimeCodes = defineCodes({
     hint: 'Use lowercase letters, digits and `_`, starting with a letter (e.g. `vacuum`): the name is also the key of the plugin\'s spec section.',
     retryable: false,
   },
+  DBA_PLUGIN_SECTION_UNKNOWN: {
+    summary: 'A capability declares (`reads:`) a spec section that does not exist.',
+    hint: 'Name built-in sections only (docs/spec.md lists them); a plugin brings a section of its own through `configSchema`.',
+    retryable: false,
+  },
   DBA_PLUGIN_INVALID: {
     summary: 'A module does not export a plugin made with definePlugin, or a field of the plugin is malformed.',
     hint: 'Export `definePlugin({ name, version, host, steps })` as the default export; docs/plugins.md shows a complete plugin.',

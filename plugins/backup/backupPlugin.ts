@@ -30,7 +30,13 @@ export interface RestoreStepInput {
   readonly allow_dependents?: boolean;
 }
 
-const common = { connection: { type: 'string', minLength: 1 }, database: { type: 'string', minLength: 1 }, destination: { type: 'string', minLength: 1 }, backup_id: { type: 'string', minLength: 1 } };
+const common = {
+  connection: { type: 'string', minLength: 1 },
+  database: { type: 'string', minLength: 1 },
+  // s3:// arrives with the backup capability's object-store support; until then a plan names it, not a worker.
+  destination: { type: 'string', minLength: 1, pattern: '^(file://|\\$\\{)', description: 'a file:// destination or a ${ENV} reference to one; s3:// is not supported for schema dumps yet' },
+  backup_id: { type: 'string', minLength: 1 },
+};
 
 function destinationOf(text: string): string {
   const resolved = resolveEnvReferences(text, process.env);
@@ -43,8 +49,13 @@ export function restoreBackupId(input: Pick<RestoreStepInput, 'backup_id' | 'bac
   return input.backup_id ?? pipelineBackupId(stepKey(ctx, input.backup_step ?? compensatedStep(ctx)));
 }
 
+/** Where backups go when the spec names no `backup_config.base_backups.destination`. */
+export const defaultBackupDestination = 'file:///tmp/dbarch/backups/';
+
 /**
- * Thin steps over activities/backup: `backup/dump_schemas` (pg_dump of the named, or all user, schemas) and
+ * The backup capability: reads `backup_config`, offers its destination to procedures (`{{ backup.destination }}`,
+ * and `{{ env.backup_destination }}` as the migration pipeline reads it), and provides thin steps over
+ * activities/backup: `backup/dump_schemas` (pg_dump of the named, or all user, schemas) and
  * `backup/restore_schemas` (puts them back in one transaction). Backup ids come from the idempotency key, so a
  * retry reuses its dump and a restore used as a compensation finds the dump of the step it compensates.
  */
@@ -53,6 +64,16 @@ export const backupPlugin = definePlugin({
   version: '1.0.0',
   host: '^0.1.0',
   description: 'Schema-level logical backups (pg_dump) and restores for backup-before-migrate and rollback.',
+  reads: ['backup_config'],
+  planning: {
+    settings: (sections) => ({
+      destination: {
+        value: sections.backup_config?.base_backups?.destination ?? defaultBackupDestination,
+        source: { path: ['backup_config', 'base_backups', 'destination'], hint: 'a `file:///dir` destination, or a `${ENV}` reference to one' },
+      },
+    }),
+    env: { destination: 'backup_destination' },
+  },
   defaults: { timeout: '1h', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s' } },
   steps: (deps) => {
     const dump = dumpSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined });

@@ -10,6 +10,7 @@ import { verifyGreen } from '../../activities/replication/verifyGreen.ts';
 import { watchGreen } from '../../activities/replication/watchGreen.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import type { JsonObject } from '../../plan/Plan.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
 import { checkMigrationFiles } from '../migrations/checkMigrationFiles.ts';
@@ -38,17 +39,26 @@ interface RevertInput extends BlueGreenStepInput {
 const text = { type: 'string', minLength: 1 };
 
 /**
- * Blue-green deployments as procedure steps (`uses: blue_green/<step>`), wrapping activities/replication, run in
- * order by the shipped procedure `dbarch/blue_green`. The plugin has no config schema of its own: its section is
- * the built-in `blue_green:` section, which the planner merges into every step's input (a plugin's section is the
- * one named like it), so the spec's blue-green settings are the procedure's parameters. Connection references in
- * them are resolved on the worker.
+ * The blue-green capability: reads the `blue_green` section, whose settings are the defaults of every
+ * `blue_green/<step>` input (so the spec's blue-green settings are the procedure's parameters), offers its
+ * rollback window to procedures (`{{ blue_green.rollback_window }}`, `{{ env.rollback_window }}`), wraps
+ * activities/replication as steps, and ships `dbarch/blue_green`, which runs them in order. Connection
+ * references in the settings are resolved on the worker.
  */
 export const blueGreenPlugin = definePlugin({
   name: 'blue_green',
   version: hostVersion,
   host: '*',
   description: 'Blue-green deployment steps: migrate green, replicate blue → green, verify, switch routing (and back), watch, retire.',
+  reads: ['blue_green'],
+  planning: {
+    settings: (sections) => ({
+      rollback_window: { value: sections.blue_green?.rollback_window ?? '24h', source: { path: ['blue_green', 'rollback_window'] } },
+    }),
+    env: { rollback_window: 'rollback_window' },
+    stepDefaults: (sections) => sections.blue_green as JsonObject | undefined,
+  },
+  procedures: [new URL('../../procedures/blue_green.yaml', import.meta.url)],
   defaults: { timeout: '30m', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s', maxInterval: '1m' } },
   steps: (deps) => {
     const fallback = deps.urls.postgres;

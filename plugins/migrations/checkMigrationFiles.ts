@@ -1,4 +1,4 @@
-import { migrationFileDigests } from '../../plan/deploymentContext.ts';
+import { migrationFileDigests } from './deploymentSettings.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { MigrationTargetInput } from './MigrationTargetInput.ts';
 
