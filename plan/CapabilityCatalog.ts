@@ -14,4 +14,5 @@ export interface CapabilityCatalog extends StepCatalog {
   planContext(spec: CompiledSpec, environment: string): PlanContext;
   stepDefaults(spec: CompiledSpec, environment: string): Readonly<Record<string, JsonObject | undefined>>;
   procedures(): ProceduresSection;
+  sectionProcedures(spec: CompiledSpec): ProceduresSection;
 }

@@ -49,6 +49,8 @@ export interface StepNode extends NodeBase {
   readonly heartbeatTimeoutMs?: number;
   /** Runs, in reverse completion order, when a later step fails, a gate rejects, or the workflow is cancelled. */
   readonly compensate?: Compensation;
+  /** A failure for good is recorded (status `failed`) and the plan goes on with the next node. */
+  readonly continueOnError?: boolean;
 }
 
 export interface Compensation {

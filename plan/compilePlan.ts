@@ -117,7 +117,9 @@ class PlanBuilder {
     return nodes;
   }
 
-  private step(step: ProcedureStep, path: readonly (string | number)[]): PlanNode | undefined {
+  private step(step: ProcedureStep, written: readonly (string | number)[]): PlanNode | undefined {
+    // A step compiled from another section's step list reports its problems where the user wrote it.
+    const path = step.at ?? written;
     const pointer = jsonPointer(path);
     const earlier = this.seenIds.get(step.id);
     if (earlier !== undefined) {
@@ -152,6 +154,7 @@ class PlanBuilder {
         timeoutMs: resolved.timeoutMs,
         ...(resolved.heartbeatTimeoutMs !== undefined ? { heartbeatTimeoutMs: resolved.heartbeatTimeoutMs } : {}),
         ...(compensate ? { compensate } : {}),
+        ...(step.continue_on_error === true ? { continueOnError: true } : {}),
       };
     }
     if ('approval' in step) {

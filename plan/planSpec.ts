@@ -23,12 +23,16 @@ export type PlanSpecResult =
 /**
  * Spec files → compiled spec (with the plugins' sections) → plan. What `dbarch plan/apply/migrate` and UI starts
  * share. The shipped procedures are planned as `dbarch/<name>`; asking for `<name>` takes the spec's own
- * definition when it has one (a fork), else the shipped one. Roles: the spec's override the shipped defaults.
+ * definition when it has one (a fork, or a procedure a section describes such as `failover`), else the shipped
+ * one. Roles: the spec's override the defaults.
  */
 export async function planSpec(input: PlanSpecInput): Promise<PlanSpecResult> {
   const compiled = await compileSpec(input.paths, { sections: input.registry.sections() });
   if (!compiled.valid || !compiled.spec) return { ok: false, specIssues: compiled.errors, planIssues: [] };
-  const own = compiled.spec.procedures ?? {};
+  const written = compiled.spec.procedures ?? {};
+  const described = input.registry.sectionProcedures(compiled.spec);
+  // The spec's own procedures: those its sections describe (failover_procedure …), then `procedures:`, which wins.
+  const own: ProceduresSection = { roles: { ...described.roles, ...written.roles }, definitions: { ...described.definitions, ...written.definitions } };
   const shipped = input.shipped ?? input.registry.procedures();
   const procedures: ProceduresSection = {
     roles: { ...shipped.roles, ...own.roles },

@@ -198,6 +198,18 @@ export class PluginRegistry implements StepCatalog, CapabilityCatalog {
     return out;
   }
 
+  /** The procedures the spec's sections describe themselves (step lists), as the capabilities reading them compile them. */
+  sectionProcedures(spec: CompiledSpec): ProceduresSection {
+    const roles: Record<string, readonly string[]> = {};
+    const definitions: Record<string, ProcedureDefinition> = {};
+    for (const { plugin } of this.plugins.values()) {
+      const derived = plugin.planning?.procedures?.(sectionsFor(plugin, spec));
+      Object.assign(roles, derived?.roles ?? {});
+      Object.assign(definitions, derived?.definitions ?? {});
+    }
+    return { roles, definitions };
+  }
+
   /** The procedures the capabilities ship, `dbarch/<name>` (or `<plugin>/<name>`), with the roles they declare. */
   procedures(): ProceduresSection {
     if (this.library) return this.library;

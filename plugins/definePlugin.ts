@@ -1,5 +1,6 @@
 import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
 import type { BuiltinSection } from '../compiler/sections/builtinSections.ts';
+import type { ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
 import type { JsonObject, JsonValue } from '../plan/Plan.ts';
 import type { SettingSource } from '../plan/PlanContext.ts';
 import type { PluginDeps } from './PluginDeps.ts';
@@ -56,6 +57,12 @@ export interface CapabilityPlanning<S extends readonly SectionKey[]> {
   readonly env?: Readonly<Record<string, string>>;
   /** Defaults for the input of every step of this capability (a step's `with:` wins), from its sections. */
   readonly stepDefaults?: (sections: SectionsOf<S>, environment: string) => JsonObject | undefined;
+  /**
+   * Procedures a section describes itself (a step list such as `failover_procedure`), compiled into the procedure
+   * language (plan/stepListProcedure.ts), with default roles. Planned by name like a spec's own procedures; a
+   * definition of the same name under `procedures:` wins.
+   */
+  readonly procedures?: (sections: SectionsOf<S>) => ProceduresSection | undefined;
 }
 
 export interface PluginDefinition<S extends readonly SectionKey[] = readonly SectionKey[]> {

@@ -1,5 +1,6 @@
 import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
+import { failoverPlugin } from './failover/failoverPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 
@@ -9,4 +10,5 @@ export const inTreePlugins = [
   { plugin: blueGreenPlugin, source: 'plugins/blue_green' },
   { plugin: migrationsPlugin, source: 'plugins/migrations' },
   { plugin: backupPlugin, source: 'plugins/backup' },
+  { plugin: failoverPlugin, source: 'plugins/failover' },
 ] as const;

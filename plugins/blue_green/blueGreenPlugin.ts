@@ -11,6 +11,7 @@ import { watchGreen } from '../../activities/replication/watchGreen.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { JsonObject } from '../../plan/Plan.ts';
+import { stepListProcedure } from '../../plan/stepListProcedure.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
 import { checkMigrationFiles } from '../migrations/checkMigrationFiles.ts';
@@ -57,6 +58,18 @@ export const blueGreenPlugin = definePlugin({
     }),
     env: { rollback_window: 'rollback_window' },
     stepDefaults: (sections) => sections.blue_green as JsonObject | undefined,
+    // Steps with `action:` are a procedure of the spec's own (`blue_green`, planned instead of dbarch/blue_green);
+    // prose, the seed's form, names the six stages of dbarch/blue_green, which its plan lines show.
+    procedures: (sections) => {
+      const steps = sections.blue_green?.deployment_steps;
+      if (steps === undefined || typeof steps === 'string' || !steps.some((step) => step.action !== undefined)) return undefined;
+      return {
+        roles: { blue_green_operators: ['dba'] },
+        definitions: {
+          blue_green: stepListProcedure(steps, { description: 'The spec\'s blue_green.deployment_steps', operation: 'blue-green', role: 'blue_green_operators', at: ['blue_green', 'deployment_steps'] }),
+        },
+      };
+    },
   },
   procedures: [new URL('../../procedures/blue_green.yaml', import.meta.url)],
   defaults: { timeout: '30m', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s', maxInterval: '1m' } },

@@ -250,7 +250,8 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
           state.status = isCancellation(error) ? 'cancelled' : 'failed';
           // It may have taken effect (cancelled mid-flight, or an attempt whose answer was lost): compensate it too.
           if (node.compensate && patches.compensateUnknownOutcomes && outcomeUnknown(state)) completed.push(node.id);
-          throw error;
+          // Only plans that ask for it carry the flag, so recorded histories replay unchanged without a patch.
+          if (node.continueOnError !== true || isCancellation(error)) throw error;
         } finally {
           current.delete(node.id);
         }

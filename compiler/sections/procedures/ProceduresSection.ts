@@ -23,6 +23,11 @@ interface StepCommon {
   readonly id: string;
   readonly description?: string;
   readonly when?: StepCondition;
+  /**
+   * Where the step is written when it was compiled from another section's step list (e.g.
+   * `failover_procedure.steps[2]`): plan errors point there. Never written in a `procedures:` section.
+   */
+  readonly at?: readonly (string | number)[];
 }
 
 export type StepCondition =
@@ -53,6 +58,8 @@ export interface ActivityCall {
 }
 
 export interface UsesStep extends StepCommon, ActivityCall {
+  /** A failure is recorded in status and the procedure goes on with the next step (step lists' `on_error: continue`). */
+  readonly continue_on_error?: boolean;
   /** `when` here is plan-time only (`environments` or `env`): the compensation is left out otherwise. */
   readonly compensate?: ActivityCall & { readonly description?: string; readonly when?: PlanTimeCondition };
 }

@@ -32,7 +32,7 @@ const envCondition = {
   type: 'object',
   additionalProperties: false,
   required: ['env'],
-  properties: { env: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z][a-z0-9_]*$' } } },
+  properties: { env: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$' } } },
 };
 
 const common = {
@@ -79,6 +79,7 @@ export const proceduresSchema = {
           properties: {
             ...common,
             ...call,
+            continue_on_error: { type: 'boolean', description: 'A failure is recorded and the procedure goes on (default false: it stops and compensates).' },
             compensate: {
               type: 'object',
               additionalProperties: false,
