@@ -5,15 +5,13 @@ import { createActivities } from './plugins/createActivities.ts';
 import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
 import { loadPlugins } from './plugins/loadPlugins.ts';
 import { installTemporalLogging } from './runtime/installTemporalLogging.ts';
+import { dbarchConfig } from './runtime/dbarchConfig.ts';
 import { createLogger, type Logger } from './runtime/logger.ts';
 import { serviceUrls } from './runtime/serviceUrls.ts';
 import { startTemporal } from './runtime/startTemporal.ts';
 import { temporalDefaults, temporalSettingsFromEnv } from './runtime/temporalSettings.ts';
 import { stateDir } from './runtime/stateDir.ts';
 import { workflowBundle } from './runtime/workflowBundle.ts';
-
-/** The task queue dbarch workers poll unless DBARCH_TASK_QUEUE says otherwise. */
-export const defaultTaskQueue = 'dbarch';
 
 export interface DbarchWorkerOptions {
   readonly connection: NativeConnection;
@@ -51,7 +49,7 @@ export async function runWorkerProcess(env: NodeJS.ProcessEnv = process.env): Pr
   );
   const temporal = await startTemporal(settings, { env });
   const deps = createActivityDeps(serviceUrls(env), log);
-  const taskQueue = env.DBARCH_TASK_QUEUE || defaultTaskQueue;
+  const { taskQueue } = dbarchConfig(env);
   try {
     const worker = await createDbarchWorker({
       connection: temporal.nativeConnection,

@@ -1,11 +1,11 @@
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
+import { migrationEnvironments } from '../app/migrationEnvironments.ts';
+import { startMigration } from '../app/startMigration.ts';
 import type { Plan } from '../plan/Plan.ts';
 import type { PluginRegistry } from '../plugins/PluginRegistry.ts';
 import { interpreterMessages } from '../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../workflows/interpreter/InterpreterTypes.ts';
-import { migrationEnvironments } from './migrationEnvironments.ts';
-import { startMigration } from './startMigration.ts';
 
 export interface DevPipelineOutcome {
   readonly environment: string;

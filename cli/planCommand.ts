@@ -1,7 +1,9 @@
 import type { ParseArgsConfig } from 'node:util';
+import { planOrThrow } from '../app/planOrThrow.ts';
+import { DbarchError } from '../errors/DbarchError.ts';
 import type { Plan } from '../plan/Plan.ts';
+import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
 import { parseCommandArgs } from './parseCommandArgs.ts';
-import { planFromArgs } from './planFromArgs.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,6 +17,7 @@ export interface PlannedCommand {
 /**
  * The argument handling `dbarch plan` and `dbarch apply` share: `<spec> --env <name> [--procedure <p>]
  * [--format text|json] [--help]` plus the verb's own boolean flags, then the plan. Undefined when help was printed.
+ * A spec that cannot be planned throws the planning error; reportError prints its issues.
  */
 export async function planCommand(verb: string, argv: string[], help: string, booleanFlags: readonly string[] = []): Promise<PlannedCommand | undefined> {
   const options: Options = {
@@ -32,6 +35,10 @@ export async function planCommand(verb: string, argv: string[], help: string, bo
   }
   const format = given.format === 'json' ? 'json' : 'text';
   const text = (name: string) => (typeof given[name] === 'string' ? given[name] : undefined);
-  const plan = await planFromArgs(positionals, text('env'), text('procedure'), format);
+  const environment = text('env');
+  const procedure = text('procedure');
+  if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: `e.g. \`dbarch ${verb} specs/platform.yaml --env dev\`` });
+  if (!environment) throw new DbarchError('DBA_USAGE', '--env <name> is required', { hint: 'e.g. `--env dev`' });
+  const plan = await planOrThrow({ paths: positionals, environment, ...(procedure ? { procedure } : {}), registry: await loadPluginRegistry() });
   return { plan, format, flags: Object.fromEntries(booleanFlags.map((flag) => [flag, given[flag] === true])) };
 }

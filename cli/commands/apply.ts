@@ -1,11 +1,10 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { defaultTaskQueue } from '../../worker.ts';
-import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { planCommand } from '../planCommand.ts';
-import { startPlanWorkflow } from '../startPlanWorkflow.ts';
 
 const help = `Usage: dbarch apply <spec> --env <name> [--procedure <name>] [--wait] [--format text|json]
 
@@ -20,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   const { plan, format, flags } = planned;
   const temporal = await connectTemporal();
   try {
-    const started = await startPlanWorkflow(temporal.client, plan, process.env.DBARCH_TASK_QUEUE || defaultTaskQueue);
+    const started = await startPlanWorkflow(temporal.client, plan, dbarchConfig().taskQueue);
     const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
     if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
     else {
@@ -29,16 +28,13 @@ export async function run(argv: string[]): Promise<number> {
       if (uiUrl) console.log(uiUrl);
     }
     if (!flags.wait) return exitCodes.ok;
-    try {
-      const result = await temporal.client.workflow.getHandle<(input: unknown) => Promise<InterpreterResult>>(started.workflowId, started.runId).result();
-      if (format === 'text') console.log(`${result.phase}: ${Object.keys(result.steps).length} steps`);
-      return exitCodes.ok;
-    } catch (error) {
-      if (!(error instanceof WorkflowFailedError)) throw error;
-      const cause = error.cause as { type?: string; message?: string } | undefined;
-      console.error(`${cause?.type ?? 'DBA_STEP_FAILED'}: ${cause?.message ?? error.message}`);
+    const outcome = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
+    if (!outcome.ok) {
+      console.error(`${outcome.code}: ${outcome.message}`);
       return exitCodes.failed;
     }
+    if (format === 'text') console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
+    return exitCodes.ok;
   } finally {
     await temporal.close();
   }

@@ -13,7 +13,8 @@ import { serviceUrls, serviceUrlVariables } from '../../runtime/serviceUrls.ts';
 import { startTemporal, workflowUiUrl } from '../../runtime/startTemporal.ts';
 import { stateDir } from '../../runtime/stateDir.ts';
 import { temporalSettingsFromEnv } from '../../runtime/temporalSettings.ts';
-import { createDbarchWorker, defaultTaskQueue } from '../../worker.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
+import { createDbarchWorker } from '../../worker.ts';
 import { smokeWorkflow } from '../../workflows/smokeWorkflow.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
@@ -78,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     // Imported once: the worker registers their steps and the planner reads their sections.
     const plugins = await loadPlugins();
-    const taskQueue = process.env.DBARCH_TASK_QUEUE || defaultTaskQueue;
+    const taskQueue = dbarchConfig().taskQueue;
     const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps, plugins), log });
     const running = worker.run(); // resolves once Ctrl-C (or --once below) has shut the worker down
     console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);

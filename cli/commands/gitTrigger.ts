@@ -4,18 +4,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
+import { migrationEnvironments } from '../../app/migrationEnvironments.ts';
+import { startMigration } from '../../app/startMigration.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import type { PluginRegistry } from '../../plugins/PluginRegistry.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { stateDir } from '../../runtime/stateDir.ts';
-import { defaultTaskQueue } from '../../worker.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { migrationEnvironments } from '../migrationEnvironments.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { reportError } from '../reportError.ts';
-import { startMigration } from '../startMigration.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -117,7 +117,7 @@ export async function pollOnce(client: Client, options: TriggerOptions, registry
     const tree = await checkout(options.repo, sha, dir);
     let line: TriggerLine;
     try {
-      const started = await startMigration(client, { specPath: join(tree, options.spec), environment: options.env, taskQueue: process.env.DBARCH_TASK_QUEUE || defaultTaskQueue, registry, source: `git-${sha.slice(0, 12)}` });
+      const started = await startMigration(client, { specPath: join(tree, options.spec), environment: options.env, taskQueue: dbarchConfig().taskQueue, registry, source: `git-${sha.slice(0, 12)}` });
       line = { sha, workflowId: started.workflowId, started: !started.alreadyDone };
     } catch (error) {
       // Only a permanent coded error is this commit's own fault; the rest may pass, so retry the commit next time.

@@ -1,18 +1,17 @@
-import { WorkflowFailedError } from '@temporalio/client';
 import { baseline } from '../../activities/migrations/baseline.ts';
 import { dryRun } from '../../activities/migrations/dryRun.ts';
 import { lintMigrations } from '../../activities/migrations/lint/lintMigrations.ts';
 import { repairHistory } from '../../activities/migrations/repairHistory.ts';
+import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
+import { migrationEnvironments } from '../../app/migrationEnvironments.ts';
+import { startMigration } from '../../app/startMigration.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { defaultTaskQueue } from '../../worker.ts';
-import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { migrationEnvironments } from '../migrationEnvironments.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { startMigration } from '../startMigration.ts';
 
 const help = `Usage: dbarch migrate <spec> --env <name> [--wait] [--format text|json]
        dbarch migrate <spec> [--env <name>] --dry-run [--format json]
@@ -89,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.env) throw new DbarchError('DBA_USAGE', '--env <name> is required', { hint: 'e.g. `dbarch migrate specs/platform.yaml --env staging`, or --dry-run for every environment' });
   const temporal = await connectTemporal();
   try {
-    const started = await startMigration(temporal.client, { specPath, environment: values.env, taskQueue: process.env.DBARCH_TASK_QUEUE || defaultTaskQueue, registry });
+    const started = await startMigration(temporal.client, { specPath, environment: values.env, taskQueue: dbarchConfig().taskQueue, registry });
     const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
     if (json) console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, planHash: started.plan.hash, uiUrl }));
     else {
@@ -98,19 +97,15 @@ export async function run(argv: string[]): Promise<number> {
       if (started.plan.root.nodes.some((node) => node.kind === 'gate')) console.log(`approval: dbarch approve ${started.workflowId} --as <identity> --plan-hash ${started.plan.hash}`);
     }
     if (!values.wait) return exitCodes.ok;
-    try {
-      const result = await temporal.client.workflow.getHandle<(input: unknown) => Promise<InterpreterResult>>(started.workflowId, started.runId).result();
-      if (!json) console.log(`${result.phase}: ${Object.keys(result.steps).length} steps`);
-      return exitCodes.ok;
-    } catch (error) {
-      if (!(error instanceof WorkflowFailedError)) throw error;
-      const cause = error.cause as { type?: string; message?: string; details?: unknown[] } | undefined;
-      const result = cause?.details?.[0] as InterpreterResult | undefined;
-      const rollback = result?.steps.checkpoint?.compensation;
-      console.error(`${cause?.type ?? 'DBA_STEP_FAILED'}: ${cause?.message ?? error.message}`);
+    const outcome = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
+    if (!outcome.ok) {
+      const rollback = outcome.result?.steps.checkpoint?.compensation;
+      console.error(`${outcome.code}: ${outcome.message}`);
       if (rollback) console.error(`rollback ${rollback.status}: ${JSON.stringify(rollback.output ?? rollback.lastError ?? null)}`);
       return exitCodes.failed;
     }
+    if (!json) console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
+    return exitCodes.ok;
   } finally {
     await temporal.close();
   }

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createApiServer } from '../../gateway/http/createApiServer.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
-import { defaultTaskQueue } from '../../worker.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
@@ -24,12 +24,13 @@ export async function run(argv: string[]): Promise<number> {
     return exitCodes.ok;
   }
   const port = parsePort(values.port);
-  const token = process.env.DBARCH_API_TOKEN;
+  const config = dbarchConfig();
+  const token = config.apiToken;
   if (!token) throw new DbarchError('DBA_USAGE', 'DBARCH_API_TOKEN is not set', { hint: 'Set DBARCH_API_TOKEN to the bearer token clients must send.' });
   const specPath = positionals[0] ?? 'specs/platform.yaml';
   const temporal = await connectTemporal();
   try {
-    const server = createApiServer({ client: temporal.client, specPath, taskQueue: process.env.DBARCH_TASK_QUEUE || defaultTaskQueue, registry: await loadPluginRegistry(), token });
+    const server = createApiServer({ client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token });
     await listen(server, port, values.host);
     server.on('error', (error) => console.error(`dbarch API: ${error.message}`));
     const address = server.address();

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { dryRun } from '../../activities/migrations/dryRun.ts';
-import { migrationEnvironments } from '../../cli/migrationEnvironments.ts';
-import { startMigration } from '../../cli/startMigration.ts';
+import { migrationEnvironments } from '../../app/migrationEnvironments.ts';
+import { startMigration } from '../../app/startMigration.ts';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import { errorCodes } from '../../errors/registry.ts';
 import type { PluginRegistry } from '../../plugins/PluginRegistry.ts';

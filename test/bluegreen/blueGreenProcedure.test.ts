@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import type { Plan } from '../../plan/Plan.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult, InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';

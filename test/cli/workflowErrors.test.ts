@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually } from '../support/childProcess.ts';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { schemaFingerprint } from '../../activities/migrations/schemaFingerprint.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';

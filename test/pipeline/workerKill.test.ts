@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { sharedTemporal, uniqueTaskQueue } from '../support/temporal.ts';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult, InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { dbarchSearchAttributes } from '../../workflows/searchAttributes.ts';

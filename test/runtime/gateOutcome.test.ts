@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually } from '../support/childProcess.ts';

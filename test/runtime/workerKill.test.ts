@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';

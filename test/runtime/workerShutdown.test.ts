@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
 import { createActivities } from '../../plugins/createActivities.ts';
-import { startPlanWorkflow } from '../../cli/startPlanWorkflow.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
