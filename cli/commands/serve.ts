@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import { createApiServer } from '../../gateway/http/createApiServer.ts';
+import type { FastifyInstance } from 'fastify';
+import { createApiServer } from '../../api/createApiServer.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
@@ -31,15 +31,17 @@ export async function run(argv: string[]): Promise<number> {
   const temporal = await connectTemporal();
   try {
     const server = createApiServer({ client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token });
-    await listen(server, port, values.host);
-    server.on('error', (error) => console.error(`dbarch API: ${error.message}`));
-    const address = server.address();
-    console.log(`dbarch API listening on http://${values.host}:${typeof address === 'object' && address ? address.port : port}`);
-    await new Promise<void>((stop) => {
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await new Promise<void>((closed) => server.close(() => closed()));
+    try {
+      await listen(server, port, values.host);
+      const address = server.server.address();
+      console.log(`dbarch API listening on http://${values.host}:${typeof address === 'object' && address ? address.port : port}`);
+      await new Promise<void>((stop) => {
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    } finally {
+      await server.close();
+    }
     return exitCodes.ok;
   } finally {
     await temporal.close();
@@ -53,23 +55,19 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** server.listen as a promise that rejects, with a coded error, when the port cannot be had. */
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const failed = (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message;
-      const hint =
-        error.code === 'EADDRINUSE'
-          ? `Another process listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows which): stop it, or pass another --port.`
-          : error.code === 'EACCES'
-            ? `Ports under 1024 need privileges: pass --port 8081 (or another above 1023).`
-            : `Check --host ${host} and --port ${port}.`;
-      reject(new DbarchError('DBA_SERVE_LISTEN_FAILED', `dbarch serve cannot listen on ${host}:${port}: ${why} (${error.code ?? 'error'})`, { hint, details: { host, port, errno: error.code ?? null } }));
-    };
-    server.once('error', failed);
-    server.listen(port, host, () => {
-      server.off('error', failed);
-      resolve();
-    });
-  });
+/** server.listen, rejecting with a coded error when the port cannot be had. */
+async function listen(server: FastifyInstance, port: number, host: string): Promise<void> {
+  try {
+    await server.listen({ port, host });
+  } catch (caught) {
+    const error = caught as NodeJS.ErrnoException;
+    const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message;
+    const hint =
+      error.code === 'EADDRINUSE'
+        ? `Another process listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows which): stop it, or pass another --port.`
+        : error.code === 'EACCES'
+          ? `Ports under 1024 need privileges: pass --port 8081 (or another above 1023).`
+          : `Check --host ${host} and --port ${port}.`;
+    throw new DbarchError('DBA_SERVE_LISTEN_FAILED', `dbarch serve cannot listen on ${host}:${port}: ${why} (${error.code ?? 'error'})`, { hint, details: { host, port, errno: error.code ?? null } });
+  }
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
 import { freePort } from '../support/freePort.ts';
 import { sharedTemporal } from '../support/temporal.ts';
+import { spawnTs } from '../support/childProcess.ts';
 import { runCli, stackTrace } from './runCli.ts';
 
 describe('dbarch serve: the port', function () {
@@ -27,6 +28,25 @@ describe('dbarch serve: the port', function () {
       expect(run.output).to.not.match(stackTrace);
     } finally {
       holder.close();
+    }
+  });
+
+  it('serves: health without a token, 401 without one elsewhere, and SIGTERM stops it with exit 0', async () => {
+    const temporal = await sharedTemporal();
+    const port = await freePort();
+    const server = spawnTs('bin/dbarch.js', ['serve', 'specs/platform.yaml', '--port', String(port)], { DBARCH_API_TOKEN: 't0ken', TEMPORAL_ADDRESS: temporal.address, DBARCH_LOG_LEVEL: 'warn' });
+    try {
+      await server.waitForLine(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`));
+      const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      expect(health.status).to.equal(200);
+      expect(await health.json()).to.deep.equal({ status: 'ok' });
+      const refused = await fetch(`http://127.0.0.1:${port}/api/v1/migrations`, { method: 'POST', body: '{"environment":"staging"}' });
+      expect(refused.status).to.equal(401);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).to.equal('DBA_API_UNAUTHORISED');
+      server.process.kill('SIGTERM');
+      expect(await server.exited, server.output()).to.equal(0);
+    } finally {
+      server.process.kill('SIGKILL');
     }
   });
 });

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiServer } from '../../gateway/http/createApiServer.ts';
+import { createApiServer } from '../../api/createApiServer.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
@@ -112,11 +111,11 @@ describe('pipeline triggers: git and the HTTP API', function () {
     const temporal = await sharedTemporal();
     const taskQueue = uniqueTaskQueue('api-lint');
     const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
-    const server = createApiServer({ client: temporal.client, specPath: spec.path, taskQueue, registry, token: 's3cret-token' });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const server = createApiServer({ client: temporal.client, specPath: spec.path, taskQueue, registry, token: 's3cret-token', logger: testLog });
+    const origin = await server.listen({ port: 0, host: '127.0.0.1' });
     try {
       await withWorker({ taskQueue }, async () => {
-        const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/migrations`, {
+        const answer = await fetch(`${origin}/api/v1/migrations`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: 'Bearer s3cret-token' },
           body: JSON.stringify({ environment: 'production' }),
@@ -128,7 +127,7 @@ describe('pipeline triggers: git and the HTTP API', function () {
         expect(body.error?.message).to.match(/^step lint failed .*DBA_PIPELINE_LINT_FAILED/);
       });
     } finally {
-      server.close();
+      await server.close();
     }
   });
 
@@ -138,9 +137,8 @@ describe('pipeline triggers: git and the HTTP API', function () {
     const temporal = await sharedTemporal();
     const taskQueue = uniqueTaskQueue('api');
     const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
-    const server = createApiServer({ client: temporal.client, specPath: spec.path, taskQueue, registry, token: 's3cret-token' });
-    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const server = createApiServer({ client: temporal.client, specPath: spec.path, taskQueue, registry, token: 's3cret-token', logger: testLog });
+    const base = `${await server.listen({ port: 0, host: '127.0.0.1' })}/api/v1`;
     const post = (body: unknown, token?: string) =>
       fetch(`${base}/migrations`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     try {
@@ -170,7 +168,7 @@ describe('pipeline triggers: git and the HTTP API', function () {
       });
       expect(await appliedCounts(spec.url('staging'))).to.deep.equal({ '1': 1, '2': 1 });
     } finally {
-      server.close();
+      await server.close();
     }
   });
 });

@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { PluginRegistry } from '../plugins/PluginRegistry.ts';
+import type { Logger } from '../runtime/logger.ts';
+
+export interface ApiServerOptions {
+  readonly client: Client;
+  readonly specPath: string;
+  readonly taskQueue: string;
+  readonly registry: PluginRegistry;
+  /** The bearer token every /api/v1 request but health must carry. */
+  readonly token: string;
+  /** Request logs (pino); default a `dbarch-api` logger at DBARCH_LOG_LEVEL. */
+  readonly logger?: Logger;
+  /**
+   * How long a migration with an approval gate may take to reach its gate (lint, test, report) before the answer
+   * is 202 `running`; default 10 minutes.
+   */
+  readonly gateWaitMs?: number;
+}
