@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { BlueGreenInput } from './BlueGreenInput.ts';
+import { pollTarget } from './pollTarget.ts';
 import { pollUntil } from './pollUntil.ts';
 import { currentLsn, readBlueSlot, readGreenState } from './readReplicationState.ts';
 import { replicationNames } from './replicationNames.ts';
@@ -49,7 +50,7 @@ export function awaitReplicationCatchUp(_deps: ActivityDeps) {
         const targetLsn = await currentLsn(blue);
         const baseline = await readGreenState(green, names);
         let lagBytesAtStart: number | undefined;
-        const result = await pollUntil(context, input.pollMs ?? 500, async () => {
+        const result = await pollUntil(pollTarget(context), input.pollMs ?? 500, async () => {
           const state = await readGreenState(green, names);
           if (state.errorCount > baseline.errorCount) {
             throw new DbarchError('DBA_REPLICATION_SUBSCRIPTION_ERROR', `subscription ${names.subscription} reported ${state.errorCount - baseline.errorCount} new error(s) while catching up`, {

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import { awaitReplicationCatchUp } from './awaitReplicationCatchUp.ts';
 import { prepareGreen } from './prepareGreen.ts';
@@ -6,10 +7,12 @@ import { revertRouting } from './revertRouting.ts';
 import { switchRouting } from './switchRouting.ts';
 import { syncSequences } from './syncSequences.ts';
 import { verifyGreen } from './verifyGreen.ts';
-import { watchGreen } from './watchGreen.ts';
+import { pollTarget } from './pollTarget.ts';
+import { watchGreen, type WatchGreenInput } from './watchGreen.ts';
 
 /** Blue-green deployments: logical replication from blue to green, verification, the routing switch, the watch after it, teardown. */
 export function replicationActivities(deps: ActivityDeps) {
+  const watch = watchGreen(deps);
   return {
     prepareGreen: prepareGreen(deps),
     awaitReplicationCatchUp: awaitReplicationCatchUp(deps),
@@ -17,7 +20,11 @@ export function replicationActivities(deps: ActivityDeps) {
     syncSequences: syncSequences(deps),
     switchRouting: switchRouting(deps),
     revertRouting: revertRouting(deps),
-    watchGreen: watchGreen(deps),
+    // Called as a plain activity, Temporal's own retry keeps the heartbeat details the window resumes from.
+    watchGreen: (input: WatchGreenInput) => {
+      const context = Context.current();
+      return watch({ ...input, resume: input.resume ?? context.info.heartbeatDetails }, { ...pollTarget(context), log: deps.log });
+    },
     retireBlue: retireBlue(deps),
   };
 }

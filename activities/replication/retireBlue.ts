@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { BlueGreenInput } from './BlueGreenInput.ts';
+import { pollTarget } from './pollTarget.ts';
 import { pollUntil } from './pollUntil.ts';
 import { replicationNames } from './replicationNames.ts';
 import { withReplicationClient } from './withReplicationClient.ts';
@@ -50,7 +51,7 @@ export function retireBlue(_deps: ActivityDeps) {
       const dropped: string[] = [];
       for (const slot of slots) {
         // The disabled subscription's walsender exits on its own; one that lingers is ended.
-        const gone = await pollUntil(context, 200, async () => {
+        const gone = await pollUntil(pollTarget(context), 200, async () => {
           const { rows } = await blue.query<{ active_pid: number | null }>('SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
           const state = rows[0];
           if (!state) return { done: true, value: true };

@@ -4,6 +4,7 @@ import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { BlueGreenInput } from './BlueGreenInput.ts';
 import { compareSchemas } from './compareSchemas.ts';
 import { countRows } from './countRows.ts';
+import { pollTarget } from './pollTarget.ts';
 import { pollUntil } from './pollUntil.ts';
 import { publishedTables } from './publishedTables.ts';
 import { readBlueSlot } from './readReplicationState.ts';
@@ -64,7 +65,7 @@ export function verifyGreen(_deps: ActivityDeps) {
           await blue.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
           const lsn = (await blue.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]?.lsn ?? '0/0';
           const blueCounts = await countRows(blue, tables).finally(() => blue.query('COMMIT'));
-          await pollUntil(context, input.pollMs ?? 200, async () => {
+          await pollUntil(pollTarget(context), input.pollMs ?? 200, async () => {
             const slot = await readBlueSlot(blue, names, lsn);
             return slot.lagBytes !== null && slot.lagBytes <= 0 ? { done: true, value: undefined } : { done: false, progress: { phase: 'waiting', round, lagBytes: slot.lagBytes } };
           });

@@ -1,7 +1,7 @@
-import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
+import type { StepExecution } from '../StepExecution.ts';
 import { pollUntil } from './pollUntil.ts';
 
 export interface WatchGreenInput {
@@ -16,10 +16,15 @@ export interface WatchGreenInput {
   readonly maxFailures?: number;
   /** When given, the routing of this service's database (dbarch.routing) must stay on green. */
   readonly route?: { readonly service: string; readonly database: string };
+  /** The progress an earlier attempt heartbeated: the window resumes there instead of starting over. */
+  readonly resume?: unknown;
 }
 
 export interface WatchGreenResult {
+  /** Checks in all, this attempt's and those of the attempts it resumed. */
   readonly checks: number;
+  /** Checks made by earlier attempts, which this one continued from (0: it started the window). */
+  readonly resumedChecks: number;
   /** Failed checks in all (each run of them shorter than maxFailures + 1). */
   readonly failures: number;
   readonly watchedMs: number;
@@ -42,11 +47,9 @@ export interface WatchProgress {
  * traffic back to blue. Read-only; a retry resumes the window where the last heartbeat with progress left it.
  */
 export function watchGreen(deps: ActivityDeps) {
-  return async function watchGreen(input: WatchGreenInput): Promise<WatchGreenResult> {
-    const context = Context.current();
+  return async function watchGreen(input: WatchGreenInput, context: Pick<StepExecution, 'signal' | 'heartbeat' | 'log'>): Promise<WatchGreenResult> {
     const maxFailures = input.maxFailures ?? 2;
-    // The step wrapper's own heartbeats carry no details: resume only from one that carried progress.
-    const details = context.info.heartbeatDetails as Partial<WatchProgress> | undefined;
+    const details = input.resume as Partial<WatchProgress> | undefined;
     const resumed = details?.phase === 'watching' ? (details as WatchProgress) : undefined;
     let { checks, failures, consecutiveFailures } = resumed ?? { checks: 0, failures: 0, consecutiveFailures: 0 };
     const started = Date.now() - (resumed?.elapsedMs ?? 0);
@@ -59,7 +62,7 @@ export function watchGreen(deps: ActivityDeps) {
         failures += 1;
         consecutiveFailures += 1;
         lastProblem = problem;
-        context.log.warn('green failed a health check', { problem, consecutiveFailures });
+        context.log.warn({ problem, consecutiveFailures }, 'green failed a health check');
       }
       if (consecutiveFailures > maxFailures) {
         throw new DbarchError('DBA_BLUEGREEN_UNHEALTHY', `green failed ${consecutiveFailures} health checks in a row: ${problem ?? lastProblem ?? 'unknown'}`, {
@@ -71,8 +74,8 @@ export function watchGreen(deps: ActivityDeps) {
       const progress: WatchProgress = { phase: 'watching', checks, failures, consecutiveFailures, elapsedMs, lastProblem };
       return { done: false, progress: { ...progress } };
     });
-    const result: WatchGreenResult = { checks, failures, watchedMs: Date.now() - started };
-    context.log.info('green stayed healthy', { ...result });
+    const result: WatchGreenResult = { checks, resumedChecks: resumed?.checks ?? 0, failures, watchedMs: Date.now() - started };
+    context.log.info({ ...result }, 'green stayed healthy');
     return result;
   };
 }

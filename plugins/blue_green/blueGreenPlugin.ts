@@ -159,7 +159,7 @@ export const blueGreenPlugin = definePlugin({
         input: blueGreenStepSchema(),
         describe: (input: BlueGreenStepInput) => `${stage(input, 5, 'Monitor for errors')}: check ${input.standby} every ${String(input.monitor?.interval ?? '10s')} for ${String(input.monitor?.duration ?? '5m')}; unhealthy → switch back`,
         defaults: { timeout: '25h', heartbeatTimeout: '1m' },
-        run: (input: BlueGreenStepInput) => {
+        run: (input: BlueGreenStepInput, ctx: StepContext) => {
           const { target, route } = deployment(input);
           const monitor = input.monitor ?? {};
           return activities.watch({
@@ -169,7 +169,9 @@ export const blueGreenPlugin = definePlugin({
             ...(monitor.health_query ? { healthQuery: monitor.health_query } : {}),
             ...(monitor.max_failures !== undefined ? { maxFailures: monitor.max_failures } : {}),
             route,
-          });
+            // A retried watch (the worker died mid-window) continues the window it had watched so far.
+            ...(ctx.heartbeatDetails !== undefined ? { resume: ctx.heartbeatDetails } : {}),
+          }, ctx);
         },
       },
       retire_blue: {

@@ -37,11 +37,14 @@ export async function runAttempts(target: AttemptTarget, stepCall: StepCall, rec
     ...(behaviour.waitForCancelledAttempt ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
     retry: { maximumAttempts: 1 },
   });
+  // The previous attempt's last heartbeat details, handed to the next so a long step resumes where it was.
+  let heartbeatDetails: unknown;
   for (;;) {
     record.attempts += 1;
     try {
-      return await activity!(target.input, stepCall);
+      return await activity!(target.input, { ...stepCall, attempt: record.attempts, ...(heartbeatDetails !== undefined ? { heartbeatDetails } : {}) });
     } catch (error) {
+      heartbeatDetails = heartbeatDetailsOf(error) ?? heartbeatDetails;
       // An activity the worker reports cancelled while nobody cancelled this scope (a worker shutting down):
       // the attempt ended without an answer, so it is retried like any transient failure.
       if (isCancellation(error) && (!behaviour.cancellationOnlyWhenRequested || CancellationScope.current().consideredCancelled)) throw error;
@@ -74,6 +77,17 @@ export function outcomeUnknown(state: StepState): boolean {
 
 function backoff(retry: StepRetry, attempts: number): number {
   return Math.min(retry.maximumIntervalMs, retry.initialIntervalMs * retry.backoffCoefficient ** (attempts - 1));
+}
+
+/**
+ * What a failed attempt last heartbeated: a timeout (the worker died) carries the server's copy; a failure the
+ * step wrapper raised carries it in its details.
+ */
+export function heartbeatDetailsOf(error: unknown): unknown {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  if (cause instanceof TimeoutFailure) return cause.lastHeartbeatDetails ?? undefined;
+  if (cause instanceof ApplicationFailure) return (cause.details?.[0] as { heartbeatDetails?: unknown } | undefined)?.heartbeatDetails;
+  return undefined;
 }
 
 /** The code and message of a failed activity or child: the ApplicationFailure type is the dbarch error code. */
