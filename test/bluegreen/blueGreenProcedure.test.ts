@@ -5,7 +5,7 @@ import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import type { Plan } from '../../plan/Plan.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult, InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';
-import { planFor } from '../runtime/runtimeFixture.ts';
+import { planFor, recordHistory } from '../runtime/runtimeFixture.ts';
 import { eventually, spawnTs } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
@@ -98,6 +98,7 @@ describe('blue-green deployment as a procedure, on two clusters', function () {
         const started = Date.now();
         const { handle, written } = await deployUnderWrites(deployment, startPlan(plan, taskQueue));
         const result = await handle.result();
+        await recordHistory(handle, 'blue-green-window-timed-out');
         console.log(`      deployment with a 1 s window and a 1 s watch took ${Date.now() - started} ms`);
         const rows = 2000 + (await written);
         expect(await written).to.be.greaterThan(0);

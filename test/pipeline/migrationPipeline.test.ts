@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { recordHistory } from '../runtime/runtimeFixture.ts';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
@@ -73,6 +74,7 @@ describe('the migration pipeline (dbarch/migration_pipeline)', function () {
       expect(record).to.include({ gate: 'approve', identity: 'dba', via: 'update' });
       const result = (await handle.result()) as InterpreterResult;
       expect(result.phase).to.equal('succeeded');
+      await recordHistory(handle, 'migration-pipeline-approved');
       expect((result.steps.backup?.output as { backupId: string }).backupId).to.be.a('string');
       expect(await appliedCounts(spec.url('production'))).to.deep.equal({ '1': 1, '2': 1 });
       const registry = await query<{ environment: string; version: string; fingerprint: string; approver: string | null; workflow_id: string }>(

@@ -1,6 +1,9 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { temporal } from '@temporalio/proto';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../runtime/workflowBundle.ts';
 import { interpreterPatches } from '../../workflows/interpreter/interpreterPatches.ts';
@@ -39,6 +42,26 @@ describe('replay of recorded interpreter histories', () => {
       expect(recorded.some((ids) => !ids.has(id)), `a history from before ${id}`).to.equal(true);
       expect(recorded.some((ids) => ids.has(id)), `a history with ${id}`).to.equal(true);
     }
+  });
+
+  it('holds no two identical histories (a copy is not a history from before a patch)', () => {
+    const digests = new Map<string, string>();
+    for (const file of files) {
+      const digest = createHash('sha256').update(readFileSync(new URL(file, historiesDir))).digest('hex');
+      expect(digests.get(digest), `${file} is a byte-identical copy`).to.equal(undefined);
+      digests.set(digest, file);
+    }
+  });
+
+  it('fails on a workflow change that is not guarded by a patch', async () => {
+    const workflowsPath = fileURLToPath(new URL('../fixtures/replay/unpatchedChange.ts', import.meta.url));
+    let caught: unknown;
+    try {
+      await Worker.runReplayHistory({ workflowsPath }, load('worker-killed-mid-step.json'), 'worker-killed-mid-step');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.be.instanceOf(DeterminismViolationError);
   });
 
   for (const file of files) {
