@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
 import type { Worker } from '@temporalio/worker';
 import type { PluginEntry } from '../../plugins/loadPlugins.ts';
 import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/ActivityDeps.ts';
@@ -8,9 +9,18 @@ import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { startTemporal, type TemporalHandle } from '../../runtime/startTemporal.ts';
 import { temporalSettingsFromEnv } from '../../runtime/temporalSettings.ts';
 import { createDbarchWorker } from '../../worker.ts';
+import { testLogFile } from './testLogFile.ts';
 
-/** Test logs stay quiet unless DBARCH_TEST_LOG_LEVEL asks for them. */
-export const testLog: Logger = createLogger({ name: 'dbarch-test', level: process.env.DBARCH_TEST_LOG_LEVEL ?? 'warn' });
+/**
+ * The test run's logger (workers, activities, the SDK through installTemporalLogging): JSON lines in the run's log
+ * file, which the reporter prints from only for failing tests. Written synchronously so that a failing test's
+ * lines are in the file when the reporter reads it. Level DBARCH_TEST_LOG_LEVEL, default info.
+ */
+export const testLog: Logger = createLogger({
+  name: 'dbarch-test',
+  level: process.env.DBARCH_TEST_LOG_LEVEL ?? 'info',
+  destination: pino.destination({ dest: testLogFile(), sync: true, append: true }),
+});
 
 let shared: Promise<TemporalHandle> | undefined;
 
