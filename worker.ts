@@ -3,6 +3,7 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import { closeActivityDeps, createActivityDeps } from './activities/ActivityDeps.ts';
 import { createActivities } from './plugins/createActivities.ts';
 import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
+import { ensureSearchAttributesForWorker } from './runtime/ensureSearchAttributes.ts';
 import { loadPlugins } from './plugins/loadPlugins.ts';
 import { installTemporalLogging } from './runtime/installTemporalLogging.ts';
 import { dbarchConfig } from './runtime/dbarchConfig.ts';
@@ -23,8 +24,12 @@ export interface DbarchWorkerOptions {
   readonly shutdownGraceTime?: string;
 }
 
-/** A worker that runs the bundled workflows and the given activities, behind the coded-error boundary. */
+/**
+ * A worker that runs the bundled workflows and the given activities, behind the coded-error boundary. It first
+ * registers dbarch's search attributes where the namespace lacks them (the workflows set them).
+ */
 export async function createDbarchWorker(options: DbarchWorkerOptions): Promise<Worker> {
+  await ensureSearchAttributesForWorker(options.connection, options.namespace, options.log);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Plan } from '../plan/Plan.ts';
 import { interpreterWorkflowType } from '../plan/compilePlan.ts';
+import { searchAttributesStartError } from '../runtime/ensureSearchAttributes.ts';
 import { dbarchSearchAttributes } from '../workflows/searchAttributes.ts';
 
 export interface StartedPlan {
@@ -39,7 +40,8 @@ export async function startPlanWorkflow(client: Client, plan: Plan, taskQueue: s
     });
     return { workflowId, runId: handle.firstExecutionRunId, alreadyDone: false };
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    // A namespace without dbarch's search attributes refuses the start: that is a coded error, not a bug.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw (await searchAttributesStartError(client.connection, client.options.namespace, error)) ?? error;
     const description = await client.workflow.getHandle(workflowId).describe();
     return { workflowId, runId: description.runId, alreadyDone: true };
   }

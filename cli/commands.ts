@@ -6,6 +6,7 @@ export const commands: Record<string, CommandEntry> = {
   validate: { summary: 'Validate a spec (file or directory): compiler-style errors, exit 1 when invalid', load: () => import('./commands/validate.ts') },
   schema: { summary: 'Print the JSON Schema of the spec, or of one section, for editors and tools', load: () => import('./commands/schema.ts') },
   worker: { summary: 'Run a worker that polls the dbarch task queue', load: () => import('./commands/worker.ts') },
+  temporal: { summary: 'setup: register dbarch\'s search attributes in the Temporal namespace (what a worker does at start)', load: () => import('./commands/temporal.ts') },
   plan: { summary: 'Show what apply would run for an environment, in order, with the reason for each step', load: () => import('./commands/plan.ts') },
   apply: { summary: 'Start (or attach to) the workflow that runs a spec\'s procedure in an environment', load: () => import('./commands/apply.ts') },
   approve: { summary: 'Approve the open approval gate of a workflow', load: () => import('./commands/approve.ts') },

@@ -27,6 +27,11 @@ export const foundationCodes = defineCodes({
     hint: 'Check TEMPORAL_ADDRESS (and TLS or API key settings), or that the embedded server ports are free.',
     retryable: true,
   },
+  DBA_TEMPORAL_SEARCH_ATTRIBUTES_MISSING: {
+    summary: 'The Temporal namespace lacks search attributes dbarch needs (DbarchEnvironment, DbarchOperation, DbarchSpecRevision, DbarchAwaitingApproval), and they could not be added here.',
+    hint: 'Run `dbarch temporal setup` with operator rights on the cluster, or create the attributes named in the message with `temporal operator search-attribute create --name <name> --type <type>` (on Temporal Cloud, in the namespace settings).',
+    retryable: false,
+  },
   DBA_INTERNAL: {
     summary: 'An unexpected internal error; this is a bug in dbarch.',
     hint: 'Re-run with DBARCH_DEBUG=1 for the stack trace and report it.',
