@@ -3,6 +3,7 @@ import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
 import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { compensatedStep, stepKey } from '../migrations/pipelineRunKey.ts';
 import type { StepContext } from '../StepContext.ts';
@@ -76,8 +77,9 @@ export const backupPlugin = definePlugin({
   },
   defaults: { timeout: '1h', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s' } },
   steps: (deps) => {
-    const dump = dumpSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined });
-    const restore = restoreSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined });
+    const { pgBinDir } = dbarchConfig();
+    const dump = dumpSchemas(deps, { pgBinDir });
+    const restore = restoreSchemas(deps, { pgBinDir });
     return {
       dump_schemas: {
         input: { type: 'object', additionalProperties: false, required: ['destination'], properties: { ...common, schemas: { type: 'array', items: { type: 'string', minLength: 1 } } } },
