@@ -1,7 +1,9 @@
 /**
  * Interpreter overhead: a 50-step plan of no-op activities through planInterpreterWorkflow vs a hand-written
  * workflow calling the same activity 50 times, on one embedded Temporal server, one worker, alternating runs.
- * Prints the median wall time of each and the ratio (goal: interpreter / hand-written <= 1.15).
+ * Prints the median wall time of each, per step, and the ratio (goal: interpreter / hand-written <= 1.15). The
+ * same calls as local activities are the floor that orchestration through the server cannot reach (goal for a
+ * step: <= 20 ms).
  *
  *   node --import tsx bench/interpreter.ts [rounds]
  */
@@ -50,37 +52,34 @@ const plan: Plan = {
   root: { kind: 'sequence', id: 'noop50', reason: 'bench', nodes: Array.from({ length: steps }, (_, i) => node(i)) },
 };
 
-async function timed(kind: 'interpreter' | 'hand-written', round: number): Promise<number> {
+const workflowTypes = { interpreter: 'planInterpreterWorkflow', 'hand-written': 'handWrittenWorkflow', 'local activities': 'handWrittenLocalWorkflow' } as const;
+type Kind = keyof typeof workflowTypes;
+
+async function timed(kind: Kind, round: number): Promise<number> {
   const started = performance.now();
-  if (kind === 'interpreter') {
-    await temporal.client.workflow.execute('planInterpreterWorkflow', { taskQueue, workflowId: `bench-interp-${round}-${process.pid}`, args: [{ plan }] });
-  } else {
-    await temporal.client.workflow.execute('handWrittenWorkflow', { taskQueue, workflowId: `bench-hand-${round}-${process.pid}`, args: [{ steps }] });
-  }
+  const args = kind === 'interpreter' ? [{ plan }] : [{ steps }];
+  await temporal.client.workflow.execute(workflowTypes[kind], { taskQueue, workflowId: `bench-${workflowTypes[kind]}-${round}-${process.pid}`, args });
   return performance.now() - started;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 await worker.runUntil(async () => {
-  await timed('interpreter', -1); // warm-up: workflow caches, connections
-  await timed('hand-written', -1);
-  const interp: number[] = [];
-  const hand: number[] = [];
+  const kinds = Object.keys(workflowTypes) as Kind[];
+  for (const kind of kinds) await timed(kind, -1); // warm-up: workflow caches, connections
+  const times = Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<Kind, number[]>;
   for (let round = 0; round < rounds; round += 1) {
-    // Alternate the order so drift on the shared machine hits both sides alike.
-    if (round % 2 === 0) {
-      interp.push(await timed('interpreter', round));
-      hand.push(await timed('hand-written', round));
-    } else {
-      hand.push(await timed('hand-written', round));
-      interp.push(await timed('interpreter', round));
+    // Rotate the order so drift on the shared machine hits every side alike.
+    for (let i = 0; i < kinds.length; i += 1) {
+      const kind = kinds[(round + i) % kinds.length]!;
+      times[kind].push(await timed(kind, round));
     }
   }
-  const ratio = median(interp) / median(hand);
-  console.log(`${steps}-step plan of no-op activities, ${rounds} rounds, median wall time per workflow`);
-  console.log(`  interpreter   ${median(interp).toFixed(0)} ms   (${interp.map((v) => v.toFixed(0)).join(', ')})`);
-  console.log(`  hand-written  ${median(hand).toFixed(0)} ms   (${hand.map((v) => v.toFixed(0)).join(', ')})`);
+  const ratio = median(times.interpreter) / median(times['hand-written']);
+  console.log(`${steps}-step plan of no-op activities, ${rounds} rounds, median wall time per workflow (per step)`);
+  for (const kind of kinds) {
+    console.log(`  ${kind.padEnd(16)} ${median(times[kind]).toFixed(0).padStart(5)} ms  (${(median(times[kind]) / steps).toFixed(1)} ms/step)   ${times[kind].map((v) => v.toFixed(0)).join(', ')}`);
+  }
   console.log(`  ratio interpreter/hand-written: ${ratio.toFixed(3)} (goal <= 1.15)`);
 });
 await temporal.close();

@@ -25,6 +25,17 @@ export interface StartTemporalOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * Dynamic config of the embedded server, for step latency (measured in bench/interpreter.ts): an activity the
+ * workflow schedules comes back to the worker in the reply to the workflow task (eager execution; the SDK asks for
+ * it by default), and the single history shard reads its transfer queue as fast as tasks arrive instead of at most
+ * 20 times a second, which alone cost ~50 ms per activity. docs/operations/workers-and-dev.md has them for clusters.
+ */
+export const embeddedServerDynamicConfig = {
+  'system.enableActivityEagerExecution': true,
+  'history.transferProcessorMaxPollRPS': 1000,
+} as const;
+
 /** Connects to an existing cluster, or starts the embedded dev server through the SDK's ephemeral server. */
 export async function startTemporal(settings: TemporalSettings, options: StartTemporalOptions = {}): Promise<TemporalHandle> {
   if (settings.kind === 'external') return connectExternal(settings);
@@ -42,6 +53,7 @@ export async function startTemporal(settings: TemporalSettings, options: StartTe
         dbFilename: settings.dbFile,
         namespace: settings.namespace,
         searchAttributes: Object.values(dbarchSearchAttributes),
+        extraArgs: Object.entries(embeddedServerDynamicConfig).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
         log: { format: 'json', level: 'error' },
       },
     });
