@@ -2,6 +2,11 @@
 export interface MigrationRunOptions {
   /** Schema of the history table (created on first use). Default `dbarch_history`. */
   readonly historySchema?: string;
+  /**
+   * Table of the history in that schema. Default `schema_history`. Several histories may share a schema (dbarch's
+   * own control and target histories do); they then share its migration lock too.
+   */
+  readonly historyTable?: string;
   /** How long to wait for another migrator's lock before DBA_MIGRATION_LOCK_TIMEOUT. Default 10 minutes. */
   readonly lockWaitTimeoutMs?: number;
   /** application_name of the session, visible in pg_stat_activity. Default `dbarch-migrate`. */

@@ -66,7 +66,7 @@ export async function applyMigrations(input: ApplyMigrationsInput, deps: Migrati
   };
   const set = await loadMigrations(input.source);
   return withMigrationLock(input, deps, async (run) => {
-    const history = await readHistory(run.session.client, run.historySchema);
+    const history = await readHistory(run.session.client, run.history);
     const plan = planMigrations(set, history, input);
     assertPlanRunnable(plan);
     const prepared: PreparedMigration[] = [];

@@ -24,8 +24,8 @@ export interface BaselineReport {
  */
 export async function baseline(input: BaselineInput, deps: MigrationDeps): Promise<BaselineReport> {
   versionParts(input.version);
-  return withMigrationLock(input, deps, async ({ session, historySchema }) => {
-    const history = await readHistory(session.client, historySchema);
+  return withMigrationLock(input, deps, async ({ session, history: table }) => {
+    const history = await readHistory(session.client, table);
     const existing = history.find((row) => row.type === 'baseline');
     if (existing && history.length === 1 && existing.version !== null && compareVersions(existing.version, input.version) === 0) {
       return { status: 'success' as const, created: false, version: existing.version };
@@ -38,7 +38,7 @@ export async function baseline(input: BaselineInput, deps: MigrationDeps): Promi
         { details: { version: input.version, rows: history.length, baseline: existing?.version ?? null } },
       );
     }
-    await insertHistoryRow(session.client, historySchema, {
+    await insertHistoryRow(session.client, table, {
       version: input.version,
       description: input.description ?? '<< baseline >>',
       type: 'baseline',

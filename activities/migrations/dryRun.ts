@@ -1,14 +1,12 @@
 import { isDbarchError } from '../../errors/DbarchError.ts';
 import type { HistoryRow } from './historyTable.ts';
-import { defaultHistorySchema, readHistory } from './historyTable.ts';
 import { loadMigrations } from './loadMigrations.ts';
 import type { MigrationDeps } from './MigrationDeps.ts';
 import type { MigrationSource } from './MigrationSource.ts';
-import { openMigrationSession } from './openMigrationSession.ts';
+import { listHistory } from './listHistory.ts';
 import type { PlanIssue, PlannedFile } from './planMigrations.ts';
 import { planMigrations } from './planMigrations.ts';
 import { prepareMigration } from './prepareMigration.ts';
-import { toMigrationError } from './toMigrationError.ts';
 import { checkDuration } from './withMigrationLock.ts';
 
 export interface DryRunInput {
@@ -20,6 +18,7 @@ export interface DryRunInput {
   readonly outOfOrder?: boolean;
   readonly allowMissing?: boolean;
   readonly historySchema?: string;
+  readonly historyTable?: string;
   readonly lockTimeout?: string;
   readonly statementTimeout?: string;
 }
@@ -63,17 +62,7 @@ export async function dryRun(input: DryRunInput, deps: Partial<MigrationDeps>): 
     statementTimeout: checkDuration('statementTimeout', input.statementTimeout ?? '0'),
   };
   const set = await loadMigrations(input.source);
-  let history: HistoryRow[] = [];
-  if (deps.db !== undefined) {
-    const session = await openMigrationSession(deps.db, { applicationName: 'dbarch-dry-run', clientConnectionCheckInterval: '1s' });
-    try {
-      history = await readHistory(session.client, input.historySchema ?? defaultHistorySchema);
-    } catch (error) {
-      throw toMigrationError(error, null, session.lost());
-    } finally {
-      await session.close().catch(() => undefined);
-    }
-  }
+  const history: HistoryRow[] = deps.db === undefined ? [] : await listHistory({ ...input, applicationName: 'dbarch-dry-run' }, { db: deps.db });
   const plan = planMigrations(set, history, input);
   const issues: PlanIssue[] = [...plan.issues];
   const steps: DryRunStep[] = [];

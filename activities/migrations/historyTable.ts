@@ -20,24 +20,37 @@ export interface HistoryRow {
 export type NewHistoryRow = Omit<HistoryRow, 'installedRank' | 'installedAt' | 'installedBy'> & { readonly installedBy: string | null };
 
 export const defaultHistorySchema = 'dbarch_history';
-const table = 'schema_history';
+export const defaultHistoryTable = 'schema_history';
+
+/** Where one history lives. Histories that share a schema share its migration lock (migrationLock.ts). */
+export interface HistoryTable {
+  readonly schema: string;
+  readonly table: string;
+}
+
+export function historyTableOf(options: { readonly historySchema?: string | undefined; readonly historyTable?: string | undefined }): HistoryTable {
+  return { schema: options.historySchema ?? defaultHistorySchema, table: options.historyTable ?? defaultHistoryTable };
+}
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-export function historyTableName(schema: string): string {
-  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+export function historyTableName(history: HistoryTable): string {
+  return `${quoteIdent(history.schema)}.${quoteIdent(history.table)}`;
 }
 
 /**
  * Creates the history schema and table if absent. Called only while holding the migration lock, so two
  * migrators never race on CREATE … IF NOT EXISTS (which can still fail with a unique violation).
+ *
+ * The one table the engine creates for itself rather than through a versioned migration: it is the ledger
+ * those migrations are recorded in, so it has to exist before the first of them can run.
  */
-export async function ensureHistoryTable(client: pg.ClientBase, schema: string): Promise<void> {
+export async function ensureHistoryTable(client: pg.ClientBase, history: HistoryTable): Promise<void> {
   await client.query(`
-    CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)};
-    CREATE TABLE IF NOT EXISTS ${historyTableName(schema)} (
+    CREATE SCHEMA IF NOT EXISTS ${quoteIdent(history.schema)};
+    CREATE TABLE IF NOT EXISTS ${historyTableName(history)} (
       installed_rank integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       version text,
       description text NOT NULL,
@@ -50,12 +63,12 @@ export async function ensureHistoryTable(client: pg.ClientBase, schema: string):
       success boolean NOT NULL,
       CHECK ((version IS NULL) = (type = 'repeatable'))
     );
-    CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_success_idx`)} ON ${historyTableName(schema)} (success);`);
+    CREATE INDEX IF NOT EXISTS ${quoteIdent(`${history.table}_success_idx`)} ON ${historyTableName(history)} (success);`);
 }
 
 /** All history rows in installation order; an empty list when the table does not exist yet. */
-export async function readHistory(client: pg.ClientBase, schema: string): Promise<HistoryRow[]> {
-  const exists = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [historyTableName(schema)]);
+export async function readHistory(client: pg.ClientBase, history: HistoryTable): Promise<HistoryRow[]> {
+  const exists = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [historyTableName(history)]);
   if (!exists.rows[0]?.found) return [];
   const result = await client.query<{
     installed_rank: number;
@@ -68,7 +81,7 @@ export async function readHistory(client: pg.ClientBase, schema: string): Promis
     installed_at: Date;
     execution_time_ms: number;
     success: boolean;
-  }>(`SELECT * FROM ${historyTableName(schema)} ORDER BY installed_rank`);
+  }>(`SELECT * FROM ${historyTableName(history)} ORDER BY installed_rank`);
   return result.rows.map((row) => ({
     installedRank: row.installed_rank,
     version: row.version,
@@ -87,10 +100,10 @@ export async function readHistory(client: pg.ClientBase, schema: string): Promis
  * Inserts one row with a named prepared statement: parsed once per session, then one round trip per
  * migration. Returns the row's installed_rank.
  */
-export async function insertHistoryRow(client: pg.ClientBase, schema: string, row: NewHistoryRow): Promise<number> {
+export async function insertHistoryRow(client: pg.ClientBase, history: HistoryTable, row: NewHistoryRow): Promise<number> {
   const result = await client.query<{ installed_rank: number }>({
-    name: `dbarch_history_insert_${schema}`,
-    text: `INSERT INTO ${historyTableName(schema)}
+    name: `dbarch_history_insert_${history.schema}.${history.table}`,
+    text: `INSERT INTO ${historyTableName(history)}
              (version, description, type, script, checksum, installed_by, execution_time_ms, success)
            VALUES ($1, $2, $3, $4, $5, coalesce($6, current_user), $7, $8) RETURNING installed_rank`,
     values: [row.version, row.description, row.type, row.script, row.checksum, row.installedBy, Math.round(row.executionTimeMs), row.success],
@@ -99,8 +112,8 @@ export async function insertHistoryRow(client: pg.ClientBase, schema: string, ro
 }
 
 /** Completes the in-progress row of a non-transactional migration. */
-export async function markHistoryRowSucceeded(client: pg.ClientBase, schema: string, installedRank: number, executionTimeMs: number): Promise<void> {
-  await client.query(`UPDATE ${historyTableName(schema)} SET success = true, execution_time_ms = $2 WHERE installed_rank = $1`, [
+export async function markHistoryRowSucceeded(client: pg.ClientBase, history: HistoryTable, installedRank: number, executionTimeMs: number): Promise<void> {
+  await client.query(`UPDATE ${historyTableName(history)} SET success = true, execution_time_ms = $2 WHERE installed_rank = $1`, [
     installedRank,
     Math.round(executionTimeMs),
   ]);

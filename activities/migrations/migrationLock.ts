@@ -15,7 +15,10 @@ export interface MigrationLockHolder {
 }
 
 export interface AcquireOptions {
-  /** The history schema: one lock per history table, so separate histories never block each other. */
+  /**
+   * The history schema: one lock per schema, so histories in separate schemas never block each other (and the
+   * key stays what older migrators used). Histories sharing a schema take turns, which costs nothing.
+   */
   readonly schema: string;
   readonly waitTimeoutMs: number;
   readonly onWait?: (waitedMs: number) => void;
@@ -24,7 +27,7 @@ export interface AcquireOptions {
 }
 
 /**
- * Takes the session-level advisory lock for a history table, polling with pg_try_advisory_lock.
+ * Takes the session-level advisory lock for a history schema, polling with pg_try_advisory_lock.
  *
  * Why a session lock, polled, on the migrating connection itself:
  * - CREATE INDEX CONCURRENTLY waits for every transaction whose snapshot is older than its own. A waiter

@@ -32,9 +32,9 @@ export async function repairHistory(input: RepairHistoryInput, deps: MigrationDe
   const set = await loadMigrations(input.source);
   const wanted = input.scripts ? new Set(input.scripts) : null;
   const include = (script: string) => wanted === null || wanted.has(script);
-  return withMigrationLock(input, deps, async ({ session, historySchema }) => {
-    const table = historyTableName(historySchema);
-    const history = await readHistory(session.client, historySchema);
+  return withMigrationLock(input, deps, async ({ session, history: historyTable }) => {
+    const table = historyTableName(historyTable);
+    const history = await readHistory(session.client, historyTable);
     const removedFailed = history
       .filter((row) => !row.success && include(row.script))
       .map((row) => ({ script: row.script, version: row.version, installedAt: row.installedAt, rank: row.installedRank }));

@@ -1,5 +1,5 @@
 import type { DbarchError } from '../../errors/DbarchError.ts';
-import type { HistoryRowType } from './historyTable.ts';
+import type { HistoryRowType, HistoryTable } from './historyTable.ts';
 import { insertHistoryRow, markHistoryRowSucceeded } from './historyTable.ts';
 import type { MigrationSession } from './openMigrationSession.ts';
 import type { PreparedMigration } from './prepareMigration.ts';
@@ -17,7 +17,7 @@ export interface AppliedMigration {
 
 export interface RunContext {
   readonly session: MigrationSession;
-  readonly historySchema: string;
+  readonly history: HistoryTable;
   readonly installedBy: string | null;
   /** Commit without waiting for the WAL flush; the run ends with one flushing commit (see flushCommits). */
   readonly asyncCommit: boolean;
@@ -76,7 +76,7 @@ export async function runMigration(prepared: PreparedMigration, type: HistoryRow
     }
     const executionTimeMs = performance.now() - started;
     try {
-      const installedRank = await insertHistoryRow(client, context.historySchema, historyRow(executionTimeMs, true));
+      const installedRank = await insertHistoryRow(client, context.history, historyRow(executionTimeMs, true));
       await client.query('COMMIT');
       return { script: file.script, version: file.version, type, transactional: true, executionTimeMs, installedRank };
     } catch (error) {
@@ -92,7 +92,7 @@ export async function runMigration(prepared: PreparedMigration, type: HistoryRow
   }
   let installedRank: number;
   try {
-    installedRank = await insertHistoryRow(client, context.historySchema, historyRow(0, false));
+    installedRank = await insertHistoryRow(client, context.history, historyRow(0, false));
   } catch (error) {
     throw fail(error, 0, 0);
   }
@@ -106,7 +106,7 @@ export async function runMigration(prepared: PreparedMigration, type: HistoryRow
   }
   const executionTimeMs = performance.now() - started;
   try {
-    await markHistoryRowSucceeded(client, context.historySchema, installedRank, executionTimeMs);
+    await markHistoryRowSucceeded(client, context.history, installedRank, executionTimeMs);
   } catch (error) {
     throw fail(error, 0, 0);
   }

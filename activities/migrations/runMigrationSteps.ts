@@ -23,7 +23,7 @@ export interface StepsOptions {
  * committed. Asynchronously committed scripts are flushed before returning or throwing.
  */
 export async function runMigrationSteps(prepared: readonly PreparedMigration[], options: StepsOptions, run: LockedRun, deps: MigrationDeps): Promise<AppliedMigration[]> {
-  const { session, historySchema } = run;
+  const { session, history } = run;
   const { signal } = deps;
   const done: AppliedMigration[] = [];
   const notDone = (from: number) => prepared.slice(from).map((step) => step.file.script);
@@ -36,7 +36,7 @@ export async function runMigrationSteps(prepared: readonly PreparedMigration[], 
       try {
         result = await runMigration(step, options.typeOf(step), {
           session,
-          historySchema,
+          history,
           installedBy: options.installedBy,
           asyncCommit: options.asyncCommit,
           applied: done.map((a) => a.script),

@@ -43,8 +43,8 @@ export async function undoMigrations(input: UndoMigrationsInput, deps: Migration
   const set = await loadMigrations(input.source);
   const undoByVersion = new Map(set.undo.map((file) => [versionKey(file.version ?? '0'), file]));
   return withMigrationLock(input, deps, async (run) => {
-    const { session, historySchema, lockWaitMs } = run;
-    const plan = planMigrations(set, await readHistory(session.client, historySchema), { allowMissing: input.allowMissing ?? false, outOfOrder: true });
+    const { session, history, lockWaitMs } = run;
+    const plan = planMigrations(set, await readHistory(session.client, history), { allowMissing: input.allowMissing ?? false, outOfOrder: true });
     assertPlanRunnable(plan);
     const toUndo = plan.files
       .filter((f) => f.kind === 'versioned' && (f.status === 'applied' || f.status === 'missing') && f.version !== null)
@@ -70,7 +70,7 @@ export async function undoMigrations(input: UndoMigrationsInput, deps: Migration
       run,
       deps,
     );
-    const remaining = planMigrations(set, await readHistory(session.client, historySchema), { allowMissing: true, outOfOrder: true });
+    const remaining = planMigrations(set, await readHistory(session.client, history), { allowMissing: true, outOfOrder: true });
     deps.onProgress?.({ phase: 'done', completed: undone.length, total: prepared.length });
     return { status: 'success' as const, undone, currentVersion: remaining.currentVersion, lockWaitMs, executionTimeMs: performance.now() - started };
   });

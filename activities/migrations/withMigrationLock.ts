@@ -4,12 +4,12 @@ import type { MigrationDeps } from './MigrationDeps.ts';
 import type { MigrationRunOptions } from './MigrationRunOptions.ts';
 import type { MigrationSession } from './openMigrationSession.ts';
 import { openMigrationSession } from './openMigrationSession.ts';
-import { defaultHistorySchema, ensureHistoryTable } from './historyTable.ts';
+import { ensureHistoryTable, historyTableOf, type HistoryTable } from './historyTable.ts';
 import { toMigrationError } from './toMigrationError.ts';
 
 export interface LockedRun {
   readonly session: MigrationSession;
-  readonly historySchema: string;
+  readonly history: HistoryTable;
   readonly lockWaitMs: number;
 }
 
@@ -29,7 +29,7 @@ export function checkDuration(name: string, value: string): string {
  * so a migrator that waited sees what the previous holder applied.
  */
 export async function withMigrationLock<T>(options: MigrationRunOptions, deps: MigrationDeps, work: (run: LockedRun) => Promise<T>): Promise<T> {
-  const historySchema = options.historySchema ?? defaultHistorySchema;
+  const history = historyTableOf(options);
   const session = await openMigrationSession(deps.db, {
     applicationName: options.applicationName ?? 'dbarch-migrate',
     clientConnectionCheckInterval: checkDuration('clientConnectionCheckInterval', options.clientConnectionCheckInterval ?? '1s'),
@@ -38,7 +38,7 @@ export async function withMigrationLock<T>(options: MigrationRunOptions, deps: M
     const started = Date.now();
     try {
       await acquireMigrationLock(session.client, {
-        schema: historySchema,
+        schema: history.schema,
         waitTimeoutMs: options.lockWaitTimeoutMs ?? 600_000,
         onWait: (waitedMs) => deps.onProgress?.({ phase: 'waiting-for-lock', waitedMs }),
         signal: deps.signal,
@@ -48,14 +48,14 @@ export async function withMigrationLock<T>(options: MigrationRunOptions, deps: M
     }
     const lockWaitMs = Date.now() - started;
     deps.onProgress?.({ phase: 'locked', waitedMs: lockWaitMs });
-    deps.logger?.info({ historySchema, lockWaitMs }, 'migration lock acquired');
+    deps.logger?.info({ historySchema: history.schema, historyTable: history.table, lockWaitMs }, 'migration lock acquired');
     try {
-      await ensureHistoryTable(session.client, historySchema);
-      return await work({ session, historySchema, lockWaitMs });
+      await ensureHistoryTable(session.client, history);
+      return await work({ session, history, lockWaitMs });
     } catch (error) {
       throw toMigrationError(error, null, session.lost());
     } finally {
-      if (!session.lost()) await releaseMigrationLock(session.client, historySchema).catch(() => undefined);
+      if (!session.lost()) await releaseMigrationLock(session.client, history.schema).catch(() => undefined);
     }
   } finally {
     await session.close().catch(() => undefined);
