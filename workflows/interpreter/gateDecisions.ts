@@ -1,5 +1,6 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import type { ApplicationFailure } from '@temporalio/workflow';
 import type { GateNode, Plan } from '../../plan/Plan.ts';
+import { workflowFailure } from '../workflowFailure.ts';
 import { checkDecision } from './checkDecision.ts';
 import type { ApprovalRecord, DecisionRequest, RefusedDecision } from './InterpreterTypes.ts';
 
@@ -29,12 +30,12 @@ export class GateDecisions {
   /** Update validator: refuses (nothing enters history) what `decide` would refuse. */
   validate(request: DecisionRequest, decision: 'approve' | 'reject'): void {
     const checked = this.check(request, decision);
-    if (checked.problem) throw ApplicationFailure.create({ type: checked.problem.code, message: checked.problem.message, nonRetryable: true });
+    if (checked.problem) throw workflowFailure(checked.problem.code, checked.problem.message);
   }
 
   decide(request: DecisionRequest, decision: 'approve' | 'reject', via: 'update' | 'signal', at: string): ApprovalRecord {
     const checked = this.check(request, decision);
-    if (checked.problem) throw ApplicationFailure.create({ type: checked.problem.code, message: checked.problem.message, nonRetryable: true });
+    if (checked.problem) throw workflowFailure(checked.problem.code, checked.problem.message);
     const gate = checked.gate;
     const record: ApprovalRecord = { gate: gate.id, decision, identity: request.identity, comment: request.comment ?? '', planHash: request.planHash, at, via };
     this.approvals.push(record);

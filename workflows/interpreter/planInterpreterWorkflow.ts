@@ -16,7 +16,9 @@ import {
 } from '@temporalio/workflow';
 import type { GateNode, Plan, PlanNode, RuntimeCondition } from '../../plan/Plan.ts';
 import type { StepCall } from '../../plugins/StepContext.ts';
+import type { ErrorCode } from '../../errors/registry.ts';
 import { dbarchSearchAttributes } from '../searchAttributes.ts';
+import { workflowFailure } from '../workflowFailure.ts';
 import { GateDecisions } from './gateDecisions.ts';
 import { activePatches, type InterpreterPatch } from './interpreterPatches.ts';
 import { interpreterMessageDescriptions, interpreterMessages } from './interpreterMessages.ts';
@@ -82,7 +84,7 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
   setHandler(interpreterMessages.rejectSignal, (request) => gates.decideFromSignal(request, 'reject', now()), { description: d.rejectSignal });
 
   if (!plan) {
-    if (!input.spec) throw ApplicationFailure.create({ type: 'DBA_PLAN_INVALID', message: 'input needs `plan` or `spec: {path, environment}`', nonRetryable: true });
+    if (!input.spec) throw workflowFailure('DBA_PLAN_INVALID', 'input needs `plan` or `spec: {path, environment}`');
     const { [planFromSpecActivity]: planFromSpec } = proxyActivities<Record<string, (spec: InterpreterInput['spec']) => Promise<Plan>>>({
       startToCloseTimeout: '2m',
       retry: { maximumAttempts: 3 },
@@ -91,7 +93,7 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     phase = 'running';
   }
   if (plan.apiVersion !== 'dbarch.plan/v1' || plan.root?.kind !== 'sequence') {
-    throw ApplicationFailure.create({ type: 'DBA_PLAN_INVALID', message: `not a dbarch.plan/v1 plan (apiVersion ${String(plan.apiVersion)})`, nonRetryable: true });
+    throw workflowFailure('DBA_PLAN_INVALID', `not a dbarch.plan/v1 plan (apiVersion ${String(plan.apiVersion)})`);
   }
   const thePlan: Plan = plan;
   const nodesById = new Map<string, PlanNode>();
@@ -167,11 +169,9 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     state.status = 'failed';
     const last = approvals.filter((a) => a.gate === gate.id).at(-1);
     const timedOut = last?.via === 'timeout';
-    throw ApplicationFailure.create({
-      type: timedOut ? 'DBA_APPROVAL_TIMEOUT' : 'DBA_APPROVAL_REJECTED',
-      message: timedOut ? `gate ${gate.id} timed out` : `gate ${gate.id} rejected by ${last?.identity ?? '?'}: ${last?.comment ?? ''}`,
-      nonRetryable: true,
-    });
+    throw timedOut
+      ? workflowFailure('DBA_APPROVAL_TIMEOUT', `gate ${gate.id} timed out`)
+      : workflowFailure('DBA_APPROVAL_REJECTED', `gate ${gate.id} rejected by ${last?.identity ?? '?'}: ${last?.comment ?? ''}`);
   };
 
   const runNode = async (node: PlanNode): Promise<void> => {
@@ -312,11 +312,7 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     phase = cancelled ? 'cancelled' : failure?.type === 'DBA_APPROVAL_REJECTED' || failure?.type === 'DBA_APPROVAL_TIMEOUT' ? 'rejected' : 'failed';
     progress();
     if (cancelled) throw error;
-    throw ApplicationFailure.create({
-      type: failure?.type ?? 'DBA_STEP_FAILED',
-      message: failure?.message ?? String(error),
-      nonRetryable: true,
-      details: [result()],
-    });
+    // The failure keeps the code it was raised with (a step's, a gate's): each was typed where it was thrown.
+    throw workflowFailure((failure?.type ?? 'DBA_STEP_FAILED') as ErrorCode, failure?.message ?? String(error), { details: [result()] });
   }
 }

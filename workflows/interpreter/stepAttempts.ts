@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Compensation, StepNode, StepRetry } from '../../plan/Plan.ts';
 import type { StepCall } from '../../plugins/StepContext.ts';
+import { workflowFailure } from '../workflowFailure.ts';
 import type { StepError, StepState } from './InterpreterTypes.ts';
 
 type AnyActivity = (input: unknown, call: StepCall) => Promise<unknown>;
@@ -51,10 +52,7 @@ export async function runAttempts(target: AttemptTarget, stepCall: StepCall, rec
       const failure = describeFailure(error);
       record.lastError = { ...failure, attempt: record.attempts };
       if (failure.nonRetryable || target.retry.nonRetryableCodes.includes(failure.code) || record.attempts >= target.retry.maximumAttempts) {
-        throw ApplicationFailure.create({
-          type: 'DBA_STEP_FAILED',
-          message: `step ${stepCall.stepId} failed after ${record.attempts} attempt(s): ${failure.code}: ${failure.message}`,
-          nonRetryable: true,
+        throw workflowFailure('DBA_STEP_FAILED', `step ${stepCall.stepId} failed after ${record.attempts} attempt(s): ${failure.code}: ${failure.message}`, {
           details: [{ step: stepCall.stepId, code: failure.code }],
         });
       }
