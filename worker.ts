@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { closeActivityDeps, createActivityDeps } from './activities/ActivityDeps.ts';
+import { ensureDbarchSchema } from './activities/schema/ensureDbarchSchema.ts';
 import { createActivities } from './plugins/createActivities.ts';
 import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
 import { ensureSearchAttributesForWorker } from './runtime/ensureSearchAttributes.ts';
@@ -56,6 +57,7 @@ export async function runWorkerProcess(env: NodeJS.ProcessEnv = process.env): Pr
   const deps = createActivityDeps(serviceUrls(env), log);
   const { taskQueue } = dbarchConfig(env);
   try {
+    await ensureDbarchSchema('control', deps.urls.postgres, log); // dbarch's own tables, before any step needs them
     const worker = await createDbarchWorker({
       connection: temporal.nativeConnection,
       namespace: temporal.namespace,

@@ -1,7 +1,9 @@
 import type pg from 'pg';
+import { isDbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import { resolveConnectionUrl, type ConnectionInput } from '../postgres/resolveConnectionUrl.ts';
 import { toStepError } from '../postgres/toStepError.ts';
+import { ensureDbarchSchema } from '../schema/ensureDbarchSchema.ts';
 import type { StepExecution } from '../StepExecution.ts';
 
 export interface SqlStepInput extends ConnectionInput {
@@ -20,19 +22,16 @@ export interface SqlStepOutput {
   readonly alreadyApplied: boolean;
 }
 
-const ledgerDdl = `CREATE TABLE IF NOT EXISTS dbarch.step_ledger (
-  idempotency_key text PRIMARY KEY,
-  workflow_id text NOT NULL,
-  step_id text NOT NULL,
-  output jsonb NOT NULL,
-  completed_at timestamptz NOT NULL DEFAULT now())`;
-
 /**
  * Runs SQL against a named database, exactly once per step of a workflow (the engine of `builtin/sql`). In a
  * transaction, the statement and a ledger row keyed by the step's idempotency key commit together, so a retry
  * after a commit returns the recorded output and a retry after a crash finds nothing committed. Without a
  * transaction the ledger is written after the statement: a crash between the two runs it again (write such SQL to
  * be re-runnable).
+ *
+ * This module is the step ledger's contract (dbarch.step_ledger in the target database); its table comes from
+ * dbarch's target migrations (activities/schema/target/V1__step_ledger.sql), brought up to date once per database
+ * per process before the first step there.
  */
 export async function runSqlOnce(deps: ActivityDeps, input: SqlStepInput, ctx: StepExecution): Promise<SqlStepOutput> {
   const url = resolveConnectionUrl(input, deps.urls.postgres);
@@ -52,31 +51,17 @@ export async function runSqlOnce(deps: ActivityDeps, input: SqlStepInput, ctx: S
   };
   ctx.signal.addEventListener('abort', cancel);
   try {
-    await ensureLedger(client);
+    await ensureDbarchSchema('target', url, deps.log);
     return input.transaction === false ? await runOutside(client, input, ctx) : await runInside(client, input, ctx);
   } catch (error) {
     // The step wrapper reports an aborted step by why it was aborted (retryable on a worker shutdown).
     if (cancelledByUs) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : toStepError(error, what);
+    // Coded already: the ledger's migration failed (DBA_MIGRATION_*), classified by the engine.
+    if (isDbarchError(error)) throw error;
     throw toStepError(error, what);
   } finally {
     ctx.signal.removeEventListener('abort', cancel);
     client.release();
-  }
-}
-
-async function ensureLedger(client: pg.PoolClient): Promise<void> {
-  const { rows } = await client.query<{ present: boolean }>(`SELECT to_regclass('dbarch.step_ledger') IS NOT NULL AS present`);
-  if (rows[0]?.present) return;
-  await client.query('BEGIN');
-  try {
-    // Serialises first-time DDL between concurrent steps; IF NOT EXISTS alone races on the catalogue.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('dbarch.step_ledger'))`);
-    await client.query('CREATE SCHEMA IF NOT EXISTS dbarch');
-    await client.query(ledgerDdl);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { RoutingResult } from './RoutingResult.ts';
 import { ensureRoutingTables, routingChannel, type Color, type RoutingNotification } from './routingTables.ts';
 
@@ -26,17 +27,18 @@ export type RoutingChange =
  * The one transaction every routing change runs in: lock the service's routing row, let `decide` look at it
  * (and at the history, through the same client), then write the next version. The row, its history entry and
  * the NOTIFY commit together, so listeners hear of a change exactly when it commits and a rolled-back change is
- * never announced; concurrent changes of one row are serialised by the row lock.
+ * never announced; concurrent changes of one row are serialised by the row lock. The routing tables are in the
+ * control database.
  */
 export async function applyRoutingChange(
-  pool: pg.Pool,
+  deps: ActivityDeps,
   route: { readonly service: string; readonly database: string },
   decide: (row: RoutingRow | undefined, client: pg.ClientBase) => RoutingChange | Promise<RoutingChange>,
 ): Promise<RoutingResult> {
-  const client = await pool.connect();
+  await ensureRoutingTables(deps.urls.postgres, deps.log);
+  const client = await deps.postgres().connect();
   try {
     await client.query('BEGIN');
-    await ensureRoutingTables(client);
     const { rows } = await client.query<RoutingRow>(
       'SELECT active_color, blue_ref, green_ref, version::text FROM dbarch.routing WHERE service = $1 AND database = $2 FOR UPDATE',
       [route.service, route.database],

@@ -35,7 +35,7 @@ export function revertRouting(deps: ActivityDeps) {
     const context = Context.current();
     const route = { service: input.service, database: input.database };
     let nothingToUndo = false;
-    const result = await applyRoutingChange(deps.postgres(), route, async (row, client) => {
+    const result = await applyRoutingChange(deps, route, async (row, client) => {
       const history = await client.query<{ version: string; from_color: Color | null }>(
         'version' in input
           ? 'SELECT version::text, from_color FROM dbarch.routing_history WHERE service = $1 AND database = $2 AND version = $3'

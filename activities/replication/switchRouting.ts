@@ -29,7 +29,7 @@ export function switchRouting(deps: ActivityDeps) {
   return async function switchRouting(input: SwitchRoutingInput): Promise<RoutingResult> {
     const context = Context.current();
     const route = { service: input.service, database: input.database };
-    const result = await applyRoutingChange(deps.postgres(), route, (row) => {
+    const result = await applyRoutingChange(deps, route, (row) => {
       const current = row ? Number(row.version) : 0;
       if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
         throw new DbarchError('DBA_REPLICATION_ROUTING_CONFLICT', `routing of ${input.service}/${input.database} is at version ${current}, not ${input.expectedVersion}`, {

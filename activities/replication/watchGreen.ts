@@ -3,6 +3,7 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { StepExecution } from '../StepExecution.ts';
 import { pollUntil } from './pollUntil.ts';
+import { ensureRoutingTables } from './routingTables.ts';
 
 export interface WatchGreenInput {
   /** Green, which serves traffic now. */
@@ -98,14 +99,10 @@ async function checkOnce(deps: ActivityDeps, input: WatchGreenInput): Promise<st
     await client.end().catch(() => undefined);
   }
   if (!input.route) return undefined;
+  await ensureRoutingTables(deps.urls.postgres, deps.log);
   const { rows } = await deps
     .postgres()
-    .query<{ active_color: string }>('SELECT active_color FROM dbarch.routing WHERE service = $1 AND database = $2', [input.route.service, input.route.database])
-    .catch((error: unknown) => {
-      // 42P01: no routing table yet, so nothing was switched.
-      if ((error as { code?: string }).code === '42P01') return { rows: [] };
-      throw error;
-    });
+    .query<{ active_color: string }>('SELECT active_color FROM dbarch.routing WHERE service = $1 AND database = $2', [input.route.service, input.route.database]);
   const color = rows[0]?.active_color;
   return color === 'green' ? undefined : `routing of ${input.route.service}/${input.route.database} points at ${color ?? 'nothing'}, not green`;
 }

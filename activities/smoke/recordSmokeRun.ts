@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from '../ActivityDeps.ts';
+import { ensureDbarchSchema } from '../schema/ensureDbarchSchema.ts';
 
 export interface RecordSmokeRunInput {
   readonly versions: Record<string, string>;
@@ -15,7 +16,8 @@ export interface RecordSmokeRunResult {
 /**
  * Records the versions seen by one smoke workflow run in dbarch.smoke_runs. Exactly once per run: the row is
  * keyed by the workflow run, written in one transaction, so a killed attempt leaves nothing and a retry after a
- * committed attempt inserts nothing.
+ * committed attempt inserts nothing. The table comes from dbarch's control migrations
+ * (activities/schema/control/V1__smoke_runs.sql).
  */
 export function recordSmokeRun(deps: ActivityDeps) {
   return async function recordSmokeRun(input: RecordSmokeRunInput): Promise<RecordSmokeRunResult> {
@@ -23,19 +25,11 @@ export function recordSmokeRun(deps: ActivityDeps) {
     const execution = context.info.workflowExecution;
     if (!execution) throw new Error('recordSmokeRun runs only inside a workflow: its idempotency key is the workflow run');
     const { workflowId, runId } = execution;
+    await ensureDbarchSchema('control', deps.urls.postgres, deps.log);
     const client = await deps.postgres().connect();
     const heartbeat = setInterval(() => context.heartbeat(), 500);
     try {
       await client.query('BEGIN');
-      // Serialises first-time DDL between concurrent workers; IF NOT EXISTS alone races on the catalogue.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('dbarch.smoke_runs'))`);
-      await client.query('CREATE SCHEMA IF NOT EXISTS dbarch');
-      await client.query(`CREATE TABLE IF NOT EXISTS dbarch.smoke_runs (
-        workflow_id text NOT NULL,
-        run_id text NOT NULL,
-        versions jsonb NOT NULL,
-        recorded_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (workflow_id, run_id))`);
       const { rowCount } = await client.query(
         'INSERT INTO dbarch.smoke_runs (workflow_id, run_id, versions) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [workflowId, runId, JSON.stringify(input.versions)],

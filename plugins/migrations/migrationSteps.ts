@@ -60,7 +60,7 @@ type RecordInput = MigrationTargetInput & { readonly environment: string; readon
  * outputs that later steps need are recorded in the control database by idempotency key.
  */
 export function migrationSteps(deps: PluginDeps): PluginSteps {
-  const store = new PipelineStepStore(deps.postgres());
+  const store = new PipelineStepStore(deps.postgres(), deps.urls.postgres);
   const target = (input: MigrationTargetInput) => resolveConnectionUrl(input, deps.urls.postgres);
   const history = (input: MigrationTargetInput) => input.history_schema ?? defaultHistorySchema;
   const lockWait = (input: MigrationTargetInput) => {

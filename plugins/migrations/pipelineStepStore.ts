@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ensureDbarchSchema } from '../../activities/schema/ensureDbarchSchema.ts';
 
 /**
  * Outputs of pipeline steps in the control database (`dbarch.migration_pipeline_steps`), keyed by idempotency
@@ -6,40 +7,14 @@ import type pg from 'pg';
  * whose effect must happen once returns what it recorded the first time.
  */
 export class PipelineStepStore {
-  private ready: Promise<void> | undefined;
+  /** `pool` and `url` are the control database's: its tables come from dbarch's control migrations (V3__migration_pipeline.sql). */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
 
-  constructor(private readonly pool: pg.Pool) {}
-
-  private ensure(): Promise<void> {
-    this.ready ??= this.pool
-      .query(
-        `CREATE SCHEMA IF NOT EXISTS dbarch;
-         CREATE TABLE IF NOT EXISTS dbarch.migration_pipeline_steps (
-           idempotency_key text PRIMARY KEY,
-           run_key text NOT NULL,
-           step_id text NOT NULL,
-           output jsonb NOT NULL,
-           recorded_at timestamptz NOT NULL DEFAULT now());
-         CREATE TABLE IF NOT EXISTS dbarch.schema_registry (
-           id bigserial PRIMARY KEY,
-           environment text NOT NULL,
-           database text NOT NULL,
-           version text,
-           fingerprint text NOT NULL,
-           approver text,
-           approved_at timestamptz,
-           recorded_at timestamptz NOT NULL DEFAULT now(),
-           workflow_id text NOT NULL,
-           plan_hash text NOT NULL,
-           idempotency_key text NOT NULL UNIQUE);`,
-      )
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        this.ready = undefined;
-        // Two workers creating the tables at once: the loser's CREATE fails with unique_violation; the tables exist.
-        if ((error as { code?: string }).code !== '23505') throw error;
-      });
-    return this.ready;
+  private async ensure(): Promise<void> {
+    await ensureDbarchSchema('control', this.url);
   }
 
   /** Records the output unless one is recorded already; returns the recorded one either way. */

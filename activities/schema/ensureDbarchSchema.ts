@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { applyMigrations } from '../migrations/applyMigrations.ts';
+import type { MigrationLogger } from '../migrations/MigrationLogger.ts';
+
+/**
+ * dbarch's own tables, in two versioned migration sets applied by dbarch's own engine (advisory-locked,
+ * checksummed, idempotent):
+ * - `control`: the control database (DATABASE_URL): smoke runs, routing, the pipeline's step outputs, schema
+ *   registry and environment leases;
+ * - `target`: every database a step writes to: the `builtin/sql` step ledger.
+ *
+ * Each set has its own history table in schema `dbarch`, apart from the user's migration history
+ * (`dbarch_history.schema_history`), so when the control database is also a target the two sets never mix.
+ */
+export type DbarchSchemaPart = 'control' | 'target';
+
+export const dbarchSchemaParts: Readonly<Record<DbarchSchemaPart, { readonly dir: string; readonly historySchema: string; readonly historyTable: string }>> = {
+  control: { dir: fileURLToPath(new URL('./control/', import.meta.url)), historySchema: 'dbarch', historyTable: 'control_schema_history' },
+  target: { dir: fileURLToPath(new URL('./target/', import.meta.url)), historySchema: 'dbarch', historyTable: 'target_schema_history' },
+};
+
+export interface DbarchSchemaReport {
+  readonly part: DbarchSchemaPart;
+  /** Scripts this process applied (empty when the database was up to date, or another process applied them). */
+  readonly applied: readonly string[];
+  readonly currentVersion: string | null;
+}
+
+const ensured = new Map<string, Promise<DbarchSchemaReport>>();
+
+/**
+ * Brings one part of dbarch's own tables up to date in the database at `url`, once per process: later calls for
+ * the same part and URL return the first call's promise, so callers may call it before every use. A failed run
+ * is forgotten and tried again by the next call. Concurrent processes are serialised by the engine's lock, and
+ * the one that waited finds nothing pending.
+ */
+export function ensureDbarchSchema(part: DbarchSchemaPart, url: string, logger?: MigrationLogger): Promise<DbarchSchemaReport> {
+  const key = `${part} ${url}`;
+  let run = ensured.get(key);
+  if (!run) {
+    const { dir, historySchema, historyTable } = dbarchSchemaParts[part];
+    run = applyMigrations({ source: { dir }, historySchema, historyTable, applicationName: `dbarch-schema-${part}` }, { db: url, ...(logger ? { logger } : {}) }).then(
+      (report) => ({ part, applied: report.applied.map((a) => a.script), currentVersion: report.currentVersion }),
+    );
+    ensured.set(key, run);
+    run.catch(() => ensured.delete(key));
+  }
+  return run;
+}
