@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { isDbarchError } from '../../errors/DbarchError.ts';
 import type { ActivityDeps } from '../ActivityDeps.ts';
+import { faultAfterCommit } from '../faultInjection.ts';
 import { resolveConnectionUrl, type ConnectionInput } from '../postgres/resolveConnectionUrl.ts';
 import { toStepError } from '../postgres/toStepError.ts';
 import { ensureDbarchSchema } from '../schema/ensureDbarchSchema.ts';
@@ -98,6 +99,7 @@ async function runInside(client: pg.PoolClient, input: SqlStepInput, ctx: StepEx
     const output = await execute(client, input);
     await record(client, ctx, output);
     await client.query('COMMIT');
+    faultAfterCommit(ctx.stepId);
     return { ...output, alreadyApplied: false };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -110,5 +112,6 @@ async function runOutside(client: pg.PoolClient, input: SqlStepInput, ctx: StepE
   if (done) return done;
   const output = await execute(client, input);
   await record(client, ctx, output);
+  faultAfterCommit(ctx.stepId);
   return { ...output, alreadyApplied: false };
 }

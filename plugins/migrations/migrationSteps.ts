@@ -1,9 +1,11 @@
 import { Context } from '@temporalio/activity';
+import { faultAfterCommit } from '../../activities/faultInjection.ts';
 import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
 import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import { applyMigrations, type ApplyReport } from '../../activities/migrations/applyMigrations.ts';
 import { dryRun, type DryRunReport } from '../../activities/migrations/dryRun.ts';
 import { lintMigrations, type LintReport } from '../../activities/migrations/lint/lintMigrations.ts';
+import { listHistory } from '../../activities/migrations/listHistory.ts';
 import type { MigrationDeps, MigrationProgress } from '../../activities/migrations/MigrationDeps.ts';
 import { schemaFingerprint } from '../../activities/migrations/schemaFingerprint.ts';
 import { undoMigrations } from '../../activities/migrations/undoMigrations.ts';
@@ -48,6 +50,17 @@ export interface RollbackResult {
   readonly fingerprintBefore: string;
   readonly fingerprintAfter: string;
   readonly atPreMigrationFingerprint: boolean;
+}
+
+/** What migrations/apply reports: the engine's report, and what earlier attempts of this step committed. */
+export interface ApplyStepReport extends ApplyReport {
+  /**
+   * True when an earlier attempt of this step had already committed everything (its completion never reached the
+   * workflow, say because its worker died right after the commit) and nothing ran this time, as builtin/sql says.
+   */
+  readonly alreadyApplied: boolean;
+  /** Scripts this workflow's earlier attempts of this step committed; `applied` lists only this attempt's. */
+  readonly appliedByEarlierAttempts: readonly { readonly script: string; readonly version: string | null; readonly installedRank: number }[];
 }
 
 type ReportInput = MigrationTargetInput & { readonly environment?: string; readonly lint_step?: string; readonly staging_step?: string; readonly rollback_on_error?: string; readonly backup_before_migrate?: boolean };
@@ -172,12 +185,24 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
       input: migrationStepSchema(),
       describe: (input: MigrationTargetInput) => `apply the pending migrations to ${input.database} (under the migration lock, each in its own transaction)`,
       defaults: { timeout: '2h', heartbeatTimeout: '30s', retry: { attempts: 5, nonRetryable: ['DBA_PIPELINE_FILES_CHANGED', 'DBA_MIGRATION_FAILED'] } },
-      run: async (input: MigrationTargetInput, ctx: StepContext): Promise<ApplyReport> => {
+      run: async (input: MigrationTargetInput, ctx: StepContext): Promise<ApplyStepReport> => {
         checkMigrationFiles(input);
-        return applyMigrations(
+        const url = target(input);
+        const lastRank = async () => (await listHistory({ historySchema: history(input) }, { db: url })).at(-1)?.installedRank ?? 0;
+        // Where the history stood before this step's first attempt, recorded once: the rows this workflow added above
+        // it that this attempt did not apply were committed by an earlier attempt.
+        const startKey = `${ctx.idempotencyKey}:start`;
+        const start = (await store.read<{ installedRank: number }>(startKey)) ?? (await store.record(startKey, pipelineRunKey(ctx), ctx.stepId, { installedRank: await lastRank() }));
+        const report = await applyMigrations(
           { source: { dir: input.directory }, historySchema: history(input), installedBy: ctx.workflowId, ...lockWait(input), ...(input.placeholders ? { placeholders: input.placeholders } : {}) },
-          engineDeps(target(input), ctx),
+          engineDeps(url, ctx),
         );
+        if (report.applied.length > 0) faultAfterCommit(ctx.stepId);
+        const now = new Set(report.applied.map((a) => a.installedRank));
+        const earlier = (await listHistory({ historySchema: history(input) }, { db: url }))
+          .filter((row) => row.installedRank > start.installedRank && row.installedBy === ctx.workflowId && row.success && (row.type === 'versioned' || row.type === 'repeatable') && !now.has(row.installedRank))
+          .map((row) => ({ script: row.script, version: row.version, installedRank: row.installedRank }));
+        return { ...report, alreadyApplied: report.applied.length === 0 && earlier.length > 0, appliedByEarlierAttempts: earlier };
       },
     },
     verify: {
