@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { faultAfterCommit } from '../../activities/faultInjection.ts';
 import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
 import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
@@ -18,6 +19,7 @@ import type { PluginSteps } from '../definePlugin.ts';
 import type { PluginDeps } from '../PluginDeps.ts';
 import type { StepContext } from '../StepContext.ts';
 import { checkMigrationFiles } from './checkMigrationFiles.ts';
+import { acquireEnvironmentLease, releaseEnvironmentLease, type LeaseKey } from './environmentLease.ts';
 import { migrationStepSchema, type MigrationTargetInput } from './MigrationTargetInput.ts';
 import { compensatedStep, pipelineRunKey, stepKey } from './pipelineRunKey.ts';
 import { PipelineStepStore } from './pipelineStepStore.ts';
@@ -67,6 +69,13 @@ type ReportInput = MigrationTargetInput & { readonly environment?: string; reado
 type VerifyInput = MigrationTargetInput & { readonly staging_step?: string };
 type RollbackInput = MigrationTargetInput & { readonly mode: 'undo' | 'restore' | 'none'; readonly destination?: string; readonly backup_step?: string };
 type RecordInput = MigrationTargetInput & { readonly environment: string; readonly verify_step?: string; readonly approval_gate?: string };
+
+const leaseInput = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['environment', 'database'],
+  properties: { environment: { type: 'string', minLength: 1 }, database: { type: 'string', minLength: 1 } },
+};
 
 /**
  * The migration pipeline's steps, each a thin, idempotent wrapper over the engine (activities/migrations/):
@@ -205,6 +214,27 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
         return { ...report, alreadyApplied: report.applied.length === 0 && earlier.length > 0, appliedByEarlierAttempts: earlier };
       },
     },
+    acquire_environment: {
+      input: leaseInput,
+      describe: (input: LeaseKey) => `wait until no other migration pipeline of ${input.environment} runs on ${input.database}, then hold its lease until this one ends`,
+      // Waits as long as the pipeline ahead of it (an approval may take days); heartbeats while it waits.
+      defaults: { timeout: '24h', heartbeatTimeout: '10s', retry: { attempts: 5 } },
+      run: (input: LeaseKey, ctx: StepContext) =>
+        acquireEnvironmentLease(deps.postgres(), deps.urls.postgres, { environment: input.environment, database: input.database }, { holder: pipelineRunKey(ctx), workflowId: ctx.workflowId }, {
+          isClosed: (workflowId) => workflowClosed(workflowId, ctx),
+          onWait: (wait) => ctx.heartbeat(wait),
+          signal: ctx.signal,
+        }),
+    },
+    release_environment: {
+      input: leaseInput,
+      describe: (input: LeaseKey) => `release ${input.environment}'s migration lease on ${input.database}, so the next pipeline can start`,
+      defaults: { timeout: '1m', retry: { attempts: 10 } },
+      run: async (input: LeaseKey, ctx: StepContext) => ({
+        ...input,
+        ...(await releaseEnvironmentLease(deps.postgres(), deps.urls.postgres, { environment: input.environment, database: input.database }, pipelineRunKey(ctx))),
+      }),
+    },
     verify: {
       input: migrationStepSchema({ staging_step: { type: 'string' } }),
       describe: (input: MigrationTargetInput) => `compare ${input.database}'s schema fingerprint with the staging test's`,
@@ -307,6 +337,20 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
       throw new DbarchError('DBA_PIPELINE_ROLLBACK_INCOMPLETE', `rolled back by ${outcome.mode}, but ${input.database} is at fingerprint ${after.fingerprint.slice(0, 12)}, not the pre-migration ${checkpoint.fingerprint.slice(0, 12)}`, { details: { ...outcome } });
     }
     return outcome;
+  }
+}
+
+const closedStatuses = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TERMINATED', 'TIMED_OUT']);
+
+/** Whether a workflow has ended, asked of Temporal; when Temporal cannot tell, it is taken as running (keep waiting). */
+async function workflowClosed(workflowId: string, ctx: StepContext): Promise<boolean> {
+  try {
+    const { status } = await Context.current().client.workflow.getHandle(workflowId).describe();
+    return closedStatuses.has(status.name);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return true;
+    ctx.log.warn({ workflowId, error: (error as Error).message }, 'could not tell whether the lease holder is still running');
+    return false;
   }
 }
 
