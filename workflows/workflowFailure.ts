@@ -14,5 +14,17 @@ export interface WorkflowFailureOptions {
  * the registry itself stays out of the workflow bundle.
  */
 export function workflowFailure(code: ErrorCode, message: string, options: WorkflowFailureOptions = {}): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: options.nonRetryable ?? true, details: options.details, cause: options.cause });
+  return create(code, message, options);
+}
+
+/**
+ * A failure caught in workflow code raised again with a new message or details: its type is kept (a code an
+ * activity, a child or this workflow already raised, which the type checker cannot see), else `fallback`.
+ */
+export function workflowFailureFrom(caught: unknown, fallback: ErrorCode, message: string, options: WorkflowFailureOptions = {}): ApplicationFailure {
+  return create(caught instanceof ApplicationFailure && caught.type ? caught.type : fallback, message, options);
+}
+
+function create(type: string, message: string, options: WorkflowFailureOptions): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: options.nonRetryable ?? true, details: options.details, cause: options.cause });
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ApplicationFailure } from '@temporalio/common';
-import { workflowFailure } from '../../workflows/workflowFailure.ts';
+import { workflowFailure, workflowFailureFrom } from '../../workflows/workflowFailure.ts';
 
 describe('workflowFailure', () => {
   it('is a non-retryable ApplicationFailure whose type is the registered code', () => {
@@ -17,5 +17,12 @@ describe('workflowFailure', () => {
     // @ts-expect-error -- not a code of the errors/ registry: the type checker refuses it
     const unregistered = workflowFailure('DBA_NO_SUCH_CODE', 'typo');
     expect(unregistered.type).to.equal('DBA_NO_SUCH_CODE');
+  });
+
+  it('raised again keeps the code of the failure caught, else takes the fallback', () => {
+    const caught = ApplicationFailure.create({ type: 'DBA_STEP_SQL', message: 'syntax error' });
+    const again = workflowFailureFrom(caught, 'DBA_STEP_FAILED', 'step one failed', { details: [{ step: 'one' }] });
+    expect([again.type, again.message, again.nonRetryable, again.details]).to.deep.equal(['DBA_STEP_SQL', 'step one failed', true, [{ step: 'one' }]]);
+    expect(workflowFailureFrom(new Error('not a failure'), 'DBA_STEP_FAILED', 'x').type).to.equal('DBA_STEP_FAILED');
   });
 });
