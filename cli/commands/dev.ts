@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { compileSpec } from '../../compiler/compileSpec.ts';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
+import { ensureDbarchSchema } from '../../activities/schema/ensureDbarchSchema.ts';
 import { createActivities } from '../../plugins/createActivities.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPlugins } from '../../plugins/loadPlugins.ts';
@@ -76,6 +77,8 @@ export async function run(argv: string[]): Promise<number> {
   console.log(settings.kind === 'embedded' ? `Starting the embedded Temporal server (history in ${settings.dbFile})…` : `Connecting to Temporal at ${settings.address}…`);
   const temporal = await startTemporal(settings, { progress: (message) => console.log(message) });
   const deps = createActivityDeps(urls, log);
+  // dbarch's own tables, before anything runs: a control database that refuses them fails here, not mid-pipeline.
+  await ensureDbarchSchema('control', urls.postgres, log);
   try {
     // Imported once: the worker registers their steps and the planner reads their sections.
     const plugins = await loadPlugins();

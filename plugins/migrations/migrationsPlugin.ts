@@ -5,8 +5,8 @@ import { migrationSteps } from './migrationSteps.ts';
 /**
  * The deployment capability: reads `deployment_config` (and `clusters`, for an environment's primary), offers
  * each environment's settings to procedures (`{{ migrations.<key> }}`, and `{{ env.<key> }}` as older procedures
- * read them), provides the pipeline's steps (`migrations/<step>`: lint, dry_run, test_on_staging, report,
- * checkpoint, apply, verify, undo, rollback, record_registry) and ships `dbarch/migration_pipeline`, which strings
+ * read them), provides the pipeline's steps (`migrations/<step>`: acquire_environment, lint, dry_run,
+ * test_on_staging, report, checkpoint, apply, verify, undo, rollback, record_registry, release_environment) and ships `dbarch/migration_pipeline`, which strings
  * them together per environment.
  */
 export const migrationsPlugin = definePlugin({
