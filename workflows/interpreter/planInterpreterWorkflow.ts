@@ -16,9 +16,8 @@ import {
 } from '@temporalio/workflow';
 import type { GateNode, Plan, PlanNode, RuntimeCondition } from '../../plan/Plan.ts';
 import type { StepCall } from '../../plugins/StepContext.ts';
-import type { ErrorCode } from '../../errors/registry.ts';
 import { dbarchSearchAttributes } from '../searchAttributes.ts';
-import { workflowFailure } from '../workflowFailure.ts';
+import { workflowFailure, workflowFailureFrom } from '../workflowFailure.ts';
 import { GateDecisions } from './gateDecisions.ts';
 import { activePatches, type InterpreterPatch } from './interpreterPatches.ts';
 import { interpreterMessageDescriptions, interpreterMessages } from './interpreterMessages.ts';
@@ -313,6 +312,6 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
     progress();
     if (cancelled) throw error;
     // The failure keeps the code it was raised with (a step's, a gate's): each was typed where it was thrown.
-    throw workflowFailure((failure?.type ?? 'DBA_STEP_FAILED') as ErrorCode, failure?.message ?? String(error), { details: [result()] });
+    throw workflowFailureFrom(error, 'DBA_STEP_FAILED', failure?.message ?? String(error), { details: [result()] });
   }
 }
