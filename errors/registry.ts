@@ -5,6 +5,7 @@ import { cliCodes } from './codes/cli.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
+import { queueCodes } from './codes/queue.ts';
 import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
 import { specCodes } from './codes/spec.ts';
@@ -20,6 +21,7 @@ export const errorCodes = {
   ...foundationCodes,
   ...migrationCodes,
   ...pipelineCodes,
+  ...queueCodes,
   ...replicationCodes,
   ...runtimeCodes,
   ...specCodes,

@@ -2,6 +2,7 @@ import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
 import { failoverPlugin } from './failover/failoverPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
+import { queuePlugin } from './queue/queuePlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 
 /** Plugins shipped in plugins/: registered in every worker and planner without configuration. */
@@ -11,4 +12,5 @@ export const inTreePlugins = [
   { plugin: migrationsPlugin, source: 'plugins/migrations' },
   { plugin: backupPlugin, source: 'plugins/backup' },
   { plugin: failoverPlugin, source: 'plugins/failover' },
+  { plugin: queuePlugin, source: 'plugins/queue' },
 ] as const;

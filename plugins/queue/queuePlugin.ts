@@ -1,0 +1,111 @@
+import { inspectTopology } from '../../activities/queue/inspectTopology.ts';
+import { connectAmqp } from '../../activities/queue/connectAmqp.ts';
+import type { QueueTopology } from '../../activities/queue/QueueTopology.ts';
+import { reconcileTopology } from '../../activities/queue/reconcileTopology.ts';
+import type { TopologyReport } from '../../activities/queue/TopologyReport.ts';
+import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import type { JsonObject } from '../../plan/Plan.ts';
+import { definePlugin } from '../definePlugin.ts';
+import { hostVersion } from '../hostVersion.ts';
+import { queueTopology } from './queueTopology.ts';
+
+export interface TopologyStepInput {
+  readonly topology: QueueTopology;
+  /** Broker connection reference (`${AMQP_URL:-…}`), resolved on the worker; default AMQP_URL. */
+  readonly url?: string;
+}
+
+export interface ReconcileStepInput extends TopologyStepInput {
+  /** Drifted queues holding messages that an approval allowed to be deleted and declared again. */
+  readonly approved_deletes?: readonly string[];
+}
+
+const argumentValue = { type: ['string', 'number', 'boolean'] };
+const topologySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['exchanges', 'queues', 'bindings'],
+  properties: {
+    exchanges: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['name', 'type', 'durable'], properties: { name: { type: 'string', minLength: 1 }, type: { type: 'string', minLength: 1 }, durable: { type: 'boolean' } } },
+    },
+    queues: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'durable', 'arguments'],
+        properties: { name: { type: 'string', minLength: 1 }, durable: { type: 'boolean' }, arguments: { type: 'object', additionalProperties: argumentValue } },
+      },
+    },
+    bindings: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['queue', 'exchange', 'routingKey'],
+        properties: { queue: { type: 'string' }, exchange: { type: 'string' }, routingKey: { type: 'string' }, arguments: { type: 'object', additionalProperties: argumentValue } },
+      },
+    },
+  },
+};
+const inputSchema = (extra: object = {}) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['topology'],
+  properties: { topology: topologySchema, url: { type: 'string', minLength: 1 }, ...extra },
+});
+
+function brokerUrl(input: TopologyStepInput, fallback: string): string {
+  if (input.url === undefined) return fallback;
+  const resolved = resolveEnvReferences(input.url, process.env);
+  if (!resolved.ok) throw new DbarchError('DBA_STEP_CONNECTION', `queue_config.url ${input.url}: ${resolved.message}`, resolved.hint ? { hint: resolved.hint } : {});
+  return resolved.value;
+}
+
+const summary = (topology: QueueTopology) => `${topology.exchanges.length} exchanges, ${topology.queues.length} queues, ${topology.bindings.length} bindings`;
+
+/**
+ * The queue capability: reads `queue_config` and hands its topology (exchanges, queues, bindings, dead-letter
+ * exchanges) to every step. `queue/diff` compares it with RabbitMQ and changes nothing; `queue/reconcile` declares
+ * what is missing and fixes drift, refusing (DBA_QUEUE_NOT_EMPTY) to recreate a queue that holds messages unless
+ * `approved_deletes` names it. Both are idempotent. The outbox relay is a workflow of its own (`dbarch relay`).
+ */
+export const queuePlugin = definePlugin({
+  name: 'queue',
+  version: hostVersion,
+  host: '*',
+  description: 'RabbitMQ topology from queue_config: diff and idempotent reconcile.',
+  reads: ['queue_config'],
+  planning: {
+    stepDefaults: (sections) => {
+      const config = sections.queue_config;
+      if (config === undefined) return undefined;
+      const defaults: JsonObject = { topology: queueTopology(config) as unknown as JsonObject, ...(config.url === undefined ? {} : { url: config.url }) };
+      return defaults;
+    },
+  },
+  defaults: { timeout: '2m', retry: { attempts: 5, initialInterval: '1s', nonRetryable: ['DBA_QUEUE_NOT_EMPTY', 'DBA_QUEUE_EXCHANGE_TYPE', 'DBA_QUEUE_REFUSED', 'DBA_QUEUE_TOPOLOGY_INVALID'] } },
+  steps: (deps) => ({
+    diff: {
+      input: inputSchema(),
+      describe: (input: TopologyStepInput) => `compare ${summary(input.topology)} with RabbitMQ`,
+      run: async (input: TopologyStepInput): Promise<TopologyReport> => {
+        const connection = await connectAmqp(brokerUrl(input, deps.urls.rabbitmq));
+        try {
+          return await inspectTopology(connection, input.topology);
+        } finally {
+          await connection.close().catch(() => undefined);
+        }
+      },
+    },
+    reconcile: {
+      input: inputSchema({ approved_deletes: { type: 'array', items: { type: 'string', minLength: 1 } } }),
+      describe: (input: ReconcileStepInput) =>
+        `declare ${summary(input.topology)} in RabbitMQ${input.approved_deletes?.length ? `; may delete ${input.approved_deletes.join(', ')} and their messages` : ''}`,
+      run: (input: ReconcileStepInput) => reconcileTopology(brokerUrl(input, deps.urls.rabbitmq), input.topology, { approvedDeletes: input.approved_deletes ?? [] }),
+    },
+  }),
+});
