@@ -2,6 +2,7 @@ import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { backupCodes } from './codes/backup.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
+import { dataPlaneCodes } from './codes/dataplane.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
@@ -18,6 +19,7 @@ export const errorCodes = {
   ...backupCodes,
   ...blueGreenCodes,
   ...cliCodes,
+  ...dataPlaneCodes,
   ...foundationCodes,
   ...migrationCodes,
   ...pipelineCodes,

@@ -19,6 +19,7 @@ export const HealthCheck = Type.Object(
     timeout: durationField({ description: 'Time a check may take; must be shorter than `interval`.', examples: ['3s'] }),
     unhealthy_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Failed checks in a row before the endpoint is taken out.', default: 3 })),
     healthy_threshold: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'Passed checks in a row before it is put back.', default: 2 })),
+    max_replication_lag: Type.Optional(durationField({ description: 'A replica further behind its primary than this is left out of reads until it catches up.', default: '10s', examples: ['10s'] })),
   },
   { additionalProperties: false },
 );

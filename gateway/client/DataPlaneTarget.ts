@@ -1,0 +1,34 @@
+/** One server the client may connect to, as the spec lists it; its role comes from the server itself. */
+export interface TargetEndpoint {
+  readonly host: string;
+  readonly port: number;
+  /** Relative share of replica reads; 0 drains the endpoint. */
+  readonly weight: number;
+}
+
+export type ReadPreference = 'primary' | 'replica' | 'nearest';
+
+/**
+ * Everything a DatabaseClient needs, resolved from the spec (service_mesh, gateway_config, clusters) and the
+ * caller's options: plain values, env references already resolved, durations in milliseconds.
+ */
+export interface DataPlaneTarget {
+  /** The mesh service or gateway route it was resolved for (metrics and log label). */
+  readonly name: string;
+  readonly endpoints: readonly TargetEndpoint[];
+  readonly database: string;
+  readonly user: string;
+  readonly password: string | undefined;
+  readonly pool: { readonly max: number; readonly min: number; readonly idleTimeoutMs: number; readonly acquireTimeoutMs: number };
+  /** statement_timeout of every connection; undefined leaves the server's. */
+  readonly statementTimeoutMs: number | undefined;
+  readonly connectTimeoutMs: number;
+  readonly readPreference: ReadPreference;
+  readonly health: {
+    readonly intervalMs: number;
+    readonly timeoutMs: number;
+    readonly unhealthyThreshold: number;
+    readonly healthyThreshold: number;
+    readonly maxReplicationLagMs: number;
+  };
+}

@@ -1,0 +1,17 @@
+import type { ClientSession } from './ClientSession.ts';
+import type { ReadPreference } from './DataPlaneTarget.ts';
+
+export interface QueryOptions {
+  /** Where the statement may run; replica and nearest fall back to the primary when no replica is readable. */
+  readonly readPreference?: ReadPreference;
+  /** Read-your-writes: replica reads see at least this session's writes. */
+  readonly session?: ClientSession;
+  /** W3C traceparent of the caller, carried into the logs. */
+  readonly traceparent?: string;
+}
+
+export interface TransactionOptions {
+  readonly readOnly?: boolean;
+  readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readonly session?: ClientSession;
+}

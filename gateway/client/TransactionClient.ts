@@ -1,0 +1,37 @@
+import type pg from 'pg';
+import type { QueryResultRow } from 'pg';
+import type { Endpoint } from './Endpoint.ts';
+import { mapQueryError } from './mapQueryError.ts';
+import type { QueryResult } from './QueryResult.ts';
+import type { StatementNames } from './StatementNames.ts';
+
+/** The statements of one transaction(fn), on one connection to the primary. */
+export class TransactionClient {
+  readonly #connection: pg.PoolClient;
+  readonly #endpoint: Endpoint;
+  readonly #names: StatementNames | undefined;
+
+  constructor(connection: pg.PoolClient, endpoint: Endpoint, names: StatementNames | undefined) {
+    this.#connection = connection;
+    this.#endpoint = endpoint;
+    this.#names = names;
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const started = performance.now();
+    try {
+      const name = this.#names?.nameFor(sql);
+      const result = await this.#connection.query<R>(name === undefined ? { text: sql, values: params as unknown[] } : { name, text: sql, values: params as unknown[] });
+      return {
+        rows: result.rows,
+        rowCount: result.rowCount,
+        command: result.command,
+        fields: result.fields,
+        meta: { endpoint: this.#endpoint.key, role: this.#endpoint.role, consistency: 'strong', fellBackToPrimary: false, attempts: 1, durationMs: performance.now() - started },
+      };
+    } catch (error) {
+      // Nothing commits before COMMIT: a connection lost here rolled the transaction back.
+      throw mapQueryError(error, { endpoint: this.#endpoint.key, sent: true, readOnly: true });
+    }
+  }
+}
