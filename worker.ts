@@ -1,9 +1,11 @@
 import { pathToFileURL } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { closeActivityDeps, createActivityDeps } from './activities/ActivityDeps.ts';
 import { ensureDbarchSchema } from './activities/schema/ensureDbarchSchema.ts';
 import { createActivities } from './plugins/createActivities.ts';
 import { ActivityErrorBoundary } from './runtime/activityErrorBoundary.ts';
+import { dbarchDataConverter } from './runtime/codec/dbarchDataConverter.ts';
 import { ensureSearchAttributesForWorker } from './runtime/ensureSearchAttributes.ts';
 import { loadPlugins } from './plugins/loadPlugins.ts';
 import { installTemporalLogging } from './runtime/installTemporalLogging.ts';
@@ -23,6 +25,8 @@ export interface DbarchWorkerOptions {
   readonly log: Logger;
   /** Time in-flight activities get to finish on shutdown before they are cancelled and handed back. */
   readonly shutdownGraceTime?: string;
+  /** Payload encryption; default the one DBARCH_PAYLOAD_KEYS configures (what this process's clients use too). */
+  readonly dataConverter?: DataConverter;
 }
 
 /**
@@ -37,6 +41,7 @@ export async function createDbarchWorker(options: DbarchWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(options.log),
     activities: options.activities,
+    ...withDataConverter(options.dataConverter ?? dbarchDataConverter()),
     interceptors: { activity: [() => ({ inbound: new ActivityErrorBoundary() })] },
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
   });
@@ -79,4 +84,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.error(error);
     process.exitCode = 1;
   });
+}
+
+function withDataConverter(dataConverter: DataConverter | undefined): { dataConverter?: DataConverter } {
+  return dataConverter === undefined ? {} : { dataConverter };
 }

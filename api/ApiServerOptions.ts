@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { PluginRegistry } from '../plugins/PluginRegistry.ts';
 import type { Logger } from '../runtime/logger.ts';
 
@@ -16,4 +17,8 @@ export interface ApiServerOptions {
    * is 202 `running`; default 10 minutes.
    */
   readonly gateWaitMs?: number;
+  /** Payload encryption in use (DBARCH_PAYLOAD_KEYS): serves it as the codec endpoint the Web UI is pointed at. */
+  readonly codec?: PayloadCodec;
+  /** Origin of the Web UI, allowed to call the codec endpoint from the browser. */
+  readonly uiOrigin?: string;
 }

@@ -4,6 +4,7 @@ import { createLogger } from '../runtime/logger.ts';
 import { apiErrorHandler } from './apiErrorHandler.ts';
 import type { ApiServerOptions } from './ApiServerOptions.ts';
 import { bearerAuth } from './bearerAuth.ts';
+import { codecRoute } from './routes/codecRoute.ts';
 import { healthRoute } from './routes/healthRoute.ts';
 import { migrationsRoute } from './routes/migrationsRoute.ts';
 
@@ -36,5 +37,6 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   app.addHook('onRequest', bearerAuth(options.token));
   healthRoute(app);
   migrationsRoute(app, options);
+  if (options.codec) codecRoute(app, { codec: options.codec, ...(options.uiOrigin ? { uiOrigin: options.uiOrigin } : {}) });
   return app;
 }

@@ -1,8 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { DbarchError } from '../errors/DbarchError.ts';
 import { dbarchSearchAttributes } from '../workflows/searchAttributes.ts';
+import { dbarchDataConverter } from './codec/dbarchDataConverter.ts';
 import { findTemporalCli } from './findTemporalCli.ts';
 import type { TemporalSettings } from './temporalSettings.ts';
 
@@ -13,6 +15,8 @@ export interface TemporalHandle {
   readonly embedded: boolean;
   /** Base URL of the Web UI, when there is one. */
   readonly uiUrl?: string;
+  /** Clients built from this handle encrypt payloads with it (DBARCH_PAYLOAD_KEYS); workers must use the same. */
+  readonly dataConverter: DataConverter | undefined;
   readonly client: Client;
   readonly connection: Connection;
   readonly nativeConnection: NativeConnection;
@@ -38,7 +42,8 @@ export const embeddedServerDynamicConfig = {
 
 /** Connects to an existing cluster, or starts the embedded dev server through the SDK's ephemeral server. */
 export async function startTemporal(settings: TemporalSettings, options: StartTemporalOptions = {}): Promise<TemporalHandle> {
-  if (settings.kind === 'external') return connectExternal(settings);
+  const dataConverter = dbarchDataConverter(options.env ?? process.env);
+  if (settings.kind === 'external') return connectExternal(settings, dataConverter);
 
   const executable = await findTemporalCli({ env: options.env, progress: options.progress });
   let environment: TestWorkflowEnvironment;
@@ -69,20 +74,22 @@ export async function startTemporal(settings: TemporalSettings, options: StartTe
     namespace: settings.namespace,
     embedded: true,
     uiUrl: settings.uiPort === undefined ? undefined : `http://${settings.ip}:${settings.uiPort}`,
-    client: new Client({ connection: environment.connection, namespace: settings.namespace }),
+    dataConverter,
+    client: new Client({ connection: environment.connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) }),
     connection: environment.connection,
     nativeConnection: environment.nativeConnection,
     close: () => environment.teardown(),
   };
 }
 
-async function connectExternal(settings: Extract<TemporalSettings, { kind: 'external' }>): Promise<TemporalHandle> {
+async function connectExternal(settings: Extract<TemporalSettings, { kind: 'external' }>, dataConverter: DataConverter | undefined): Promise<TemporalHandle> {
   const common = { address: settings.address, tls: settings.tls, apiKey: settings.apiKey };
   try {
     const connection = await Connection.connect(common);
     const nativeConnection = await NativeConnection.connect(common);
-    const client = new Client({ connection, namespace: settings.namespace });
+    const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) });
     return {
+      dataConverter,
       address: settings.address,
       namespace: settings.namespace,
       embedded: false,

@@ -9,7 +9,8 @@ import { parseCommandArgs } from '../parseCommandArgs.ts';
 
 const help = `Usage: dbarch serve <spec> [--port 8081] [--host 127.0.0.1]
 
-Serves the HTTP API (docs/api.md): GET /api/v1/health, POST /api/v1/migrations. Every request but health needs
+Serves the HTTP API (docs/api.md): GET /api/v1/health, POST /api/v1/migrations, and with DBARCH_PAYLOAD_KEYS
+the codec endpoint POST /codec/decode|encode that the Temporal Web UI can be pointed at. Every request but health needs
 \`Authorization: Bearer <DBARCH_API_TOKEN>\`. Stops on SIGINT/SIGTERM. A port that is not 0–65535 is a usage
 error (exit 2); a port in use or not allowed is DBA_SERVE_LISTEN_FAILED (exit 1).`;
 
@@ -30,7 +31,9 @@ export async function run(argv: string[]): Promise<number> {
   const specPath = positionals[0] ?? 'specs/platform.yaml';
   const temporal = await connectTemporal();
   try {
-    const server = createApiServer({ client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token });
+    const codec = temporal.dataConverter?.payloadCodecs?.[0];
+    const uiOrigin = temporal.uiUrl === undefined ? undefined : new URL(temporal.uiUrl).origin;
+    const server = createApiServer({ client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token, ...(codec ? { codec } : {}), ...(uiOrigin ? { uiOrigin } : {}) });
     try {
       await listen(server, port, values.host);
       const address = server.server.address();

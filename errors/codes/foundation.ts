@@ -7,6 +7,16 @@ export const foundationCodes = defineCodes({
     hint: 'Run `dbarch help` or `dbarch <verb> --help` for the accepted arguments.',
     retryable: false,
   },
+  DBA_CODEC_KEYS_INVALID: {
+    summary: 'DBARCH_PAYLOAD_KEYS (the payload encryption keys) is not a list of `<id>:<32 bytes in base64>`, or the file it names cannot be read.',
+    hint: 'Set DBARCH_PAYLOAD_KEYS to `k1:<base64 of 32 random bytes>` (newest first), or `file:/path` of a file holding that.',
+    retryable: false,
+  },
+  DBA_CODEC_KEY_UNKNOWN: {
+    summary: 'A payload in history is encrypted with a key this process does not hold, or does not authenticate with it.',
+    hint: 'Keep retired keys after the active one in DBARCH_PAYLOAD_KEYS until no workflow history needs them.',
+    retryable: false,
+  },
   DBA_CONFIG_INVALID: {
     summary: 'An environment variable or option holds a value that cannot be used.',
     hint: 'Check the variable named in the message against the configuration table in the README.',

@@ -1,0 +1,54 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import type { PayloadKeyring } from './PayloadKeyring.ts';
+
+const encoding = 'binary/encrypted';
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : '');
+
+/**
+ * AES-256-GCM over the whole payload (its metadata and data, serialised), so history holds neither step inputs
+ * nor their encoding in plain text. The key id travels in the metadata; decoding takes any key of the ring, and
+ * passes through payloads that were never encrypted (history written before the codec was turned on).
+ */
+export class EncryptionCodec implements PayloadCodec {
+  constructor(private readonly keys: PayloadKeyring) {}
+
+  // async: a payload that cannot be opened rejects, as the SDK expects, rather than throwing.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    const { id, key } = this.keys.active;
+    return payloads.map((payload) => {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return { metadata: { encoding: utf8(encoding), 'encryption-key-id': utf8(id) }, data: sealed };
+    });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      if (text(payload.metadata?.encoding) !== encoding) return payload;
+      const id = text(payload.metadata?.['encryption-key-id']);
+      const found = this.keys.byId.get(id);
+      if (!found) {
+        throw new DbarchError('DBA_CODEC_KEY_UNKNOWN', `a payload is encrypted with key "${id}", which DBARCH_PAYLOAD_KEYS does not hold`, {
+          hint: 'Keep retired keys after the active one in DBARCH_PAYLOAD_KEYS until no history needs them.',
+        });
+      }
+      const sealed = Buffer.from(payload.data ?? []);
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', found.key, sealed.subarray(0, 12));
+        decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+        const plain = Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
+        return temporal.api.common.v1.Payload.decode(plain);
+      } catch (error) {
+        throw new DbarchError('DBA_CODEC_KEY_UNKNOWN', `a payload encrypted with key "${id}" does not authenticate with that key`, { cause: error });
+      }
+    });
+  }
+}

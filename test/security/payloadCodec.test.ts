@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { createApiServer } from '../../api/createApiServer.ts';
+import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
+import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { createActivities } from '../../plugins/createActivities.ts';
+import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
+import { createPluginDeps } from '../../plugins/PluginDeps.ts';
+import { EncryptionCodec } from '../../runtime/codec/EncryptionCodec.ts';
+import { parsePayloadKeys, payloadKeysFromEnv } from '../../runtime/codec/PayloadKeyring.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { startTemporal, type TemporalHandle } from '../../runtime/startTemporal.ts';
+import { workflowBundle } from '../../runtime/workflowBundle.ts';
+import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
+import { createDbarchWorker } from '../../worker.ts';
+import { planFor } from '../runtime/runtimeFixture.ts';
+import { testLog, uniqueTaskQueue } from '../support/temporal.ts';
+
+const newKey = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
+const payload = (text: string): Payload => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(text)) });
+const textOf = (p: Payload) => new TextDecoder().decode(p.data ?? new Uint8Array());
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DbarchError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a DbarchError');
+}
+
+async function rejectionCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof DbarchError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Every byte string in a fetched history (payload data and metadata), concatenated. */
+function bytesOf(value: unknown, out: Buffer[] = []): Buffer[] {
+  if (value instanceof Uint8Array) out.push(Buffer.from(value));
+  else if (Array.isArray(value)) value.forEach((item) => bytesOf(item, out));
+  else if (value !== null && typeof value === 'object') Object.values(value).forEach((item) => bytesOf(item, out));
+  return out;
+}
+
+/**
+ * Every payload in a fetched history but search attributes (the server indexes those, so they stay plain) and
+ * patch markers (the SDK writes the patch ids itself, unencoded, and they are dbarch's own constants).
+ */
+function payloadsOf(value: unknown, out: Payload[] = []): Payload[] {
+  if (Array.isArray(value)) value.forEach((item) => payloadsOf(item, out));
+  else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (record.data instanceof Uint8Array && record.metadata !== null && typeof record.metadata === 'object') out.push(record);
+    else if ((record as { markerName?: unknown }).markerName !== 'core_patch') for (const [key, item] of Object.entries(record)) if (key !== 'searchAttributes') payloadsOf(item, out);
+  }
+  return out;
+}
+
+describe('the payload codec', () => {
+  it('reads DBARCH_PAYLOAD_KEYS (inline or from a file), newest first, and refuses malformed keys with a code', () => {
+    const [one, two] = [newKey('k2'), newKey('k1')];
+    const ring = parsePayloadKeys(`${one},${two}`, 'test');
+    expect(ring.active.id).to.equal('k2');
+    expect([...ring.byId.keys()]).to.deep.equal(['k2', 'k1']);
+    const file = join(mkdtempSync(join(tmpdir(), 'dbarch-keys-')), 'keys');
+    writeFileSync(file, `${one}\n${two}\n`, { mode: 0o600 });
+    expect(payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: `file:${file}` })?.active.id).to.equal('k2');
+    expect(payloadKeysFromEnv({})).to.equal(undefined);
+    expect(codeOf(() => parsePayloadKeys('k1:c2hvcnQ=', 'test'))).to.equal('DBA_CODEC_KEYS_INVALID');
+    expect(codeOf(() => parsePayloadKeys(`${one},${one}`, 'test'))).to.equal('DBA_CODEC_KEYS_INVALID');
+    expect(codeOf(() => payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: 'file:/no/such/file' }))).to.equal('DBA_CODEC_KEYS_INVALID');
+  });
+
+  it('encrypts with the newest key, decrypts with any key of the ring, passes plain payloads through, and refuses a tampered or unknown one', async () => {
+    const old = new EncryptionCodec(parsePayloadKeys(newKey('old'), 'test'));
+    const [sealed] = await old.encode([payload('s3cret-value')]);
+    expect(Buffer.from(sealed!.data!).includes('s3cret-value')).to.equal(false);
+    expect(textOf((await old.decode([sealed!]))[0]!)).to.equal('"s3cret-value"');
+    expect(textOf((await old.decode([payload('plain')]))[0]!)).to.equal('"plain"');
+    const stranger = new EncryptionCodec(parsePayloadKeys(newKey('other'), 'test'));
+    expect(await rejectionCode(stranger.decode([sealed!]))).to.equal('DBA_CODEC_KEY_UNKNOWN');
+    const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).map((byte, index) => (index === 20 ? byte ^ 1 : byte)) };
+    expect(await rejectionCode(old.decode([tampered]))).to.equal('DBA_CODEC_KEY_UNKNOWN');
+  });
+
+  describe('on a real server and worker', () => {
+    const keys = newKey('k1');
+    const dir = mkdtempSync(join(tmpdir(), 'dbarch-codec-'));
+    const dbFile = join(dir, 'temporal.sqlite');
+    let temporal: TemporalHandle;
+    before(async () => {
+      temporal = await startTemporal({ kind: 'embedded', namespace: 'default', ip: '127.0.0.1', dbFile }, { env: { ...process.env, DBARCH_PAYLOAD_KEYS: keys } });
+    });
+    after(async () => {
+      await temporal.close();
+    });
+
+    it('keeps step inputs and results out of history (through the server and in its SQLite file), while dbarch clients, replay and the codec endpoint read them', async () => {
+      const marker = `codec-marker-${randomBytes(6).toString('hex')}`;
+      const specDir = mkdtempSync(join(tmpdir(), 'dbarch-codec-spec-'));
+      const spec = join(specDir, 'spec.yaml');
+      writeFileSync(spec, `apiVersion: dbarch/v1
+procedures:
+  definitions:
+    secretive:
+      steps:
+        - { id: read, uses: builtin/sql, with: { sql: "SELECT '${marker}' AS marker" } }
+`);
+      const plan = await planFor(spec, 'dev', 'secretive');
+      const taskQueue = uniqueTaskQueue('codec');
+      const deps = createActivityDeps(serviceUrls(), testLog);
+      let history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+      try {
+        const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log: testLog, ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) });
+        let workflowId = '';
+        const result = await worker.runUntil(async () => {
+          ({ workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue));
+          return (await temporal.client.workflow.getHandle(workflowId).result()) as InterpreterResult;
+        });
+        expect((result.steps.read?.output as { rows: { marker: string }[] }).rows[0]?.marker).to.equal(marker);
+        // A client without the keys sees what the server holds.
+        const raw = new Client({ connection: temporal.connection, namespace: temporal.namespace });
+        history = await raw.workflow.getHandle(workflowId).fetchHistory();
+      } finally {
+        await closeActivityDeps(deps);
+      }
+      expect(Buffer.concat(bytesOf(history)).includes(marker), 'plaintext in history read through the server').to.equal(false);
+      const payloads = payloadsOf(history);
+      const encodings = new Set(payloads.map((p) => new TextDecoder().decode(p.metadata?.encoding ?? new Uint8Array())));
+      expect(encodings).to.deep.equal(new Set(['binary/encrypted']));
+      // The data is there, sealed: the keys open it.
+      const opened = await new EncryptionCodec(parsePayloadKeys(keys, 'test')).decode(payloads);
+      expect(opened.some((p) => textOf(p).includes(marker))).to.equal(true);
+      const files = readdirSync(dir).filter((name) => name.startsWith('temporal.sqlite')).map((name) => join(dir, name));
+      expect(files.length).to.be.greaterThan(0);
+      for (const file of files) expect(existsSync(file) && readFileSync(file).includes(marker), `plaintext in ${file}`).to.equal(false);
+
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, 'codec');
+
+      const codec = temporal.dataConverter?.payloadCodecs?.[0];
+      expect(codec).to.not.equal(undefined);
+      const api = createApiServer({ client: temporal.client, specPath: spec, taskQueue, registry: createPluginRegistry(createPluginDeps(serviceUrls(), testLog)), token: 'codec-token', logger: testLog, codec: codec!, uiOrigin: 'http://127.0.0.1:8233' });
+      const sealed = payloads[0]!;
+      const body = { payloads: [{ metadata: Object.fromEntries(Object.entries(sealed.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])), data: Buffer.from(sealed.data ?? []).toString('base64') }] };
+      const refused = await api.inject({ method: 'POST', url: '/codec/decode', payload: body });
+      expect(refused.statusCode).to.equal(401);
+      const preflight = await api.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin: 'http://127.0.0.1:8233' } });
+      expect(preflight.statusCode).to.equal(204);
+      expect(preflight.headers['access-control-allow-origin']).to.equal('http://127.0.0.1:8233');
+      const decoded = await api.inject({ method: 'POST', url: '/codec/decode', payload: body, headers: { authorization: 'Bearer codec-token' } });
+      expect(decoded.statusCode).to.equal(200);
+      const [plain] = decoded.json<{ payloads: { metadata: Record<string, string>; data: string }[] }>().payloads;
+      expect(Buffer.from(plain!.metadata.encoding ?? '', 'base64').toString()).to.not.equal('binary/encrypted');
+      await api.close();
+    });
+  });
+});
