@@ -16,5 +16,6 @@ export const commands: Record<string, CommandEntry> = {
   migrate: { summary: 'Run the migration pipeline for an environment; --dry-run prints the SQL; lint, repair, baseline', load: () => import('./commands/migrate.ts') },
   'git-trigger': { summary: 'Start the migration pipeline for each new commit on a branch that touches migrations', load: () => import('./commands/gitTrigger.ts') },
   serve: { summary: 'Serve the HTTP API (POST /api/v1/migrations, GET /api/v1/health) with bearer-token auth', load: () => import('./commands/serve.ts') },
+  exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
 };

@@ -5,6 +5,7 @@ import { cliCodes } from './codes/cli.ts';
 import { dataPlaneCodes } from './codes/dataplane.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
+import { monitoringCodes } from './codes/monitoring.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
 import { queueCodes } from './codes/queue.ts';
 import { replicationCodes } from './codes/replication.ts';
@@ -22,6 +23,7 @@ export const errorCodes = {
   ...dataPlaneCodes,
   ...foundationCodes,
   ...migrationCodes,
+  ...monitoringCodes,
   ...pipelineCodes,
   ...queueCodes,
   ...replicationCodes,

@@ -2,6 +2,7 @@ import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
 import { failoverPlugin } from './failover/failoverPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
+import { monitoringPlugin } from './monitoring/monitoringPlugin.ts';
 import { queuePlugin } from './queue/queuePlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 
@@ -12,5 +13,6 @@ export const inTreePlugins = [
   { plugin: migrationsPlugin, source: 'plugins/migrations' },
   { plugin: backupPlugin, source: 'plugins/backup' },
   { plugin: failoverPlugin, source: 'plugins/failover' },
+  { plugin: monitoringPlugin, source: 'plugins/monitoring' },
   { plugin: queuePlugin, source: 'plugins/queue' },
 ] as const;

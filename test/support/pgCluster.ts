@@ -24,6 +24,8 @@ export interface PgClusterOptions {
   readonly archive?: boolean;
   /** Further postgresql.conf settings, passed as `-c name=value`. */
   readonly settings?: Readonly<Record<string, string>>;
+  /** Make a streaming standby of this cluster (pg_basebackup -R) instead of a fresh one. */
+  readonly standbyOf?: PgCluster;
 }
 
 export interface PgCluster {
@@ -93,8 +95,10 @@ async function startOnce(options: PgClusterOptions): Promise<PgCluster> {
     if (owner) chownSync(dir, owner.uid, owner.gid);
   }
   execFileSync(
-    join(binDir, 'initdb'),
-    ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync', '--no-instructions'],
+    join(binDir, options.standbyOf ? 'pg_basebackup' : 'initdb'),
+    options.standbyOf
+      ? ['-D', dataDir, '-d', options.standbyOf.url, '-R', '-X', 'stream', '-c', 'fast', '--no-sync']
+      : ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync', '--no-instructions'],
     { stdio: 'pipe', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
   );
 

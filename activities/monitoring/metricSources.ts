@@ -1,0 +1,38 @@
+import type { MetricName } from '../../compiler/grammar/metricCatalogue.ts';
+import type { CollectorName } from './collectorNames.ts';
+
+export interface MetricSource {
+  /** The collector that exports it. */
+  readonly collector: CollectorName;
+  /**
+   * PromQL over the exporter's families giving the metric in the unit its conditions are written in: seconds
+   * for durations, 0-100 for percentages, bytes, counts. Absent for groups, which conditions cannot compare.
+   */
+  readonly promql?: string;
+}
+
+const perServer = 'cluster, server';
+const hitRate = (column: string) => `sum by (${perServer}, database) (rate(dbarch_pg_stat_database_${column}_total[5m]))`;
+
+/**
+ * Where each catalogue metric comes from. Metrics absent here (gateway latency and pools, cache, queue, backup)
+ * have no source yet: the exporter does not export them and `dbarch monitoring rules` skips rules on them, saying
+ * so, rather than writing an alert that can never fire.
+ */
+export const metricSources: Readonly<Partial<Record<MetricName, MetricSource>>> = {
+  pg_stat_database: { collector: 'pg_stat_database' },
+  pg_stat_statements: { collector: 'pg_stat_statements' },
+  pg_stat_replication: { collector: 'pg_stat_replication' },
+  pg_stat_activity: { collector: 'pg_stat_activity' },
+  pg_stat_bgwriter: { collector: 'pg_stat_bgwriter' },
+  pg_locks: { collector: 'pg_locks' },
+  // Either end's measure: the primary's pg_stat_replication, and a listed standby's own replay delay.
+  replication_lag: { collector: 'pg_stat_replication', promql: 'max by (cluster) (dbarch_pg_stat_replication_replay_lag_seconds or dbarch_pg_replica_replay_delay_seconds)' },
+  replication_lag_bytes: { collector: 'pg_stat_replication', promql: 'max by (cluster) (dbarch_pg_stat_replication_replay_lag_bytes or dbarch_pg_replica_receive_replay_lag_bytes)' },
+  connection_count: { collector: 'pg_stat_activity', promql: `sum by (${perServer}) (dbarch_pg_stat_activity_connections)` },
+  buffer_cache_hit_ratio: { collector: 'pg_stat_database', promql: `100 * ${hitRate('blks_hit')} / (${hitRate('blks_hit')} + ${hitRate('blks_read')})` },
+  disk_usage: { collector: 'disk_usage', promql: 'max by (cluster, database) (dbarch_pg_database_size_bytes)' },
+  wal_size: { collector: 'disk_usage', promql: `max by (${perServer}) (dbarch_pg_wal_size_bytes)` },
+  deadlocks: { collector: 'pg_stat_database', promql: `sum by (${perServer}, database) (increase(dbarch_pg_stat_database_deadlocks_total[5m]))` },
+  lock_waits: { collector: 'pg_locks', promql: `sum by (${perServer}, database) (dbarch_pg_lock_waiting_sessions)` },
+};

@@ -1,0 +1,79 @@
+import { collectorNames, type CollectorName } from '../../activities/monitoring/collectorNames.ts';
+import type { MonitoringTarget } from '../../activities/monitoring/MonitoringTarget.ts';
+import { metricSources } from '../../activities/monitoring/metricSources.ts';
+import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
+import { isMetricName } from '../../compiler/grammar/metricCatalogue.ts';
+import { parseAlertCondition } from '../../compiler/grammar/parseAlertCondition.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { redactUrl } from '../../runtime/redactUrl.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import type { MonitoringSections } from './MonitoringSections.ts';
+
+export const defaultExporterPort = 9187;
+export const defaultExporterHost = '127.0.0.1';
+
+export interface SpecExporterOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly targets: MonitoringTarget[];
+  readonly collectors: CollectorName[];
+}
+
+/**
+ * What `dbarch exporter` serves for a spec: the prometheus exporter's host and port, every server of every
+ * cluster (primary and standbys, connection references resolved from `env`; without a clusters section, the
+ * DATABASE_URL server as cluster `default`), and the collectors behind the exporter's metrics plus those the
+ * alert rules need, so a rule never watches a metric nobody exports.
+ */
+export function exporterOptions(sections: MonitoringSections, env: NodeJS.ProcessEnv = process.env): SpecExporterOptions {
+  const exporter = sections.monitoring_config?.exporters?.find((e) => e.type === 'prometheus');
+  if (exporter === undefined) {
+    throw new DbarchError('DBA_MONITORING_NO_EXPORTER', 'monitoring_config.exporters has no prometheus exporter');
+  }
+  const wanted = new Set<CollectorName>();
+  const add = (metric: string) => {
+    const source = isMetricName(metric) ? metricSources[metric] : undefined;
+    if (source !== undefined) wanted.add(source.collector);
+  };
+  exporter.metrics.forEach(add);
+  for (const rule of sections.monitoring_config?.alerting?.rules ?? []) {
+    const parsed = parseAlertCondition(rule.condition);
+    if (parsed.ok) add(parsed.value.metric);
+  }
+  return {
+    host: exporter.host ?? defaultExporterHost,
+    port: exporter.port ?? defaultExporterPort,
+    targets: targetsOf(sections, env),
+    collectors: collectorNames.filter((name) => wanted.has(name)),
+  };
+}
+
+function targetsOf(sections: MonitoringSections, env: NodeJS.ProcessEnv): MonitoringTarget[] {
+  const clusters = sections.clusters;
+  if (clusters === undefined) {
+    const url = serviceUrls(env).postgres;
+    const database = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
+    return [target('default', url, [database], 'DATABASE_URL')];
+  }
+  return clusters.flatMap((cluster, i) =>
+    [cluster.primary, ...(cluster.replicas ?? [])].map((reference, j) => {
+      const resolved = resolveEnvReferences(reference, env);
+      const at = j === 0 ? `clusters[${i}].primary` : `clusters[${i}].replicas[${j - 1}]`;
+      if (!resolved.ok) throw new DbarchError('DBA_MONITORING_TARGET_INVALID', `${at} (${reference}): ${resolved.message}`, resolved.hint ? { hint: resolved.hint } : {});
+      return target(cluster.name, resolved.value, cluster.databases, at);
+    }),
+  );
+}
+
+function target(cluster: string, url: string, databases: readonly string[], at: string): MonitoringTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DbarchError('DBA_MONITORING_TARGET_INVALID', `${at} does not resolve to a URL: ${redactUrl(url)}`);
+  }
+  const first = databases[0] ?? 'postgres';
+  const server = `${parsed.hostname || '127.0.0.1'}:${parsed.port || '5432'}`;
+  parsed.pathname = `/${encodeURIComponent(first)}`;
+  return { cluster, server, url: parsed.toString(), databases };
+}
