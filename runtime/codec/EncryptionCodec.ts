@@ -1,9 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { PayloadKeyring } from './PayloadKeyring.ts';
 
+// A CommonJS package: its namespaces are read off the default export under native ESM (bin/dbarch.js).
+const { Payload: PayloadMessage } = proto.temporal.api.common.v1;
 const encoding = 'binary/encrypted';
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : '');
@@ -23,7 +25,7 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const plain = PayloadMessage.encode(payload).finish();
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return { metadata: { encoding: utf8(encoding), 'encryption-key-id': utf8(id) }, data: sealed };
     });
@@ -45,7 +47,7 @@ export class EncryptionCodec implements PayloadCodec {
         const decipher = createDecipheriv('aes-256-gcm', found.key, sealed.subarray(0, 12));
         decipher.setAuthTag(sealed.subarray(sealed.length - 16));
         const plain = Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
-        return temporal.api.common.v1.Payload.decode(plain);
+        return PayloadMessage.decode(plain);
       } catch (error) {
         throw new DbarchError('DBA_CODEC_KEY_UNKNOWN', `a payload encrypted with key "${id}" does not authenticate with that key`, { cause: error });
       }
