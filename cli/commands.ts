@@ -17,5 +17,6 @@ export const commands: Record<string, CommandEntry> = {
   'git-trigger': { summary: 'Start the migration pipeline for each new commit on a branch that touches migrations', load: () => import('./commands/gitTrigger.ts') },
   serve: { summary: 'Serve the HTTP API (POST /api/v1/migrations, GET /api/v1/health) with bearer-token auth', load: () => import('./commands/serve.ts') },
   exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
+  monitoring: { summary: 'rules|alertmanager: generate the Prometheus rule file or Alertmanager config from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
 };

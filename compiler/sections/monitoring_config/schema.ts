@@ -40,10 +40,45 @@ export const AlertRule = Type.Object(
   { additionalProperties: false },
 );
 
+const secret = (description: string, example: string) => grammarString('dbarch-secret', { description: `${description}, as a reference only.`, examples: [example] });
+
+/** Where each channel delivers: secrets by reference, resolved when the Alertmanager config is generated. */
+export const AlertDestinations = Type.Object(
+  {
+    slack: Type.Optional(
+      Type.Object(
+        {
+          webhook_url: secret('Slack incoming-webhook URL (default `${SLACK_WEBHOOK_URL}`)', '${SLACK_WEBHOOK_URL}'),
+          channel: Type.Optional(Type.String({ minLength: 1, description: 'Channel to post to, when the webhook allows overriding it.', examples: ['#db-alerts'] })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    pagerduty: Type.Optional(
+      Type.Object(
+        {
+          routing_key: secret('PagerDuty Events API v2 integration (routing) key (default `${PAGERDUTY_ROUTING_KEY}`)', '${PAGERDUTY_ROUTING_KEY}'),
+          url: Type.Optional(Type.String({ minLength: 1, description: 'Events API endpoint; env references allowed.', default: 'https://events.pagerduty.com/v2/enqueue' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    webhook: Type.Optional(
+      Type.Object({ url: secret('Generic webhook URL, which Alertmanager POSTs its JSON to (default `${ALERT_WEBHOOK_URL}`)', '${ALERT_WEBHOOK_URL}') }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const Alerting = Type.Object(
   {
     channels: Type.Array(stringEnum(alertChannels), { minItems: 1, description: 'Notification channels.' }),
     rules: Type.Array(AlertRule, { default: [] }),
+    destinations: Type.Optional(AlertDestinations),
+    runbook_base_url: Type.Optional(Type.String({ minLength: 1, description: 'Where the runbooks live; each alert links to `<base>#<metric>`.', default: 'docs/operations/monitoring.md' })),
+    group_wait: Type.Optional(durationField({ description: 'How long Alertmanager waits to group the first alerts of a group before notifying.', default: '30s' })),
+    group_interval: Type.Optional(durationField({ description: 'How long Alertmanager waits before notifying about changes (new or resolved alerts) in a group.', default: '5m' })),
+    repeat_interval: Type.Optional(durationField({ description: 'How long before a notification for a still-firing alert is sent again.', default: '4h' })),
   },
   { additionalProperties: false },
 );
