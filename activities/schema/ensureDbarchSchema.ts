@@ -7,16 +7,20 @@ import type { MigrationLogger } from '../migrations/MigrationLogger.ts';
  * checksummed, idempotent):
  * - `control`: the control database (DATABASE_URL): smoke runs, routing, the pipeline's step outputs, schema
  *   registry and environment leases;
- * - `target`: every database a step writes to: the `builtin/sql` step ledger.
+ * - `target`: every database a step writes to: the `builtin/sql` step ledger;
+ * - `outbox`: an application database that publishes events: the outbox and its dead letters;
+ * - `consumer`: a database an idempotent consumer writes to: the message ids it processed.
  *
  * Each set has its own history table in schema `dbarch`, apart from the user's migration history
  * (`dbarch_history.schema_history`), so when the control database is also a target the two sets never mix.
  */
-export type DbarchSchemaPart = 'control' | 'target';
+export type DbarchSchemaPart = 'control' | 'target' | 'outbox' | 'consumer';
 
 export const dbarchSchemaParts: Readonly<Record<DbarchSchemaPart, { readonly dir: string; readonly historySchema: string; readonly historyTable: string }>> = {
   control: { dir: fileURLToPath(new URL('./control/', import.meta.url)), historySchema: 'dbarch', historyTable: 'control_schema_history' },
   target: { dir: fileURLToPath(new URL('./target/', import.meta.url)), historySchema: 'dbarch', historyTable: 'target_schema_history' },
+  outbox: { dir: fileURLToPath(new URL('./outbox/', import.meta.url)), historySchema: 'dbarch', historyTable: 'outbox_schema_history' },
+  consumer: { dir: fileURLToPath(new URL('./consumer/', import.meta.url)), historySchema: 'dbarch', historyTable: 'consumer_schema_history' },
 };
 
 export interface DbarchSchemaReport {
