@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runCli } from '../cli/runCli.ts';
+import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
+import { freePort } from '../support/freePort.ts';
+import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
+import { writeMonitoringSpec } from './exporterSpec.ts';
+import { startTool, type RunningTool } from './startTool.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './startWebhookReceiver.ts';
+
+interface PromAlert {
+  readonly labels: Record<string, string>;
+  readonly state: 'pending' | 'firing';
+}
+
+interface WebhookPayload {
+  readonly status: 'firing' | 'resolved';
+  readonly alerts: readonly { readonly status: string; readonly labels: Record<string, string>; readonly annotations: Record<string, string> }[];
+}
+
+describe('monitoring end to end: Prometheus evaluates the generated rules, Alertmanager delivers them', function () {
+  this.timeout(120_000);
+  let primary: PgCluster;
+  let standby: PgCluster;
+  let receiver: WebhookReceiver;
+  let exporter: Child;
+  let alertmanager: RunningTool;
+  let prometheus: RunningTool;
+  let writer: pg.Client;
+
+  const alerts = async (): Promise<PromAlert[]> => {
+    const response = await fetch(`${prometheus.url}/api/v1/alerts`);
+    return ((await response.json()) as { data: { alerts: PromAlert[] } }).data.alerts;
+  };
+  const delivered = (path: string) => receiver.received.filter((r) => r.path === path).map((r) => r.body);
+
+  before(async () => {
+    primary = await startPgCluster({ label: 'mon-e2e-primary', walLevel: 'replica' });
+    standby = await startPgCluster({ label: 'mon-e2e-standby', standbyOf: primary });
+    receiver = await startWebhookReceiver();
+    const exporterPort = await freePort();
+    const spec = writeMonitoringSpec(
+      [{ name: 'main', primary: primary.url, replicas: [standby.url], databases: ['postgres'] }],
+      `monitoring_config:
+  exporters:
+    - type: prometheus
+      port: ${exporterPort}
+      metrics: [pg_stat_database]
+  alerting:
+    channels: [slack, pagerduty, webhook]
+    destinations:
+      slack: { webhook_url: "\${E2E_SLACK_URL}", channel: "#db-alerts" }
+      pagerduty: { routing_key: "\${E2E_PD_KEY}", url: "${receiver.url}/pagerduty" }
+      webhook: { url: "\${E2E_HOOK_URL}" }
+    group_wait: 1s
+    group_interval: 1s
+    repeat_interval: 1h
+    rules:
+      - name: high_replication_lag
+        condition: replication_lag > 1s
+        severity: warning
+      - name: replication_stalled
+        condition: replication_lag > 2s
+        severity: critical
+`,
+    );
+    const dir = join(spec, '..');
+    const secrets = { E2E_SLACK_URL: `${receiver.url}/slack`, E2E_PD_KEY: 'e2e-routing-key', E2E_HOOK_URL: `${receiver.url}/webhook` };
+    const [rules, am] = await Promise.all([
+      runCli(['monitoring', 'rules', spec, '--output', join(dir, 'rules.yml')]),
+      runCli(['monitoring', 'alertmanager', spec, '--output', join(dir, 'alertmanager.yml')], secrets),
+    ]);
+    expect(rules.code, rules.output).to.equal(0);
+    expect(am.code, am.output).to.equal(0);
+
+    exporter = spawnTs('bin/dbarch.js', ['exporter', spec]);
+    await exporter.waitForLine(/listening on http/);
+    alertmanager = await startTool('prometheus-alertmanager', (data, listen) => [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${data}`,
+      `--web.listen-address=${listen}`,
+      '--cluster.listen-address=', // no gossip port: one Alertmanager, nothing else bound
+    ]);
+    const promConfig = join(dir, 'prometheus.yml');
+    writeFileSync(
+      promConfig,
+      JSON.stringify({
+        global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
+        rule_files: [join(dir, 'rules.yml')],
+        alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${alertmanager.port}`] }] }] },
+        scrape_configs: [{ job_name: 'dbarch', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+      }),
+    );
+    prometheus = await startTool('prometheus', (data, listen) => [`--config.file=${promConfig}`, `--storage.tsdb.path=${data}`, `--web.listen-address=${listen}`]);
+    writer = new pg.Client({ connectionString: primary.url });
+    await writer.connect();
+    await writer.query('CREATE TABLE ticks (at timestamptz NOT NULL DEFAULT clock_timestamp())');
+  });
+
+  after(async () => {
+    await writer?.end().catch(() => undefined);
+    exporter?.process.kill('SIGTERM');
+    await exporter?.exited;
+    await Promise.all([prometheus?.stop(), alertmanager?.stop(), receiver?.close()]);
+    await standby?.stop();
+    await primary?.stop();
+  });
+
+  it('fires high_replication_lag while replay is paused on the standby, delivers it, and resolves it when replay resumes', async () => {
+    // Prometheus scrapes both servers through the exporter before anything is paused: nothing fires.
+    await eventually(async () => {
+      const response = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('sum(dbarch_pg_up)')}`);
+      const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result[0]?.value[1] === '2' ? true : undefined;
+    }, 'Prometheus to scrape the primary and the standby', 30_000);
+    expect(await alerts()).to.deep.equal([]);
+
+    const standbyClient = new pg.Client({ connectionString: standby.url });
+    await standbyClient.connect();
+    let writing = true;
+    const writes = (async () => {
+      while (writing) {
+        await writer.query('INSERT INTO ticks DEFAULT VALUES');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    try {
+      await standbyClient.query('SELECT pg_wal_replay_pause()');
+      const firing = await eventually(async () => {
+        const found = (await alerts()).find((a) => a.labels.alertname === 'high_replication_lag' && a.state === 'firing');
+        return found;
+      }, 'high_replication_lag to fire in Prometheus', 60_000);
+      expect(firing.labels).to.include({ cluster: 'main', severity: 'warning', dbarch_metric: 'replication_lag' });
+
+      // Alertmanager routes the warning to the channels that do not page, the critical one to every channel.
+      const hook = await eventually(() => Promise.resolve(delivered('/webhook').find((b): b is WebhookPayload => isPayload(b, 'firing', 'high_replication_lag'))), 'the webhook delivery', 30_000);
+      expect(hook.alerts[0]?.annotations.runbook_url).to.equal('docs/operations/monitoring.md#replication_lag');
+      const slack = await eventually(() => Promise.resolve(delivered('/slack').find((b) => JSON.stringify(b).includes('high_replication_lag'))), 'the Slack delivery', 30_000);
+      expect(slack).to.include({ channel: '#db-alerts' });
+      expect(JSON.stringify(slack)).to.contain('FIRING');
+      const page = await eventually(() => Promise.resolve(delivered('/pagerduty').find((b) => isRecord(b) && b.event_action === 'trigger')), 'the PagerDuty event', 30_000);
+      expect(page).to.deep.include({ routing_key: 'e2e-routing-key' });
+      expect(JSON.stringify(page)).to.contain('replication_stalled').and.not.contain('high_replication_lag');
+      expect((page as { payload?: { severity?: string } }).payload?.severity).to.equal('critical');
+
+      await standbyClient.query('SELECT pg_wal_replay_resume()');
+      writing = false;
+      await writes;
+      await eventually(async () => ((await alerts()).some((a) => a.labels.alertname === 'high_replication_lag') ? undefined : true), 'high_replication_lag to resolve in Prometheus', 60_000);
+      await eventually(() => Promise.resolve(delivered('/webhook').find((b) => isPayload(b, 'resolved', 'high_replication_lag'))), 'the resolved notification', 30_000);
+      await eventually(() => Promise.resolve(delivered('/pagerduty').find((b) => isRecord(b) && b.event_action === 'resolve')), 'the PagerDuty resolve event', 30_000);
+    } finally {
+      writing = false;
+      await writes;
+      await standbyClient.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
+      await standbyClient.end();
+    }
+  });
+});
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function isPayload(body: unknown, status: WebhookPayload['status'], alertname: string): body is WebhookPayload {
+  if (!isRecord(body) || body.status !== status || !Array.isArray(body.alerts)) return false;
+  return (body.alerts as unknown[]).some((a) => isRecord(a) && isRecord(a.labels) && a.labels.alertname === alertname);
+}
