@@ -16,6 +16,7 @@ export const commands: Record<string, CommandEntry> = {
   migrate: { summary: 'Run the migration pipeline for an environment; --dry-run prints the SQL; lint, repair, baseline', load: () => import('./commands/migrate.ts') },
   'git-trigger': { summary: 'Start the migration pipeline for each new commit on a branch that touches migrations', load: () => import('./commands/gitTrigger.ts') },
   serve: { summary: 'Serve the HTTP API (POST /api/v1/migrations, GET /api/v1/health) with bearer-token auth', load: () => import('./commands/serve.ts') },
+  gateway: { summary: 'Serve the database gateway: POST /api/v1/query per gateway_config route, with JWT auth, rate limits and pools', load: () => import('./commands/gateway.ts') },
   exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
   monitoring: { summary: 'rules|alertmanager: generate the Prometheus rule file or Alertmanager config from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },

@@ -85,4 +85,44 @@ export const dataPlaneCodes = defineCodes({
     hint: 'The details carry the SQLSTATE; look it up in appendix A of the PostgreSQL manual.',
     retryable: false,
   },
+  DBA_SPEC_GATEWAY_JWT_KEY: {
+    summary: 'gateway_config.authentication.jwt gives neither or both of jwks_url and public_key.',
+    hint: 'Give `jwks_url` (keys fetched and cached) or `public_key` (one PEM key, as a reference), not both.',
+    retryable: false,
+  },
+  DBA_GATEWAY_UNAUTHENTICATED: {
+    summary: 'The request has no valid bearer JWT: missing, malformed, expired, signed by an unknown key, or for another issuer or audience.',
+    hint: 'Send `Authorization: Bearer <jwt>` issued by the issuer and for the audience in gateway_config.authentication.jwt; details.reason says which check failed.',
+    retryable: false,
+  },
+  DBA_GATEWAY_FORBIDDEN: {
+    summary: 'The caller is authenticated but its service or roles may not query that database in that mode.',
+    hint: 'Check the route for the service claim and the roles in gateway_config.authorization.',
+    retryable: false,
+  },
+  DBA_GATEWAY_RATE_LIMITED: {
+    summary: 'The route\'s rate limit is used up for now.',
+    hint: 'Wait the Retry-After seconds, or raise the route\'s rate_limit.',
+    retryable: true,
+  },
+  DBA_GATEWAY_BAD_REQUEST: {
+    summary: 'The request is not a query the gateway can run: malformed JSON, a body over 1 MiB, or fields missing or of the wrong type.',
+    hint: 'POST /api/v1/query takes JSON `{ "sql": "...", "params": [...], "mode": "read" | "write" }`; details say what is wrong.',
+    retryable: false,
+  },
+  DBA_GATEWAY_NOT_FOUND: {
+    summary: 'No such gateway endpoint.',
+    hint: 'The gateway serves POST /api/v1/query, GET /health and GET /metrics.',
+    retryable: false,
+  },
+  DBA_GATEWAY_CONFIG: {
+    summary: 'The spec cannot run a gateway: no gateway_config, no authentication section, or a reference that does not resolve.',
+    hint: 'Add gateway_config.authentication.jwt (issuer, audience, jwks_url or public_key) and check the env references named.',
+    retryable: false,
+  },
+  DBA_GATEWAY_LISTEN_FAILED: {
+    summary: 'The gateway could not listen on its host and port.',
+    hint: 'Another process may hold the port; pass another --port or stop it.',
+    retryable: false,
+  },
 });

@@ -20,7 +20,8 @@ import { StatementNames } from './StatementNames.ts';
 import { Topology } from './Topology.ts';
 import { TransactionClient } from './TransactionClient.ts';
 
-interface Route {
+/** Where a statement or transaction runs, and what that promises about freshness. */
+export interface Route {
   readonly endpoint: Endpoint;
   readonly consistency: Consistency;
   readonly fellBackToPrimary: boolean;
@@ -45,7 +46,7 @@ export class DatabaseClient {
   constructor(options: DatabaseClientOptions) {
     this.target = resolveTarget(options);
     this.#logger = options.logger;
-    this.#topology = new Topology(this.target, options.logger);
+    this.#topology = new Topology(this.target, options.logger, options.types);
     this.metrics = new ClientMetrics(this.target.name, () => this.#topology.endpoints, options.metricsRegistry);
     this.#names = options.preparedStatements === false ? undefined : new StatementNames();
     this.#readYourWritesWaitMs = options.readYourWritesWait ?? 200;
@@ -95,17 +96,21 @@ export class DatabaseClient {
   }
 
   /**
-   * Runs fn in one transaction on the primary. Only getting the connection and BEGIN are retried: fn runs once.
-   * A connection lost during COMMIT is DBA_CLIENT_COMMIT_UNKNOWN.
+   * Runs fn in one transaction: on the primary, or for a read-only one where its read preference allows. Only
+   * getting the connection and BEGIN are retried: fn runs once. A connection lost during COMMIT of a writing
+   * transaction is DBA_CLIENT_COMMIT_UNKNOWN.
    */
   async transaction<T>(fn: (tx: TransactionClient) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.#closed) throw new DbarchError('DBA_CLIENT_CLOSED', `the client for ${this.target.name} is closed`);
     if (!this.#topology.isReady) await this.#topology.whenReady();
     const begin = `BEGIN${options.isolation ? ` ISOLATION LEVEL ${options.isolation.toUpperCase()}` : ''}${options.readOnly ? ' READ ONLY' : ''}`;
-    let opened: { endpoint: Endpoint; connection: pg.PoolClient };
+    const preference = options.readOnly === true ? (options.readPreference ?? this.target.readPreference) : 'primary';
+    let opened: { route: Route; connection: pg.PoolClient };
     try {
+      const atLeast = options.session !== undefined && preference !== 'primary' ? await options.session.requiredPosition() : undefined;
       opened = await this.#retry.execute(async () => {
-        const { endpoint } = await this.#route('primary', undefined);
+        const route = await this.#route(preference, atLeast);
+        const { endpoint } = route;
         return endpoint.breaker.execute(async () => {
           const connection = await this.#acquire(endpoint);
           try {
@@ -114,16 +119,17 @@ export class DatabaseClient {
             connection.release(true);
             throw mapQueryError(error, { endpoint: endpoint.key, sent: true, readOnly: true });
           }
-          return { endpoint, connection };
+          return { route, connection };
         });
       });
     } catch (error) {
       throw this.#failed(error, 'primary', undefined);
     }
-    const { endpoint, connection } = opened;
+    const { route, connection } = opened;
+    const { endpoint } = route;
     let value: T;
     try {
-      value = await fn(new TransactionClient(connection, endpoint, this.#names));
+      value = await fn(new TransactionClient(connection, route, this.#names));
     } catch (error) {
       const rolledBack = await connection.query('ROLLBACK').then(() => true, () => false);
       connection.release(!rolledBack);

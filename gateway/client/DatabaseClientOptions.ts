@@ -1,3 +1,4 @@
+import type { CustomTypesConfig } from 'pg';
 import type { Registry } from 'prom-client';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import type { Logger } from '../../runtime/logger.ts';
@@ -37,6 +38,8 @@ export interface DatabaseClientOptions {
   readonly preparedStatements?: boolean;
   /** Where pool gauges, latency histograms and error counters are registered; default a registry of its own. */
   readonly metricsRegistry?: Registry;
+  /** Type parsers for result values (the gateway keeps them JSON-exact); default pg's. */
+  readonly types?: CustomTypesConfig;
   readonly logger?: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }

@@ -51,7 +51,7 @@ export class Endpoint {
   #openedAt = 0;
   readonly #halfOpenAfterMs: number;
 
-  constructor(endpoint: TargetEndpoint, target: DataPlaneTarget, readonly maxPool: number) {
+  constructor(endpoint: TargetEndpoint, target: DataPlaneTarget, readonly maxPool: number, types?: pg.CustomTypesConfig) {
     this.host = endpoint.host;
     this.port = endpoint.port;
     this.weight = endpoint.weight;
@@ -67,6 +67,7 @@ export class Endpoint {
       idleTimeoutMillis: target.pool.idleTimeoutMs,
       connectionTimeoutMillis: target.connectTimeoutMs,
       application_name: `dbarch-client:${target.name}`,
+      ...(types === undefined ? {} : { types }),
       ...(target.statementTimeoutMs === undefined ? {} : { statement_timeout: target.statementTimeoutMs }),
     });
     // A connection that fails is reported to its query (or, idle, removed by the pool); its 'error' event must

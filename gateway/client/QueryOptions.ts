@@ -12,6 +12,8 @@ export interface QueryOptions {
 
 export interface TransactionOptions {
   readonly readOnly?: boolean;
+  /** Where a read-only transaction may run (a writing one always runs on the primary). */
+  readonly readPreference?: ReadPreference;
   readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
   readonly session?: ClientSession;
 }

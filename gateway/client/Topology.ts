@@ -24,10 +24,10 @@ export class Topology {
   #closed = false;
   isReady = false;
 
-  constructor(target: DataPlaneTarget, logger: Logger | undefined) {
+  constructor(target: DataPlaneTarget, logger: Logger | undefined, types?: pg.CustomTypesConfig) {
     this.#target = target;
     this.#logger = logger;
-    this.endpoints = target.endpoints.map((e) => new Endpoint(e, target, target.pool.max));
+    this.endpoints = target.endpoints.map((e) => new Endpoint(e, target, target.pool.max, types));
   }
 
   /** Resolves after the first probe round; starts probing on first call. */

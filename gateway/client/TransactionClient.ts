@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { QueryResultRow } from 'pg';
-import type { Endpoint } from './Endpoint.ts';
+import type { Route } from './DatabaseClient.ts';
 import { mapQueryError } from './mapQueryError.ts';
 import type { QueryResult } from './QueryResult.ts';
 import type { StatementNames } from './StatementNames.ts';
@@ -8,17 +8,18 @@ import type { StatementNames } from './StatementNames.ts';
 /** The statements of one transaction(fn), on one connection to the primary. */
 export class TransactionClient {
   readonly #connection: pg.PoolClient;
-  readonly #endpoint: Endpoint;
+  readonly #route: Route;
   readonly #names: StatementNames | undefined;
 
-  constructor(connection: pg.PoolClient, endpoint: Endpoint, names: StatementNames | undefined) {
+  constructor(connection: pg.PoolClient, route: Route, names: StatementNames | undefined) {
     this.#connection = connection;
-    this.#endpoint = endpoint;
+    this.#route = route;
     this.#names = names;
   }
 
   async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     const started = performance.now();
+    const { endpoint, consistency, fellBackToPrimary } = this.#route;
     try {
       const name = this.#names?.nameFor(sql);
       const result = await this.#connection.query<R>(name === undefined ? { text: sql, values: params as unknown[] } : { name, text: sql, values: params as unknown[] });
@@ -27,11 +28,11 @@ export class TransactionClient {
         rowCount: result.rowCount,
         command: result.command,
         fields: result.fields,
-        meta: { endpoint: this.#endpoint.key, role: this.#endpoint.role, consistency: 'strong', fellBackToPrimary: false, attempts: 1, durationMs: performance.now() - started },
+        meta: { endpoint: endpoint.key, role: endpoint.role, consistency, fellBackToPrimary, attempts: 1, durationMs: performance.now() - started, ...(endpoint.role === 'replica' ? { lagMs: endpoint.lagMs, lagBytes: endpoint.lagBytes } : {}) },
       };
     } catch (error) {
       // Nothing commits before COMMIT: a connection lost here rolled the transaction back.
-      throw mapQueryError(error, { endpoint: this.#endpoint.key, sent: true, readOnly: true });
+      throw mapQueryError(error, { endpoint: endpoint.key, sent: true, readOnly: true });
     }
   }
 }

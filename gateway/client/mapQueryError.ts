@@ -54,6 +54,7 @@ export function mapQueryError(error: unknown, context: QueryErrorContext): Dbarc
       endpoint: context.endpoint,
       sqlstate,
       category: fromServer ? category : 'connection',
+      ...(server !== undefined ? { serverMessage: server.message } : {}),
       ...(server?.position !== undefined ? { position: Number(server.position) } : {}),
       ...(server?.constraint !== undefined ? { constraint: server.constraint } : {}),
       ...(server?.detail !== undefined ? { detail: server.detail } : {}),

@@ -4,6 +4,10 @@ import { reportDuplicates } from '../reportDuplicates.ts';
 import type { GatewayConfig } from './schema.ts';
 
 export function checkGatewayConfig(config: GatewayConfig, ctx: SectionCheckContext): void {
+  const jwt = config.authentication?.jwt;
+  if (jwt !== undefined && (jwt.jwks_url === undefined) === (jwt.public_key === undefined)) {
+    ctx.error(['authentication', 'jwt'], 'DBA_SPEC_GATEWAY_JWT_KEY', 'give exactly one of `jwks_url` and `public_key`', 'the gateway verifies signatures with the keys at `jwks_url`, or with the one `public_key`');
+  }
   const routes = config.database_routing;
   reportDuplicates(ctx, routes.map((r, i) => ({ value: r.service, path: ['database_routing', i, 'service'] })), 'service route');
   routes.forEach((route, i) => {

@@ -28,9 +28,34 @@ export const DatabaseRoute = Type.Object(
   { additionalProperties: false },
 );
 
+/** Not in the seed ("Authenticate requests before database access"): how the gateway checks callers' JWTs. */
+export const GatewayJwt = Type.Object(
+  {
+    issuer: Type.String({ minLength: 1, description: 'Required `iss` claim.', examples: ['https://auth.example.com/'] }),
+    audience: Type.String({ minLength: 1, description: 'Required `aud` claim.', examples: ['dbarch-gateway'] }),
+    jwks_url: Type.Optional(Type.String({ minLength: 1, description: 'Where the signing keys are published (JWKS); env references allowed.', examples: ['https://auth.example.com/.well-known/jwks.json'] })),
+    public_key: Type.Optional(grammarString('dbarch-secret', { description: 'Or one PEM public key (SPKI), as a reference only.', examples: ['${GATEWAY_JWT_PUBLIC_KEY}'] })),
+    algorithms: Type.Optional(Type.Array(stringEnum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const), { minItems: 1, description: 'Signature algorithms accepted.', default: ['RS256', 'ES256', 'EdDSA'] })),
+    service_claim: Type.Optional(Type.String({ minLength: 1, description: 'Claim naming the calling service (matched against a route\'s `service`).', default: 'sub' })),
+    roles_claim: Type.Optional(Type.String({ minLength: 1, description: 'Claim listing the caller\'s roles (matched against `authorization`).', default: 'roles' })),
+  },
+  { additionalProperties: false },
+);
+
+export const GatewayGrant = Type.Object(
+  {
+    role: namedString('name', { description: 'A role the token may carry.', examples: ['orders-reader'] }),
+    databases: Type.Array(namedString('identifier'), { minItems: 1, description: 'Databases the role may query.' }),
+    modes: Type.Optional(Type.Array(stringEnum(['read', 'write'] as const), { minItems: 1, description: 'Query modes the role may use.', default: ['read'] })),
+  },
+  { additionalProperties: false },
+);
+
 export const GatewayConfigSchema = Type.Object(
   {
     listen_port: Type.Optional(portField({ description: 'Port of the gateway\'s HTTP API.', default: 8080 })),
+    authentication: Type.Optional(Type.Object({ jwt: GatewayJwt }, { additionalProperties: false, description: 'Callers authenticate with a bearer JWT before any database access.' })),
+    authorization: Type.Optional(Type.Array(GatewayGrant, { minItems: 1, description: 'Which roles may query which databases in which modes; without it a service may read and write its own route\'s database.' })),
     database_routing: Type.Array(DatabaseRoute, { minItems: 1, description: 'One route per calling service.' }),
   },
   { additionalProperties: false },

@@ -1,0 +1,54 @@
+import { compileSpec } from '../../compiler/compileSpec.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { createGatewayServer } from '../../gateway/http/createGatewayServer.ts';
+import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
+import { exitCodes } from '../exitCodes.ts';
+import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { printSpecIssues } from '../printSpecIssues.ts';
+
+const help = `Usage: dbarch gateway <spec> [--port <n>] [--host 127.0.0.1]
+
+The database gateway (docs/operations/dataplane.md): POST /api/v1/query for every gateway_config route, with the
+route's pool, rate limit (shared through REDIS_URL) and query timeout, after a JWT check by
+gateway_config.authentication.jwt. GET /health and GET /metrics are public. --port defaults to
+gateway_config.listen_port (8080). Stops on SIGINT/SIGTERM.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('gateway', argv, {
+    port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    console.log(help);
+    return exitCodes.ok;
+  }
+  const specPath = positionals[0];
+  if (specPath === undefined) throw new DbarchError('DBA_USAGE', 'dbarch gateway: which spec?', { hint: 'e.g. `dbarch gateway specs/platform.yaml`' });
+  const registry = await loadPluginRegistry();
+  const compiled = await compileSpec([specPath], { sections: registry.sections() });
+  if (!compiled.valid || compiled.spec === undefined) {
+    printSpecIssues(compiled, process.stderr);
+    return exitCodes.failed;
+  }
+  const port = values.port === undefined ? (compiled.spec.gateway_config?.listen_port ?? 8080) : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DbarchError('DBA_USAGE', `dbarch gateway: --port must be a number from 0 to 65535, not "${values.port}"`);
+  const server = await createGatewayServer({ spec: compiled.spec });
+  try {
+    try {
+      await server.listen({ port, host: values.host });
+    } catch (caught) {
+      const error = caught as NodeJS.ErrnoException;
+      throw new DbarchError('DBA_GATEWAY_LISTEN_FAILED', `dbarch gateway cannot listen on ${values.host}:${port} (${error.code ?? error.message})`, { details: { host: values.host, port, errno: error.code ?? null } });
+    }
+    const address = server.server.address();
+    console.log(`dbarch gateway listening on http://${values.host}:${typeof address === 'object' && address ? address.port : port}`);
+    await new Promise<void>((stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  } finally {
+    await server.close();
+  }
+  return exitCodes.ok;
+}
