@@ -20,4 +20,5 @@ export const commands: Record<string, CommandEntry> = {
   exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
   monitoring: { summary: 'rules|alertmanager: generate the Prometheus rule file or Alertmanager config from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
+  relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
 };

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from '../activities/ActivityDeps.ts';
 import { backupActivities } from '../activities/backup/backupActivities.ts';
+import { outboxActivities } from '../activities/outbox/outboxActivities.ts';
 import { replicationActivities } from '../activities/replication/replicationActivities.ts';
 import { smokeActivities } from '../activities/smoke/smokeActivities.ts';
 import { planFromSpecActivity } from '../workflows/interpreter/planFromSpecActivity.ts';
@@ -10,7 +11,7 @@ import { planFromSpec } from './planFromSpec.ts';
 /**
  * Every activity a worker registers, by the name workflows call it: every step of the built-in, in-tree and
  * external plugins (`plugins`, from DBARCH_PLUGINS) as `<plugin>/<step>`, the planner for UI starts, and the
- * engine activities workflows call directly (smoke, backup, replication).
+ * engine activities workflows call directly (smoke, backup, replication, the outbox relay).
  */
 export function createActivities(deps: ActivityDeps, plugins: readonly PluginEntry[] = []) {
   const registry = createPluginRegistry(deps, plugins);
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     [planFromSpecActivity]: planFromSpec(registry),
     ...backupActivities(deps),
     ...replicationActivities(deps),
+    ...outboxActivities(deps),
   };
 }
 

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow the worker registers, by exported name.
 export { smokeWorkflow } from './smokeWorkflow.ts';
 export { planInterpreterWorkflow } from './interpreter/planInterpreterWorkflow.ts';
+export { relayWorkflow } from './relayWorkflow.ts';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { ErrorCode } from '../../errors/registry.ts';
@@ -80,7 +81,9 @@ export class TargetScraper {
     const session: CollectorSession = {
       inRecovery,
       databases: this.target.databases,
-      query: async <R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => (await connected.client.query<R>(sql, params ? [...params] : undefined)).rows,
+      // Named statements: the connection parses and plans each collector's query once, not at every scrape.
+      query: async <R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) =>
+        (await connected.client.query<R>({ name: statementName(sql), text: sql, values: params ? [...params] : [] })).rows,
     };
     for (const collector of this.collectors) {
       const began = performance.now();
@@ -140,4 +143,8 @@ export class TargetScraper {
       details: { cluster: this.target.cluster, server: this.target.server, url: redactUrl(this.target.url), sqlstate, ...(collector ? { collector } : {}) },
     });
   }
+}
+
+function statementName(sql: string): string {
+  return `dbarch_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
 }

@@ -1,7 +1,9 @@
+import amqp from 'amqplib';
 import pg from 'pg';
 import { outbox } from '../../gateway/outbox/outbox.ts';
 import { consumeIdempotently } from '../../gateway/outbox/consumeIdempotently.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { freshRabbitmq, type TestRabbitmq } from '../support/rabbitmq.ts';
 
 /**
@@ -16,7 +18,7 @@ export interface OutboxFixture {
   readonly queue: string;
   /** Commits `events` events in transactions of `perTransaction`, keys `k0`…`k<keys-1>` in turn, each with its per-key sequence number. */
   writeEvents(events: number, options?: { keys?: number; perTransaction?: number; type?: string }): Promise<void>;
-  /** Starts the idempotent consumer; `duplicates()` counts redeliveries it dropped. */
+  /** Starts the idempotent consumer on a connection of its own; `duplicates()` counts redeliveries it dropped. */
   startConsumer(): Promise<void>;
   duplicates(): number;
   applied(): Promise<number>;
@@ -43,8 +45,7 @@ export async function outboxFixture(label: string): Promise<OutboxFixture> {
   await pool.query('CREATE TABLE applied (n bigint GENERATED ALWAYS AS IDENTITY, key text NOT NULL, seq int NOT NULL, message_id text NOT NULL)');
   const nextSeq = new Map<string, number>();
   let duplicates = 0;
-  const consumerChannel = await mq.connection.createChannel();
-  consumerChannel.on('error', () => undefined);
+  let consumerConnection: amqp.ChannelModel | undefined;
   return {
     db,
     mq,
@@ -72,8 +73,12 @@ export async function outboxFixture(label: string): Promise<OutboxFixture> {
       }
     },
     async startConsumer() {
+      consumerConnection = await amqp.connect(serviceUrls().rabbitmq);
+      consumerConnection.on('error', () => undefined);
+      const channel = await consumerConnection.createChannel();
+      channel.on('error', () => undefined);
       await consumeIdempotently({
-        channel: consumerChannel,
+        channel,
         queue,
         pool,
         consumer: 'orders',
@@ -105,9 +110,15 @@ export async function outboxFixture(label: string): Promise<OutboxFixture> {
       return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM dbarch.outbox_events')).rows[0]?.n ?? 0;
     },
     async close() {
-      await consumerChannel.close().catch(() => undefined);
+      await consumerConnection?.close().catch(() => undefined);
       await pool.end();
-      await mq.cleanup().catch(() => undefined);
+      // A fresh connection: the fixture's own may have died with a broker restart.
+      const cleanup = await amqp.connect(serviceUrls().rabbitmq);
+      const channel = await cleanup.createChannel();
+      await channel.deleteQueue(queue);
+      await channel.deleteExchange(exchange);
+      await cleanup.close();
+      await mq.connection.close().catch(() => undefined);
       await db.drop();
     },
   };

@@ -12,18 +12,20 @@ export const diskUsageCollector: Collector = {
   name: 'disk_usage',
   families: [databaseSize, walSize, walSegments, tempSize, tempFiles],
   async collect(session) {
-    const sizes = await session.query<{ datname: string; bytes: string }>(
-      `SELECT datname, pg_database_size(oid) AS bytes FROM pg_database WHERE datname = ANY($1)`,
+    const [row] = await session.query<{ sizes: Record<string, number>; wal_bytes: string; wal_files: number; temp_bytes: string; temp_files: number }>(
+      `SELECT (SELECT coalesce(json_object_agg(datname, pg_database_size(oid)), '{}') FROM pg_database WHERE datname = ANY($1)) AS sizes,
+              wal.bytes AS wal_bytes, wal.files AS wal_files, temp.bytes AS temp_bytes, temp.files AS temp_files
+         FROM (SELECT coalesce(sum(size), 0) AS bytes, count(*)::int AS files FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$') wal,
+              (SELECT coalesce(sum(size), 0) AS bytes, count(*)::int AS files FROM pg_ls_tmpdir()) temp`,
       [session.databases],
     );
-    const [wal] = await session.query<{ bytes: string; files: number }>(`SELECT coalesce(sum(size), 0) AS bytes, count(*)::int AS files FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'`);
-    const [temp] = await session.query<{ bytes: string; files: number }>(`SELECT coalesce(sum(size), 0) AS bytes, count(*)::int AS files FROM pg_ls_tmpdir()`);
+    if (row === undefined) return [];
     return [
-      ...sizes.flatMap((row) => metricSample(databaseSize, { database: row.datname }, row.bytes)),
-      ...metricSample(walSize, {}, wal?.bytes),
-      ...metricSample(walSegments, {}, wal?.files),
-      ...metricSample(tempSize, {}, temp?.bytes),
-      ...metricSample(tempFiles, {}, temp?.files),
+      ...Object.entries(row.sizes).flatMap(([database, bytes]) => metricSample(databaseSize, { database }, bytes)),
+      ...metricSample(walSize, {}, row.wal_bytes),
+      ...metricSample(walSegments, {}, row.wal_files),
+      ...metricSample(tempSize, {}, row.temp_bytes),
+      ...metricSample(tempFiles, {}, row.temp_files),
     ];
   },
 };

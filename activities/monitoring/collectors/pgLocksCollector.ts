@@ -12,18 +12,18 @@ export const pgLocksCollector: Collector = {
   name: 'pg_locks',
   families: [locks, waiting],
   async collect(session) {
-    const rows = await session.query<{ datname: string; mode: string; granted: boolean; n: number; waiting: number }>(
+    // One round trip: locks by mode, then one row per database with waiting sessions (mode NULL).
+    const rows = await session.query<{ datname: string; mode: string | null; granted: boolean | null; n: number }>(
       `SELECT a.datname, l.mode, l.granted, count(*)::int AS n
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE a.datname = ANY($1) AND a.pid <> pg_backend_pid() GROUP BY 1, 2, 3`,
+        WHERE a.datname = ANY($1) AND a.pid <> pg_backend_pid() GROUP BY 1, 2, 3
+       UNION ALL
+       SELECT datname, NULL, NULL, count(*)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = ANY($1) GROUP BY 1`,
       [session.databases],
     );
-    const waits = await session.query<{ datname: string; n: number }>(
-      `SELECT datname, count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = ANY($1) GROUP BY 1`,
-      [session.databases],
-    );
+    const waits = rows.filter((row) => row.mode === null);
     return [
-      ...rows.flatMap((row) => metricSample(locks, { database: row.datname, mode: row.mode, granted: String(row.granted) }, row.n)),
+      ...rows.flatMap((row) => (row.mode === null ? [] : metricSample(locks, { database: row.datname, mode: row.mode, granted: String(row.granted) }, row.n))),
       ...session.databases.flatMap((database) => metricSample(waiting, { database }, waits.find((row) => row.datname === database)?.n ?? 0)),
     ];
   },

@@ -23,24 +23,26 @@ export const pgStatActivityCollector: Collector = {
   name: 'pg_stat_activity',
   families: [connections, oldestTransaction, maxConnections],
   async collect(session) {
-    const rows = await session.query<{ datname: string; state: string; n: number; oldest: number | null }>(
-      `SELECT datname, coalesce(state, 'unknown') AS state, count(*)::int AS n,
-              max(extract(epoch FROM clock_timestamp() - xact_start))::float8 AS oldest
-         FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ANY($1) GROUP BY 1, 2`,
+    // One round trip: the setting is the left side, so it arrives even when no session is connected.
+    const rows = await session.query<{ max_connections: string; datname: string | null; state: string | null; n: number | null; oldest: number | null }>(
+      `SELECT s.max_connections, a.datname, a.state, a.n, a.oldest
+         FROM (SELECT current_setting('max_connections') AS max_connections) s
+         LEFT JOIN (SELECT datname, coalesce(state, 'unknown') AS state, count(*)::int AS n,
+                           max(extract(epoch FROM clock_timestamp() - xact_start))::float8 AS oldest
+                      FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = ANY($1) GROUP BY 1, 2) a ON true`,
       [session.databases],
     );
-    const [setting] = await session.query<{ max_connections: string }>(`SELECT current_setting('max_connections') AS max_connections`);
     return [
       ...session.databases.flatMap((database) => {
         const mine = rows.filter((row) => row.datname === database);
-        const states = [...new Set([...commonStates, ...mine.map((row) => row.state)])];
+        const states = [...new Set([...commonStates, ...mine.flatMap((row) => (row.state === null ? [] : [row.state]))])];
         const oldest = Math.max(0, ...mine.map((row) => row.oldest ?? 0));
         return [
           ...states.flatMap((state) => metricSample(connections, { database, state }, mine.find((row) => row.state === state)?.n ?? 0)),
           ...metricSample(oldestTransaction, { database }, oldest),
         ];
       }),
-      ...metricSample(maxConnections, {}, setting?.max_connections),
+      ...metricSample(maxConnections, {}, rows[0]?.max_connections),
     ];
   },
 };

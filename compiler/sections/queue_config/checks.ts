@@ -1,5 +1,6 @@
 import { suggestionHint } from '../../didYouMean.ts';
 import { topicBindingProblem } from '../../grammar/topicBinding.ts';
+import { checkDatabaseReference } from '../clusters/checkDatabaseReference.ts';
 import type { SectionCheckContext } from '../../SectionDefinition.ts';
 import { reportDuplicates } from '../reportDuplicates.ts';
 import type { QueueConfig } from './schema.ts';
@@ -46,4 +47,8 @@ export function checkQueueConfig(config: QueueConfig, ctx: SectionCheckContext):
   if (outbox !== undefined && !exchangeNames.includes(outbox.exchange)) {
     ctx.error(['outbox', 'exchange'], 'DBA_SPEC_UNKNOWN_REFERENCE', `outbox publishes to \`${outbox.exchange}\`, which is not declared in \`exchanges\``, suggestionHint(outbox.exchange, exchangeNames));
   }
+  if (outbox?.table !== undefined && outbox.table !== 'outbox_events') {
+    ctx.error(['outbox', 'table'], 'DBA_SPEC_INVALID', `the outbox table is dbarch.outbox_events, made by dbarch's own migrations; \`${outbox.table}\` is not supported`, 'remove `table:` (or write `outbox_events`)');
+  }
+  if (outbox !== undefined) checkDatabaseReference(ctx, outbox, ['outbox', 'cluster'], ['outbox', 'database']);
 }

@@ -32,11 +32,16 @@ export const Exchange = Type.Object(
 
 export const Outbox = Type.Object(
   {
-    table: Type.Optional(namedString('table', { description: 'Outbox table written in the same transaction as the data.', default: 'outbox_events' })),
-    exchange: namedString('name', { description: 'Exchange the relay publishes to (declared in `exchanges`).', examples: ['database.events'] }),
+    table: Type.Optional(
+      namedString('table', { description: 'Outbox table written in the same transaction as the data: `dbarch.outbox_events`, made by dbarch\'s own migrations (no other name yet).', default: 'outbox_events' }),
+    ),
+    cluster: Type.Optional(namedString('name', { description: 'Cluster (from `clusters`) of the database whose outbox is relayed.' })),
+    database: Type.Optional(namedString('identifier', { description: 'Database whose outbox is relayed: one relay per database, workflow `relay:<database>`.', examples: ['shop'] })),
+    exchange: namedString('name', { description: 'Exchange the relay publishes to (declared in `exchanges`), with the event type as routing key.', examples: ['database.events'] }),
     events: Type.Array(namedString('event'), { minItems: 1, description: 'Event types applications write to the outbox; they count as produced for cache invalidation.', examples: [['order.placed']] }),
-    poll_interval: Type.Optional(durationField({ description: 'How often the relay looks for new rows.', default: '1s' })),
-    batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Rows published per relay round.', default: 100 })),
+    poll_interval: Type.Optional(durationField({ description: 'How long an idle relay waits before it looks for new rows again.', default: '100ms' })),
+    batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Rows read, published and deleted per relay transaction.', default: 500 })),
+    max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Publishes the broker refuses (unroutable, nacked) before an event is moved to `dbarch.outbox_dead_letters` with the reason.', default: 5 })),
   },
   { additionalProperties: false },
 );
