@@ -18,7 +18,7 @@ export const commands: Record<string, CommandEntry> = {
   serve: { summary: 'Serve the HTTP API (POST /api/v1/migrations, GET /api/v1/health) with bearer-token auth', load: () => import('./commands/serve.ts') },
   gateway: { summary: 'Serve the database gateway: POST /api/v1/query per gateway_config route, with JWT auth, rate limits and pools', load: () => import('./commands/gateway.ts') },
   exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
-  monitoring: { summary: 'rules|alertmanager: generate the Prometheus rule file or Alertmanager config from the spec', load: () => import('./commands/monitoring.ts') },
+  monitoring: { summary: 'rules|alertmanager|dashboard: generate the Prometheus rule file, Alertmanager config or Grafana dashboard from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
 };

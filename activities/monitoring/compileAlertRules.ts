@@ -3,6 +3,7 @@ import { parseAlertCondition } from '../../compiler/grammar/parseAlertCondition.
 import type { AlertRuleInput } from './AlertRuleInput.ts';
 import { metricSources } from './metricSources.ts';
 import { promDuration } from './promDuration.ts';
+import { promThreshold } from './promThreshold.ts';
 
 export interface PrometheusRule {
   readonly alert: string;
@@ -61,7 +62,7 @@ export function compileAlertRules(rules: readonly AlertRuleInput[], options: Ale
       continue;
     }
     const unit = unitOf(metric);
-    const value = unit === 'duration' ? threshold / 1000 : threshold;
+    const value = promThreshold(metric, threshold);
     compiled.push({
       alert: rule.name,
       expr: `${promql} ${operator} ${value}`,

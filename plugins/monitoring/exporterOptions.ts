@@ -1,12 +1,10 @@
-import { collectorNames, type CollectorName } from '../../activities/monitoring/collectorNames.ts';
+import type { CollectorName } from '../../activities/monitoring/collectorNames.ts';
 import type { MonitoringTarget } from '../../activities/monitoring/MonitoringTarget.ts';
-import { metricSources } from '../../activities/monitoring/metricSources.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
-import { isMetricName } from '../../compiler/grammar/metricCatalogue.ts';
-import { parseAlertCondition } from '../../compiler/grammar/parseAlertCondition.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { redactUrl } from '../../runtime/redactUrl.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { exporterCollectors } from './exporterCollectors.ts';
 import type { MonitoringSections } from './MonitoringSections.ts';
 
 export const defaultExporterPort = 9187;
@@ -22,29 +20,18 @@ export interface SpecExporterOptions {
 /**
  * What `dbarch exporter` serves for a spec: the prometheus exporter's host and port, every server of every
  * cluster (primary and standbys, connection references resolved from `env`; without a clusters section, the
- * DATABASE_URL server as cluster `default`), and the collectors behind the exporter's metrics plus those the
- * alert rules need, so a rule never watches a metric nobody exports.
+ * DATABASE_URL server as cluster `default`), and its collectors (exporterCollectors).
  */
 export function exporterOptions(sections: MonitoringSections, env: NodeJS.ProcessEnv = process.env): SpecExporterOptions {
   const exporter = sections.monitoring_config?.exporters?.find((e) => e.type === 'prometheus');
   if (exporter === undefined) {
     throw new DbarchError('DBA_MONITORING_NO_EXPORTER', 'monitoring_config.exporters has no prometheus exporter');
   }
-  const wanted = new Set<CollectorName>();
-  const add = (metric: string) => {
-    const source = isMetricName(metric) ? metricSources[metric] : undefined;
-    if (source !== undefined) wanted.add(source.collector);
-  };
-  exporter.metrics.forEach(add);
-  for (const rule of sections.monitoring_config?.alerting?.rules ?? []) {
-    const parsed = parseAlertCondition(rule.condition);
-    if (parsed.ok) add(parsed.value.metric);
-  }
   return {
     host: exporter.host ?? defaultExporterHost,
     port: exporter.port ?? defaultExporterPort,
     targets: targetsOf(sections, env),
-    collectors: collectorNames.filter((name) => wanted.has(name)),
+    collectors: exporterCollectors(sections),
   };
 }
 
