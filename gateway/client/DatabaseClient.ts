@@ -71,9 +71,10 @@ export class DatabaseClient {
       let attempts = 0;
       const result = await this.#retry.execute(async () => {
         attempts += 1;
-        const route = await this.#route(preference, atLeast);
+        const routed = this.#route(preference, atLeast);
+        const route = routed instanceof Promise ? await routed : routed;
         role = route.endpoint.role;
-        const r = await route.endpoint.breaker.execute(() => this.#run<R>(route.endpoint, sql, params));
+        const r = await route.endpoint.call(() => this.#run<R>(route.endpoint, sql, params));
         return { r, route };
       });
       if (result.route.endpoint.role === 'primary') session?.noteWrite();
@@ -111,7 +112,7 @@ export class DatabaseClient {
       opened = await this.#retry.execute(async () => {
         const route = await this.#route(preference, atLeast);
         const { endpoint } = route;
-        return endpoint.breaker.execute(async () => {
+        return endpoint.call(async () => {
           const connection = await this.#acquire(endpoint);
           try {
             await connection.query(begin);
@@ -182,21 +183,21 @@ export class DatabaseClient {
     await this.#topology.close();
   }
 
-  async #route(preference: ReadPreference, atLeast: Lsn | undefined): Promise<Route> {
-    const topology = this.#topology;
-    if (preference === 'primary') {
-      const primary = topology.primary;
-      if (primary === undefined) throw this.#unavailable(preference);
-      return { endpoint: primary, consistency: 'strong', fellBackToPrimary: false };
-    }
-    const replica = preference === 'nearest' ? topology.pickNearest() : topology.pickReplica(atLeast);
-    if (replica !== undefined && replica.role === 'replica') {
-      if (atLeast === undefined) return { endpoint: replica, consistency: 'eventual', fellBackToPrimary: false };
-      if (replica.position >= atLeast || (await this.#awaitPosition(replica, atLeast))) return { endpoint: replica, consistency: 'read-your-writes', fellBackToPrimary: false };
-    }
-    const primary = topology.primary;
+  /** Where to run; a promise only when a read-your-writes read has to wait for a replica (kept off the hot path). */
+  #route(preference: ReadPreference, atLeast: Lsn | undefined): Route | Promise<Route> {
+    if (preference === 'primary') return this.#primaryRoute(preference, undefined);
+    const replica = preference === 'nearest' ? this.#topology.pickNearest() : this.#topology.pickReplica(atLeast);
+    if (replica === undefined || replica.role !== 'replica') return this.#primaryRoute(preference, replica);
+    if (atLeast === undefined) return { endpoint: replica, consistency: 'eventual', fellBackToPrimary: false };
+    const caughtUp: Route = { endpoint: replica, consistency: 'read-your-writes', fellBackToPrimary: false };
+    if (replica.position >= atLeast) return caughtUp;
+    return this.#awaitPosition(replica, atLeast).then((reached) => (reached ? caughtUp : this.#primaryRoute(preference, replica)));
+  }
+
+  #primaryRoute(preference: ReadPreference, passedOver: Endpoint | undefined): Route {
+    const primary = this.#topology.primary;
     if (primary === undefined) throw this.#unavailable(preference);
-    return { endpoint: primary, consistency: 'strong', fellBackToPrimary: replica !== primary };
+    return { endpoint: primary, consistency: 'strong', fellBackToPrimary: preference !== 'primary' && passedOver !== primary };
   }
 
   /** Whether the replica replays `position` within the wait; a failure to ask counts as no. */

@@ -49,6 +49,8 @@ export class Endpoint {
   failuresInARow = 0;
   successesInARow = 0;
   #openedAt = 0;
+  /** A failure was counted by the breaker since the last success it saw. */
+  #failing = false;
   readonly #halfOpenAfterMs: number;
 
   constructor(endpoint: TargetEndpoint, target: DataPlaneTarget, readonly maxPool: number, types?: pg.CustomTypesConfig) {
@@ -77,6 +79,30 @@ export class Endpoint {
     this.#halfOpenAfterMs = target.health.intervalMs;
     this.breaker = circuitBreaker(handleWhen(isEndpointFailure), { halfOpenAfter: this.#halfOpenAfterMs, breaker: new ConsecutiveBreaker(target.health.unhealthyThreshold) });
     this.breaker.onBreak(() => (this.#openedAt = Date.now()));
+  }
+
+  /**
+   * Runs fn under the breaker. While it is closed, fn runs outside cockatiel (a policy call is several promise
+   * hops per query) and the breaker is told only what changes its count: each endpoint failure, and the first
+   * success after one. Open or half-open, cockatiel decides.
+   */
+  async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.breaker.state !== CircuitState.Closed) return this.breaker.execute(fn);
+    let value: T;
+    try {
+      value = await fn();
+    } catch (error) {
+      if (isEndpointFailure(error)) {
+        this.#failing = true;
+        await this.breaker.execute(() => Promise.reject(error as Error)).catch(() => undefined);
+      }
+      throw error;
+    }
+    if (this.#failing) {
+      this.#failing = false;
+      await this.breaker.execute(() => value);
+    }
+    return value;
   }
 
   get breakerState(): BreakerState {

@@ -22,10 +22,10 @@ export interface Standby {
 }
 
 /**
- * A streaming replica of `primary` (pg_basebackup -R), restartable, run as the postgres user under
- * pgClusterRoot with this process's pid in its name, so the harness's stale sweep removes it if the test run
- * dies. Until the failover issue's cluster provisioning lands in test/support, the data-plane tests make their
- * own.
+ * A streaming replica of `primary` (pg_basebackup -R) that can be killed and started again, run as the postgres
+ * user under pgClusterRoot with this process's pid in its name, so the harness's stale sweep removes it if the
+ * test run dies. startPgCluster({ standbyOf }) cannot restart one: its watchdog removes the data directory when
+ * the server exits, and the breaker test needs the same replica back.
  */
 export async function startStandby(primary: PgCluster, label: string): Promise<Standby> {
   const owner = postgresOwner();
