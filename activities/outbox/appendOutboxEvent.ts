@@ -1,7 +1,8 @@
 import { namePatterns } from '../../compiler/schema/namePatterns.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { classifyPgError } from '../postgres/classifyPgError.ts';
-import { outboxLockClass, outboxTable } from './outboxTable.ts';
+import type { EventSchemaRegistry } from './eventSchemaRegistry.ts';
+import { outboxHeaders, outboxLockClass, outboxTable } from './outboxTable.ts';
 
 /** What append needs of the application's transaction: a pg client (or anything with its `query`) inside BEGIN. */
 export interface OutboxTransaction {
@@ -30,9 +31,17 @@ const eventPattern = new RegExp(namePatterns.event.pattern);
 /**
  * Writes one event to the outbox inside the caller's transaction; it is published once (and only if) that
  * transaction commits. Refuses before writing anything (DBA_OUTBOX_EVENT_INVALID) an event type that is not a
- * routing key of dot-separated words, or a payload that is not JSON; the application then rolls back.
+ * routing key of dot-separated words, a payload that is not JSON, or (given a schema registry) a payload that does
+ * not match its event's latest schema; the application then rolls back. The schema version travels as the header
+ * `x-dbarch-schema-version`.
  */
-export async function appendOutboxEvent(tx: OutboxTransaction, eventType: string, payload: unknown, options: AppendOptions = {}): Promise<AppendedEvent> {
+export async function appendOutboxEvent(
+  tx: OutboxTransaction,
+  eventType: string,
+  payload: unknown,
+  options: AppendOptions = {},
+  schemas?: EventSchemaRegistry,
+): Promise<AppendedEvent> {
   if (!eventPattern.test(eventType)) {
     throw new DbarchError('DBA_OUTBOX_EVENT_INVALID', `event type "${eventType}" is not ${namePatterns.event.description}`, { details: { eventType } });
   }
@@ -43,7 +52,8 @@ export async function appendOutboxEvent(tx: OutboxTransaction, eventType: string
     throw new DbarchError('DBA_OUTBOX_EVENT_INVALID', `the payload of ${eventType} is not JSON-serialisable: ${(error as Error).message}`, { details: { eventType } });
   }
   if (json === undefined) throw new DbarchError('DBA_OUTBOX_EVENT_INVALID', `the payload of ${eventType} is not JSON-serialisable (${typeof payload})`, { details: { eventType } });
-  const headers = JSON.stringify(options.headers ?? {});
+  const version = schemas?.check(eventType, payload);
+  const headers = JSON.stringify(version === undefined ? (options.headers ?? {}) : { ...options.headers, [outboxHeaders.schemaVersion]: version });
   const key = options.key ?? null;
   // The lock is evaluated in the subquery before the outer row (and its id) exists.
   const sql =

@@ -29,4 +29,4 @@ export interface OutboxRow {
 }
 
 /** AMQP headers the relay adds to every message (besides the message id, type and timestamp properties). */
-export const outboxHeaders = { key: 'x-dbarch-key', outboxId: 'x-dbarch-outbox-id' } as const;
+export const outboxHeaders = { key: 'x-dbarch-key', outboxId: 'x-dbarch-outbox-id', schemaVersion: 'x-dbarch-schema-version' } as const;

@@ -33,8 +33,18 @@ export const queueCodes = defineCodes({
     retryable: false,
   },
   DBA_OUTBOX_EVENT_INVALID: {
-    summary: 'An outbox event was refused before the transaction could commit: its type, key or payload is unusable.',
-    hint: 'Event types are dot-separated words (`order.placed`); the payload must be JSON-serialisable; the details name the problem.',
+    summary: 'An outbox event was refused before the transaction could commit: its type is not a routing key, its payload is not JSON, or the payload does not match its event schema.',
+    hint: 'Event types are dot-separated words (`order.placed`); the payload must be JSON-serialisable and match the latest version of its schema; the details name the problem.',
+    retryable: false,
+  },
+  DBA_OUTBOX_SCHEMA_INVALID: {
+    summary: 'A file of the event schema registry (queue_config.outbox.schemas) is misnamed, not JSON, or not a valid JSON Schema.',
+    hint: 'Name each file <event type>.v<version>.json (order.placed.v2.json) and make it a JSON Schema object.',
+    retryable: false,
+  },
+  DBA_OUTBOX_SCHEMA_BREAKING: {
+    summary: 'A new version of an event schema breaks consumers of the version before: a required field removed or made optional, or a field\'s type changed.',
+    hint: 'Keep every required field and type of the previous version and add new fields instead, or publish the change as a new event type.',
     retryable: false,
   },
   DBA_OUTBOX_DATABASE_UNREACHABLE: {

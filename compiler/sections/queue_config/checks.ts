@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { suggestionHint } from '../../didYouMean.ts';
 import { topicBindingProblem } from '../../grammar/topicBinding.ts';
 import { checkDatabaseReference } from '../clusters/checkDatabaseReference.ts';
 import type { SectionCheckContext } from '../../SectionDefinition.ts';
 import { reportDuplicates } from '../reportDuplicates.ts';
+import { checkEventSchemas } from './checkEventSchemas.ts';
 import type { QueueConfig } from './schema.ts';
 
 export function checkQueueConfig(config: QueueConfig, ctx: SectionCheckContext): void {
@@ -51,4 +53,5 @@ export function checkQueueConfig(config: QueueConfig, ctx: SectionCheckContext):
     ctx.error(['outbox', 'table'], 'DBA_SPEC_INVALID', `the outbox table is dbarch.outbox_events, made by dbarch's own migrations; \`${outbox.table}\` is not supported`, 'remove `table:` (or write `outbox_events`)');
   }
   if (outbox !== undefined) checkDatabaseReference(ctx, outbox, ['outbox', 'cluster'], ['outbox', 'database']);
+  if (outbox?.schemas !== undefined) checkEventSchemas(path.resolve(ctx.baseDir, outbox.schemas), ctx);
 }

@@ -41,6 +41,13 @@ export const Outbox = Type.Object(
     events: Type.Array(namedString('event'), { minItems: 1, description: 'Event types applications write to the outbox; they count as produced for cache invalidation.', examples: [['order.placed']] }),
     poll_interval: Type.Optional(durationField({ description: 'How long an idle relay waits before it looks for new rows again.', default: '100ms' })),
     batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Rows read, published and deleted per relay transaction.', default: 500 })),
+    schemas: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Event schema registry: a folder (relative to the spec) of JSON Schemas named `<event type>.v<version>.json`; `outbox.append` refuses payloads that do not match the latest version, and `dbarch validate` refuses a version that breaks consumers of the one before.',
+        examples: ['./events'],
+      }),
+    ),
     max_attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Publishes the broker refuses (unroutable, nacked) before an event is moved to `dbarch.outbox_dead_letters` with the reason.', default: 5 })),
   },
   { additionalProperties: false },
