@@ -1,0 +1,146 @@
+import type { Redis } from 'ioredis';
+import type { CachePolicy } from './CachePolicy.ts';
+import { keyPatternMatcher } from './keyPatternMatcher.ts';
+
+export interface LoadOptions {
+  /** Tags the entry is filed under, for `invalidateTag`. */
+  readonly tags?: readonly string[];
+}
+
+/** An invalidation that could not reach Redis, replayed when it is back. */
+type PendingInvalidation = { readonly kind: 'key' | 'tag' | 'version'; readonly target: string };
+
+export interface RedisCache {
+  /** Cache-aside: the cached value, or `loader`'s (one loader per key at a time in this process), cached with its TTL. */
+  getOrLoad<T>(key: string, loader: () => Promise<T>, options?: LoadOptions): Promise<T>;
+  /** Write-through: `write` (the database) first, then the cache; the value is returned. */
+  writeThrough<T>(key: string, value: T, write: (value: T) => Promise<void>, options?: LoadOptions): Promise<T>;
+  invalidate(key: string): Promise<void>;
+  /** Evicts every entry filed under the tag. */
+  invalidateTag(tag: string): Promise<void>;
+  /** Version invalidation: every key of the namespace (`user` for `user:42`) is read afresh after the bump. */
+  bumpVersion(namespace: string): Promise<void>;
+  /** Invalidations waiting for Redis to come back. */
+  pending(): number;
+  /** Resolves once every pending invalidation reached Redis (immediately when none is pending). */
+  flushed(): Promise<void>;
+}
+
+const namespaceOf = (key: string) => (key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
+
+/**
+ * The cache of cache_config on Redis. Physical keys carry the namespace's version (`<prefix><ns>@<v>:<rest>`), so a
+ * version bump makes every old entry unreachable at once (they expire by TTL). Redis unavailable: reads are
+ * served by the loader (PostgreSQL) and not cached, writes go to the database only, and every invalidation
+ * asked for meanwhile — and the key of every write-through — is kept and replayed when Redis is ready again, so
+ * no entry cached before the outage survives it stale. The client should not queue commands while offline
+ * (`enableOfflineQueue: false`), so an outage is seen at once instead of after a timeout.
+ */
+export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
+  const ttls = policy.ttls.map((p) => ({ matches: keyPatternMatcher(p.pattern), ttlMs: p.ttlMs }));
+  const ttlOf = (key: string) => ttls.find((t) => t.matches(key))?.ttlMs;
+  const versionKey = (namespace: string) => `${policy.keyPrefix}__version:${namespace}`;
+  const tagKey = (tag: string) => `${policy.keyPrefix}__tag:${tag}`;
+  const physical = (key: string, version: string) => `${policy.keyPrefix}${namespaceOf(key)}@${version}:${key.slice(namespaceOf(key).length + 1)}`;
+  const inFlight = new Map<string, Promise<unknown>>();
+  const pending = new Map<string, PendingInvalidation>();
+  let replaying: Promise<void> | undefined;
+
+  const replay = async () => {
+    for (const [id, item] of [...pending]) {
+      await apply(item);
+      pending.delete(id);
+    }
+  };
+  redis.on('ready', () => {
+    replaying ??= replay().finally(() => {
+      replaying = undefined;
+    });
+    // A failed replay (Redis gone again) keeps what is left for the next 'ready'.
+    replaying.catch(() => undefined);
+  });
+
+  async function apply(item: PendingInvalidation): Promise<void> {
+    if (item.kind === 'version') {
+      await redis.incr(versionKey(item.target));
+    } else if (item.kind === 'tag') {
+      const members = await redis.smembers(tagKey(item.target));
+      await redis.del(tagKey(item.target), ...members);
+    } else {
+      const version = (await redis.get(versionKey(namespaceOf(item.target)))) ?? '0';
+      await redis.del(physical(item.target, version));
+    }
+  }
+
+  async function invalidation(item: PendingInvalidation): Promise<void> {
+    try {
+      await apply(item);
+    } catch {
+      pending.set(`${item.kind} ${item.target}`, item);
+    }
+  }
+
+  /** Whether the value is in Redis now (false when no policy caches the key or Redis is unavailable). */
+  async function store(key: string, value: unknown, tags: readonly string[]): Promise<boolean> {
+    const ttlMs = ttlOf(key);
+    if (ttlMs === undefined) return false;
+    try {
+      const version = (await redis.get(versionKey(namespaceOf(key)))) ?? '0';
+      const name = physical(key, version);
+      const multi = redis.multi().set(name, JSON.stringify(value), 'PX', ttlMs);
+      for (const tag of tags) multi.sadd(tagKey(tag), name).pexpire(tagKey(tag), ttlMs, 'GT').pexpire(tagKey(tag), ttlMs, 'NX');
+      await multi.exec();
+      return true;
+    } catch {
+      return false; // Redis is unavailable: the value is simply not cached
+    }
+  }
+
+  async function read(key: string): Promise<{ hit: true; value: unknown } | { hit: false }> {
+    if (pending.size > 0) return { hit: false }; // Redis may hold stale entries until the replay is done
+    try {
+      const version = (await redis.get(versionKey(namespaceOf(key)))) ?? '0';
+      const text = await redis.get(physical(key, version));
+      return text === null ? { hit: false } : { hit: true, value: JSON.parse(text) as unknown };
+    } catch {
+      return { hit: false };
+    }
+  }
+
+  return {
+    async getOrLoad<T>(key: string, loader: () => Promise<T>, options: LoadOptions = {}): Promise<T> {
+      const cached = await read(key);
+      if (cached.hit) return cached.value as T;
+      const running = inFlight.get(key);
+      if (running !== undefined) return running as Promise<T>;
+      const load = (async () => {
+        try {
+          const value = await loader();
+          if (pending.size === 0) await store(key, value, options.tags ?? []);
+          return value;
+        } finally {
+          inFlight.delete(key);
+        }
+      })();
+      inFlight.set(key, load);
+      return load;
+    },
+    async writeThrough<T>(key: string, value: T, write: (value: T) => Promise<void>, options: LoadOptions = {}): Promise<T> {
+      await write(value);
+      // The database has the new value; an entry cached before must not outlive an outage.
+      const stored = pending.size === 0 && ttlOf(key) !== undefined && (await store(key, value, options.tags ?? []));
+      if (!stored) await invalidation({ kind: 'key', target: key });
+      return value;
+    },
+    invalidate: (key) => invalidation({ kind: 'key', target: key }),
+    invalidateTag: (tag) => invalidation({ kind: 'tag', target: tag }),
+    bumpVersion: (namespace) => invalidation({ kind: 'version', target: namespace }),
+    pending: () => pending.size,
+    async flushed() {
+      while (pending.size > 0) {
+        await (replaying ?? new Promise((resolve) => redis.once('ready', resolve)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { Redis } from 'ioredis';
+import type { CachePolicy } from '../../activities/cache/CachePolicy.ts';
+import { redisCache, type RedisCache } from '../../activities/cache/redisCache.ts';
+import type { DeepReadonly } from '../../compiler/DeepReadonly.ts';
+import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
+import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
+import type { CacheConfig } from '../../compiler/sections/cache_config/schema.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { serviceUrls } from '../../runtime/serviceUrls.ts';
+
+export type { LoadOptions, RedisCache } from '../../activities/cache/redisCache.ts';
+
+export interface DbarchCache extends RedisCache {
+  readonly redis: Redis;
+  close(): void;
+}
+
+/**
+ * The cache of a spec's cache_config (`import { createCache } from 'dbarch/cache'`), on a Redis client of its own
+ * that does not queue commands while disconnected, so an outage is served from the loader at once:
+ *
+ * ```ts
+ * const cache = createCache(spec.cache_config);
+ * const user = await cache.getOrLoad(`user:${id}`, () => db.query(…), { tags: ['team:7'] });
+ * await cache.writeThrough(`user:${id}`, changed, (u) => db.query('UPDATE users …', …));
+ * await cache.invalidateTag('team:7'); await cache.bumpVersion('user');
+ * ```
+ *
+ * TTLs come from `ttl_policies` (first matching pattern; keys no policy matches are not cached), key names from
+ * `key_prefix`. docs/operations/cache.md has the guarantees.
+ */
+export function createCache(config: DeepReadonly<CacheConfig>, options: { readonly redisUrl?: string } = {}): DbarchCache {
+  const policy: CachePolicy = {
+    keyPrefix: config.key_prefix ?? '',
+    ttls: config.ttl_policies.map((p, i) => {
+      const ttl = parseDuration(p.ttl);
+      if (!ttl.ok) throw new DbarchError('DBA_SPEC_DURATION', `cache_config.ttl_policies[${i}].ttl: ${ttl.message}`);
+      return { pattern: p.pattern, ttlMs: ttl.value };
+    }),
+  };
+  let url = options.redisUrl ?? serviceUrls().redis;
+  if (options.redisUrl === undefined && config.url !== undefined) {
+    const resolved = resolveEnvReferences(config.url, process.env);
+    if (!resolved.ok) throw new DbarchError('DBA_SPEC_REFERENCE', `cache_config.url ${config.url}: ${resolved.message}`);
+    url = resolved.value;
+  }
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(times * 100, 1000) });
+  redis.on('error', () => undefined); // outages are handled by the cache; ioredis reconnects
+  return { ...redisCache(redis, policy), redis, close: () => redis.disconnect() };
+}
