@@ -2,8 +2,11 @@ import type { MetricName } from '../../compiler/grammar/metricCatalogue.ts';
 import type { CollectorName } from './collectorNames.ts';
 
 export interface MetricSource {
-  /** The collector that exports it. */
-  readonly collector: CollectorName;
+  /**
+   * The exporter's collector that exports it; absent for the data plane's figures, which every process running a
+   * DatabaseClient registers (the gateway serves them at its /metrics, for Prometheus to scrape there).
+   */
+  readonly collector?: CollectorName;
   /**
    * PromQL over the exporter's families giving the metric in the unit its conditions are written in: seconds
    * for durations, 0-100 for percentages, bytes, counts. Absent for groups, which conditions cannot compare.
@@ -12,11 +15,13 @@ export interface MetricSource {
 }
 
 const perServer = 'cluster, server';
+const pool = (state: string) => `sum by (service, endpoint) (dbarch_client_pool_connections{state="${state}"})`;
+const latency = (quantile: number) => `histogram_quantile(${quantile}, sum by (service, le) (rate(dbarch_client_query_duration_seconds_bucket[5m])))`;
 const hitRate = (column: string) => `sum by (${perServer}, database) (rate(dbarch_pg_stat_database_${column}_total[5m]))`;
 
 /**
- * Where each catalogue metric comes from. Metrics absent here (gateway latency and pools, cache, queue, backup)
- * have no source yet: the exporter does not export them and `dbarch monitoring rules` skips rules on them, saying
+ * Where each catalogue metric comes from. Metrics absent here (cache, queue, backup, gateway error rate and slow
+ * queries) have no source yet: the exporter does not export them and `dbarch monitoring rules` skips rules on them, saying
  * so, rather than writing an alert that can never fire.
  */
 export const metricSources: Readonly<Partial<Record<MetricName, MetricSource>>> = {
@@ -35,4 +40,11 @@ export const metricSources: Readonly<Partial<Record<MetricName, MetricSource>>> 
   wal_size: { collector: 'disk_usage', promql: `max by (${perServer}) (dbarch_pg_wal_size_bytes)` },
   deadlocks: { collector: 'pg_stat_database', promql: `sum by (${perServer}, database) (increase(dbarch_pg_stat_database_deadlocks_total[5m]))` },
   lock_waits: { collector: 'pg_locks', promql: `sum by (${perServer}, database) (dbarch_pg_lock_waiting_sessions)` },
+  // The data plane's pools and latencies (gateway/client/ClientMetrics.ts), per service: the highest endpoint.
+  pool_utilization: { promql: `100 * max by (service) (${pool('active')} / ${pool('max')})` },
+  pool_waiting: { promql: `max by (service) (${pool('waiting')})` },
+  query_latency_p50: { promql: latency(0.5) },
+  query_latency_p95: { promql: latency(0.95) },
+  query_latency_p99: { promql: latency(0.99) },
+  query_throughput: { promql: 'sum by (service) (rate(dbarch_client_query_duration_seconds_count[5m]))' },
 };

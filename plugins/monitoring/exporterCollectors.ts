@@ -6,14 +6,15 @@ import type { MonitoringSections } from './MonitoringSections.ts';
 
 /**
  * The collectors the spec's prometheus exporter runs, in scrape order: those behind its `metrics:` plus those the
- * alert rules need, so a rule never watches a metric nobody exports. Entries without a source add nothing.
+ * alert rules need, so a rule never watches a metric nobody exports. Entries without a source, or exported by the
+ * data plane, add nothing.
  */
 export function exporterCollectors(sections: MonitoringSections): CollectorName[] {
   const exporter = sections.monitoring_config?.exporters?.find((e) => e.type === 'prometheus');
   const wanted = new Set<CollectorName>();
   const add = (metric: string) => {
-    const source = isMetricName(metric) ? metricSources[metric] : undefined;
-    if (source !== undefined) wanted.add(source.collector);
+    const collector = isMetricName(metric) ? metricSources[metric]?.collector : undefined;
+    if (collector !== undefined) wanted.add(collector);
   };
   exporter?.metrics.forEach(add);
   for (const rule of sections.monitoring_config?.alerting?.rules ?? []) {

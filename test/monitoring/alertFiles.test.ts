@@ -32,11 +32,10 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
       const am = join(dir, `${name}.am.yml`);
       const ruleRun = await runCli(['monitoring', 'rules', spec, '--output', rules]);
       expect(ruleRun.code, ruleRun.output).to.equal(0);
-      // The seed's pool rule has no source yet: skipped and said so, not written as an alert that never fires.
-      expect(ruleRun.output).to.contain('warning: rule connection_pool_exhausted is not written: pool_utilization has no source');
+      expect(ruleRun.output).to.not.contain('warning');
       const checked = tool('promtool', ['check', 'rules', rules]);
       expect(checked.status, checked.output).to.equal(0);
-      expect(checked.output).to.contain('SUCCESS: 1 rules found');
+      expect(checked.output).to.contain('SUCCESS: 2 rules found');
       const file = parse(readFileSync(rules, 'utf8')) as { groups: { rules: Record<string, unknown>[] }[] };
       expect(file.groups[0]?.rules[0]).to.deep.include({
         alert: 'high_replication_lag',
@@ -44,6 +43,12 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
         labels: { severity: 'warning', dbarch_metric: 'replication_lag' },
       });
       expect((file.groups[0]?.rules[0]?.annotations as Record<string, string>).runbook_url).to.equal('docs/operations/monitoring.md#replication_lag');
+      // The pool rule reads the data plane's pool gauges, which the gateway serves at its /metrics.
+      expect(file.groups[0]?.rules[1]).to.deep.include({
+        alert: 'connection_pool_exhausted',
+        expr: '100 * max by (service) (sum by (service, endpoint) (dbarch_client_pool_connections{state="active"}) / sum by (service, endpoint) (dbarch_client_pool_connections{state="max"})) > 90',
+        labels: { severity: 'critical', dbarch_metric: 'pool_utilization' },
+      });
 
       const amRun = await runCli(['monitoring', 'alertmanager', spec, '--output', am], secrets);
       expect(amRun.code, amRun.output).to.equal(0);
@@ -116,21 +121,27 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
       - name: slow_gateway
         condition: query_latency_p95 > 200ms
         severity: warning
+      - name: pool_full
+        condition: pool_utilization > 90%
+        severity: critical
+      - name: stale_backup
+        condition: backup_age > 1d
+        severity: warning
 `,
     );
     const rules = join(dir, 'conditions.rules.yml');
     const run = await runCli(['monitoring', 'rules', spec, '--output', rules]);
     expect(run.code, run.output).to.equal(0);
-    expect(run.output).to.contain('warning: rule slow_gateway is not written: query_latency_p95 has no source');
+    expect(run.output).to.contain('warning: rule stale_backup is not written: backup_age has no source');
     expect(tool('promtool', ['check', 'rules', rules]).status).to.equal(0);
     const at = { cluster: 'main', server: '127.0.0.1:5432' };
     const series = (name: string, labels: Record<string, string>, values: string) =>
       ({ series: `${name}{${Object.entries({ ...at, ...labels }).map(([k, v]) => `${k}="${v}"`).join(',')}}`, values });
     // What the alert says, as Prometheus renders the generated templates.
-    const firing = (rule: string, condition: string, metric: string, severity: string, labels: Record<string, string>, value: string) => ({
+    const firing = (rule: string, condition: string, metric: string, severity: string, labels: Record<string, string>, value: string, where = ' on cluster main') => ({
       exp_labels: { severity, dbarch_metric: metric, ...labels },
       exp_annotations: {
-        summary: `${rule}: ${condition} on cluster main`,
+        summary: `${rule}: ${condition}${where}`,
         description: `${metric} is ${value}${labels.server ? ` on ${labels.server}` : ''}${labels.database ? ` (database ${labels.database})` : ''}; the spec's rule ${rule} fires when ${condition}.`,
         runbook_url: `docs/operations/monitoring.md#${metric}`,
       },
@@ -151,6 +162,12 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
             series('dbarch_pg_stat_database_deadlocks_total', { database: 'postgres' }, '0 0 1 1 1 1 1 1 1 1'),
             series('dbarch_pg_stat_activity_connections', { database: 'postgres', state: 'active' }, '50x5'),
             series('dbarch_pg_stat_activity_connections', { database: 'postgres', state: 'idle' }, '20x5'),
+            // A gateway route's pool: 10 of 10 busy from minute 2; its queries take 100-500 ms until minute 4, then under 100 ms.
+            { series: 'dbarch_client_pool_connections{service="orders",endpoint="127.0.0.1:5432",role="primary",state="active"}', values: '3 5 10 10 10' },
+            { series: 'dbarch_client_pool_connections{service="orders",endpoint="127.0.0.1:5432",role="primary",state="max"}', values: '10x5' },
+            { series: 'dbarch_client_query_duration_seconds_bucket{service="orders",role="primary",le="0.1"}', values: '0x4 100+100x5' },
+            { series: 'dbarch_client_query_duration_seconds_bucket{service="orders",role="primary",le="0.5"}', values: '0+100x10' },
+            { series: 'dbarch_client_query_duration_seconds_bucket{service="orders",role="primary",le="+Inf"}', values: '0+100x10' },
           ],
           alert_rule_test: [
             { eval_time: '2m', alertname: 'lagging', exp_alerts: [] },
@@ -161,6 +178,10 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
             { eval_time: '3m', alertname: 'deadlocking', exp_alerts: [firing('deadlocking', 'deadlocks > 0', 'deadlocks', 'critical', { ...at, database: 'postgres' }, '1')] },
             // 70 connections: below 80.
             { eval_time: '2m', alertname: 'crowded', exp_alerts: [] },
+            { eval_time: '1m', alertname: 'pool_full', exp_alerts: [] },
+            { eval_time: '2m', alertname: 'pool_full', exp_alerts: [firing('pool_full', 'pool_utilization > 90%', 'pool_utilization', 'critical', { service: 'orders' }, '100.0%', '')] },
+            { eval_time: '4m', alertname: 'slow_gateway', exp_alerts: [firing('slow_gateway', 'query_latency_p95 > 200ms', 'query_latency_p95', 'warning', { service: 'orders' }, '480ms', '')] },
+            { eval_time: '9m', alertname: 'slow_gateway', exp_alerts: [] },
           ],
         },
       ],

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { compileSpec } from '../../compiler/compileSpec.ts';
+import { DatabaseClient } from '../../gateway/client/DatabaseClient.ts';
 import { runCli } from '../cli/runCli.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { freePort } from '../support/freePort.ts';
@@ -42,6 +46,8 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
   let prometheus: RunningTool;
   let writer: pg.Client;
   let dashboard: Dashboard;
+  let client: DatabaseClient;
+  let poolMetrics: Server;
 
   const alerts = async (): Promise<PromAlert[]> => {
     const response = await fetch(`${prometheus.url}/api/v1/alerts`);
@@ -56,7 +62,14 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
     const exporterPort = await freePort();
     const spec = writeMonitoringSpec(
       [{ name: 'main', primary: primary.url, replicas: [standby.url], databases: ['postgres'] }],
-      `monitoring_config:
+      `gateway_config:
+  listen_port: 8080
+  database_routing:
+    - service: orders
+      database: postgres
+      cluster: main
+      connection_pool: { min: 0, max: 2 }
+monitoring_config:
   exporters:
     - type: prometheus
       port: ${exporterPort}
@@ -77,6 +90,9 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
       - name: replication_stalled
         condition: replication_lag > 2s
         severity: critical
+      - name: connection_pool_exhausted
+        condition: pool_utilization > 90%
+        severity: critical
 `,
     );
     const dir = join(spec, '..');
@@ -90,6 +106,17 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
     expect(am.code, am.output).to.equal(0);
     expect(board.code, board.output).to.equal(0);
     dashboard = JSON.parse(readFileSync(join(dir, 'dashboard.json'), 'utf8')) as Dashboard;
+
+    // The data plane's pools: a DatabaseClient for the route, its registry served as the gateway serves it.
+    const compiled = await compileSpec([spec]);
+    expect(compiled.errors).to.deep.equal([]);
+    client = new DatabaseClient({ spec: compiled.spec!, route: 'orders' });
+    const clientMetrics = client.metrics.registry;
+    poolMetrics = createServer((_request, response) => {
+      void clientMetrics.metrics().then((text) => response.writeHead(200, { 'content-type': clientMetrics.contentType }).end(text));
+    });
+    await new Promise<void>((resolve) => poolMetrics.listen(0, '127.0.0.1', resolve));
+    const poolMetricsPort = (poolMetrics.address() as AddressInfo).port;
 
     exporter = spawnTs('bin/dbarch.js', ['exporter', spec]);
     await exporter.waitForLine(/listening on http/);
@@ -106,7 +133,10 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
         global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
         rule_files: [join(dir, 'rules.yml')],
         alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${alertmanager.port}`] }] }] },
-        scrape_configs: [{ job_name: 'dbarch', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] }],
+        scrape_configs: [
+          { job_name: 'dbarch', static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }] },
+          { job_name: 'gateway', static_configs: [{ targets: [`127.0.0.1:${poolMetricsPort}`] }] },
+        ],
       }),
     );
     prometheus = await startTool('prometheus', (data, listen) => [`--config.file=${promConfig}`, `--storage.tsdb.path=${data}`, `--web.listen-address=${listen}`]);
@@ -116,6 +146,8 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
   });
 
   after(async () => {
+    await client?.close();
+    await new Promise((resolve) => (poolMetrics ? poolMetrics.close(resolve) : resolve(undefined)));
     await writer?.end().catch(() => undefined);
     exporter?.process.kill('SIGTERM');
     await exporter?.exited;
@@ -173,6 +205,25 @@ describe('monitoring end to end: Prometheus evaluates the generated rules, Alert
       await standbyClient.query('SELECT pg_wal_replay_resume()').catch(() => undefined);
       await standbyClient.end();
     }
+  });
+
+  it('fires connection_pool_exhausted while the data plane\'s pool is fully busy, and resolves it when the pool frees up', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // Both connections of the route's pool (max 2) taken by open transactions.
+    const holders = [client.transaction(() => held), client.transaction(() => held)];
+    try {
+      const firing = await eventually(async () => (await alerts()).find((a) => a.labels.alertname === 'connection_pool_exhausted' && a.state === 'firing'), 'connection_pool_exhausted to fire in Prometheus', 60_000);
+      expect(firing.labels).to.include({ service: 'orders', severity: 'critical', dbarch_metric: 'pool_utilization' });
+      // Critical: every channel, PagerDuty included.
+      const page = await eventually(() => Promise.resolve(delivered('/pagerduty').find((b) => isRecord(b) && b.event_action === 'trigger' && JSON.stringify(b).includes('connection_pool_exhausted'))), 'the PagerDuty event', 30_000);
+      expect(JSON.stringify(page)).to.contain('pool_utilization is 100.0%');
+    } finally {
+      release();
+      await Promise.all(holders);
+    }
+    await eventually(async () => ((await alerts()).some((a) => a.labels.alertname === 'connection_pool_exhausted') ? undefined : true), 'connection_pool_exhausted to resolve', 60_000);
+    await eventually(() => Promise.resolve(delivered('/webhook').find((b) => isPayload(b, 'resolved', 'connection_pool_exhausted'))), 'the resolved notification', 30_000);
   });
 
   it('generates a Grafana dashboard whose every panel queries series Prometheus has, with the alert thresholds drawn', async () => {
