@@ -10,7 +10,9 @@ import { gatewayErrorHandler } from './gatewayErrorHandler.ts';
 import type { GatewayIdentity } from './GatewayIdentity.ts';
 import { jsonTypes } from './jsonTypes.ts';
 import { jwtVerifier } from './jwtVerifier.ts';
-import { queryRoute, type GatewayRoute } from './queryRoute.ts';
+import type { GatewayRoute } from './authorizeRoute.ts';
+import { connectionsRoute } from './connectionsRoute.ts';
+import { queryRoute } from './queryRoute.ts';
 import { routeRateLimiter } from './routeRateLimiter.ts';
 
 export interface GatewayServerOptions {
@@ -83,7 +85,9 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     })),
   }));
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.metrics()));
-  queryRoute(app, { routes, grants: config.authorization });
+  const access = { routes, grants: config.authorization };
+  queryRoute(app, access);
+  connectionsRoute(app, access, config.credential_ttl);
   app.addHook('onClose', async () => {
     await Promise.all([...routes.values()].map((r) => r.client.close()));
     redis?.disconnect();

@@ -1,19 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
-import type { DatabaseClient } from '../client/DatabaseClient.ts';
 import type { QueryResult } from '../client/QueryResult.ts';
-import type { RateDecision } from './routeRateLimiter.ts';
+import { authorizeRoute, type RouteAccess } from './authorizeRoute.ts';
 import { typeName } from './typeNames.ts';
-
-type Config = NonNullable<CompiledSpec['gateway_config']>;
-
-export interface GatewayRoute {
-  readonly route: Config['database_routing'][number];
-  readonly client: DatabaseClient;
-  readonly limit: (() => Promise<RateDecision>) | undefined;
-}
 
 const QueryBody = Type.Object(
   {
@@ -33,32 +23,24 @@ type QueryBody = Static<typeof QueryBody>;
  * on the primary, answering the session token a later read passes to see the write. Rows keep their types (see
  * jsonTypes); every query is logged with service, database, mode, duration, rows, SQLSTATE and trace id.
  */
-export function queryRoute(app: FastifyInstance, options: { routes: ReadonlyMap<string, GatewayRoute>; grants: Config['authorization'] }): void {
+export function queryRoute(app: FastifyInstance, access: RouteAccess): void {
   app.post<{ Body: QueryBody }>('/api/v1/query', { schema: { body: QueryBody } }, async (request, reply) => {
     const identity = request.identity!;
     const body = request.body;
     const mode = body.mode ?? 'read';
-    const gateway = options.routes.get(identity.service);
-    const database = body.database ?? gateway?.route.database;
-    if (gateway === undefined || database !== gateway.route.database) {
-      throw new DbarchError('DBA_GATEWAY_FORBIDDEN', gateway === undefined ? `no route for service \`${identity.service}\`` : `service \`${identity.service}\` may not query database \`${database}\``, { details: { reason: gateway === undefined ? 'no route' : 'database' } });
-    }
-    if (options.grants !== undefined && !options.grants.some((g) => identity.roles.includes(g.role) && g.databases.includes(database) && (g.modes ?? ['read']).includes(mode))) {
-      throw new DbarchError('DBA_GATEWAY_FORBIDDEN', `no role of the token may ${mode} \`${database}\``, { details: { reason: 'mode' } });
-    }
-    if (gateway.limit !== undefined) {
-      const decision = await gateway.limit();
-      if (!decision.allowed) {
-        void reply.header('Retry-After', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
-        throw new DbarchError('DBA_GATEWAY_RATE_LIMITED', `rate limit ${gateway.route.rate_limit} of \`${identity.service}\` reached`);
-      }
-    }
+    const gateway = await authorizeRoute(access, request, reply, body.database, mode);
+    const database = gateway.route.database;
     const traceId = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(String(request.headers.traceparent ?? ''))?.[1];
     const log = { service: identity.service, database, mode, trace_id: traceId };
+    const { client } = gateway;
+    let session;
+    try {
+      session = client.session(body.session_token);
+    } catch (error) {
+      throw new DbarchError('DBA_GATEWAY_BAD_REQUEST', 'session_token is not a token this gateway handed out', { cause: error, details: { reason: 'session_token' } });
+    }
     const started = performance.now();
     try {
-      const { client } = gateway;
-      const session = body.session_token === undefined ? client.session() : client.session(body.session_token);
       const params = body.params ?? [];
       const result: QueryResult = mode === 'read'
         ? await session.transaction((tx) => tx.query(body.sql, params), { readOnly: true, readPreference: gateway.route.read_preference ?? 'primary' })

@@ -29,6 +29,8 @@ describe('dbarch gateway: JWT, rate limits, typed JSON and bad input (the main s
   let specFile: string;
   let gateway: FastifyInstance;
   const logLines: string[] = [];
+  /** Login roles the Connection API made: roles are cluster-wide, so they go when the test ends. */
+  const issuedRoles: string[] = [];
 
   function token(service: string, options: { roles?: string[]; audience?: string; expiresIn?: string; signer?: CryptoKey } = {}): Promise<string> {
     return new SignJWT({ roles: options.roles ?? ['rw'] })
@@ -107,6 +109,10 @@ service_mesh:
     await gateway?.close();
     jwks?.close();
     await db?.drop();
+    const admin = new pg.Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    for (const role of issuedRoles) await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
+    await admin.end();
   });
 
   it('refuses missing, expired, forged and wrong-audience tokens with 401, and a service, database or mode the roles do not allow with 403, before any database access', async () => {
@@ -172,6 +178,51 @@ service_mesh:
     expect(statuses.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200, 429, 429]);
     expect(statuses[5]!.body.error?.code).to.equal('DBA_GATEWAY_RATE_LIMITED');
     expect(Number(statuses[5]!.headers['retry-after'])).to.be.within(1, 60);
+  });
+
+  it('hands out a connection (the seed\'s Connection API): a login role of its own, valid for credential_ttl, read mode enforced by the server', async () => {
+    const connect = async (body: unknown, auth?: string | null) => {
+      const response = await gateway.inject({ method: 'POST', url: '/api/v1/connections', headers: { 'content-type': 'application/json', ...(auth === null ? {} : { authorization: auth ?? `Bearer ${await token(app)}` }) }, payload: JSON.stringify(body) });
+      const answer = response.json<Record<string, unknown> & { error?: { code: string } }>();
+      if (typeof answer.role === 'string') issuedRoles.push(answer.role);
+      return { status: response.statusCode, body: answer };
+    };
+    expect((await connect({ database: db.name, mode: 'read' }, null)).status).to.equal(401);
+    expect((await connect({ database: 'postgres', mode: 'read' })).status).to.equal(403);
+    const read = await connect({ database: db.name, mode: 'read', pool_size: 3, timeout_ms: 4000 });
+    expect(read.status).to.equal(200);
+    expect(read.body.pool_id).to.match(/^pool_[0-9a-f]{12}$/);
+    expect(read.body.endpoints).to.deep.equal([{ host: '127.0.0.1', port: 5432, role: 'primary' }]);
+    const url = new URL(read.body.connection_string as string);
+    expect(url.username).to.match(/^dbarch_conn_/).and.not.equal('postgres');
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ conn: number; until: Date; verifier: string }>('SELECT rolconnlimit AS conn, rolvaliduntil AS until, rolpassword AS verifier FROM pg_authid WHERE rolname = $1', [url.username]);
+      expect(rows[0]!.conn).to.equal(3);
+      expect(rows[0]!.verifier).to.match(/^SCRAM-SHA-256\$4096:/);
+      expect(rows[0]!.until.getTime() - Date.now()).to.be.within(50 * 60_000, 60 * 60_000);
+    } finally {
+      await admin.end();
+    }
+    const asCaller = new pg.Client({ connectionString: read.body.connection_string as string });
+    await asCaller.connect();
+    try {
+      expect((await asCaller.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout).to.equal('4s');
+      expect((await asCaller.query('SELECT count(*) FROM notes')).rowCount).to.equal(1);
+      const refused = await asCaller.query("INSERT INTO notes VALUES (2, 'via read credential')").then(() => undefined, (error: { code?: string }) => error.code);
+      expect(refused).to.equal('25006');
+    } finally {
+      await asCaller.end();
+    }
+    const write = await connect({ database: db.name, mode: 'write' });
+    const writer = new pg.Client({ connectionString: write.body.connection_string as string });
+    await writer.connect();
+    try {
+      expect((await writer.query("INSERT INTO notes VALUES (3, 'via write credential')")).rowCount).to.equal(1);
+    } finally {
+      await writer.end();
+    }
   });
 
   it('refuses a jwt section with both or neither of jwks_url and public_key', async () => {

@@ -55,6 +55,7 @@ export const GatewayConfigSchema = Type.Object(
   {
     listen_port: Type.Optional(portField({ description: 'Port of the gateway\'s HTTP API.', default: 8080 })),
     authentication: Type.Optional(Type.Object({ jwt: GatewayJwt }, { additionalProperties: false, description: 'Callers authenticate with a bearer JWT before any database access.' })),
+    credential_ttl: Type.Optional(durationField({ description: 'How long a login role handed out by POST /api/v1/connections can log in (VALID UNTIL).', default: '1h' })),
     authorization: Type.Optional(Type.Array(GatewayGrant, { minItems: 1, description: 'Which roles may query which databases in which modes; without it a service may read and write its own route\'s database.' })),
     database_routing: Type.Array(DatabaseRoute, { minItems: 1, description: 'One route per calling service.' }),
   },
