@@ -21,4 +21,5 @@ export const commands: Record<string, CommandEntry> = {
   monitoring: { summary: 'rules|alertmanager|dashboard: generate the Prometheus rule file, Alertmanager config or Grafana dashboard from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
+  cache: { summary: 'check: sample cached entries of cache_config and report those that differ from the database', load: () => import('./commands/cache.ts') },
 };

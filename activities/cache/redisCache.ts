@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { cacheKeys } from './cacheKeys.ts';
 import type { CachePolicy } from './CachePolicy.ts';
 import { keyPatternMatcher } from './keyPatternMatcher.ts';
 
@@ -26,10 +27,8 @@ export interface RedisCache {
   flushed(): Promise<void>;
 }
 
-const namespaceOf = (key: string) => (key.includes(':') ? key.slice(0, key.indexOf(':')) : key);
-
 /**
- * The cache of cache_config on Redis. Physical keys carry the namespace's version (`<prefix><ns>@<v>:<rest>`), so a
+ * The cache of cache_config on Redis. Physical keys carry the namespace's version (cacheKeys), so a
  * version bump makes every old entry unreachable at once (they expire by TTL). Redis unavailable: reads are
  * served by the loader (PostgreSQL) and not cached, writes go to the database only, and every invalidation
  * asked for meanwhile — and the key of every write-through — is kept and replayed when Redis is ready again, so
@@ -39,9 +38,7 @@ const namespaceOf = (key: string) => (key.includes(':') ? key.slice(0, key.index
 export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
   const ttls = policy.ttls.map((p) => ({ matches: keyPatternMatcher(p.pattern), ttlMs: p.ttlMs }));
   const ttlOf = (key: string) => ttls.find((t) => t.matches(key))?.ttlMs;
-  const versionKey = (namespace: string) => `${policy.keyPrefix}__version:${namespace}`;
-  const tagKey = (tag: string) => `${policy.keyPrefix}__tag:${tag}`;
-  const physical = (key: string, version: string) => `${policy.keyPrefix}${namespaceOf(key)}@${version}:${key.slice(namespaceOf(key).length + 1)}`;
+  const { namespaceOf, version: versionKey, tag: tagKey, entry: physical } = cacheKeys(policy.keyPrefix);
   const inFlight = new Map<string, Promise<unknown>>();
   const pending = new Map<string, PendingInvalidation>();
   let replaying: Promise<void> | undefined;

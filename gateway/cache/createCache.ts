@@ -12,6 +12,8 @@ export type { LoadOptions, RedisCache } from '../../activities/cache/redisCache.
 
 export interface DbarchCache extends RedisCache {
   readonly redis: Redis;
+  /** Resolves once Redis is connected the first time; until then the cache behaves as during an outage. */
+  ready(): Promise<void>;
   close(): void;
 }
 
@@ -21,6 +23,7 @@ export interface DbarchCache extends RedisCache {
  *
  * ```ts
  * const cache = createCache(spec.cache_config);
+ * await cache.ready();
  * const user = await cache.getOrLoad(`user:${id}`, () => db.query(…), { tags: ['team:7'] });
  * await cache.writeThrough(`user:${id}`, changed, (u) => db.query('UPDATE users …', …));
  * await cache.invalidateTag('team:7'); await cache.bumpVersion('user');
@@ -46,5 +49,6 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: { readon
   }
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(times * 100, 1000) });
   redis.on('error', () => undefined); // outages are handled by the cache; ioredis reconnects
-  return { ...redisCache(redis, policy), redis, close: () => redis.disconnect() };
+  const connected = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  return { ...redisCache(redis, policy), redis, ready: () => (redis.status === 'ready' ? Promise.resolve() : connected), close: () => redis.disconnect() };
 }

@@ -72,7 +72,7 @@ describe('the cache library (createCache from cache_config) on Redis and Postgre
       { provider: 'redis', key_prefix: redis.prefix, ttl_policies: [{ pattern: 'user:*', ttl: 3600 }, { pattern: 'session:*', ttl: '30m' }] },
       { redisUrl: proxy.url },
     );
-    await eventually(() => Promise.resolve(cache.redis.status === 'ready' ? true : undefined), 'the cache client to connect');
+    await cache.ready();
   });
   after(async () => {
     cache.close();

@@ -1,5 +1,6 @@
 import { parseDuration } from '../../grammar/parseDuration.ts';
 import type { SectionCheckContext } from '../../SectionDefinition.ts';
+import { checkDatabaseReference } from '../clusters/checkDatabaseReference.ts';
 import { reportDuplicates } from '../reportDuplicates.ts';
 import { producedEvents } from './producedEvents.ts';
 import type { CacheConfig } from './schema.ts';
@@ -15,6 +16,11 @@ export function checkCacheConfig(cache: CacheConfig, ctx: SectionCheckContext): 
     if (ttl.ok && ttl.value === 0) ctx.error(['ttl_policies', i, 'ttl'], 'DBA_SPEC_RANGE', 'a TTL of 0 expires keys immediately', 'use a positive TTL, or remove the policy to stop caching these keys');
   });
   reportDuplicates(ctx, (cache.events ?? []).map((e, i) => ({ value: e, path: ['events', i] })), 'event');
+  checkDatabaseReference(ctx, cache, ['cluster'], ['database']);
+  const sourced = policies.findIndex((p) => p.source !== undefined);
+  if (sourced >= 0 && cache.database === undefined) {
+    ctx.error(['ttl_policies', sourced, 'source'], 'DBA_SPEC_MISSING_KEY', 'a `source` query needs the database it runs in', 'add `database:` (and `cluster:`) to cache_config');
+  }
   const isProduced = producedEvents(cache, ctx);
   policies.forEach((policy, i) => {
     (policy.invalidate_on ?? []).forEach((event, j) => {

@@ -9,6 +9,14 @@ export const TtlPolicy = Type.Object(
     pattern: namedString('keyPattern', { description: 'Key glob the policy applies to; unique across policies.', examples: ['user:*'] }),
     ttl: durationField({ description: 'Time to live: seconds, or a duration.', examples: [3600, '2h'] }),
     invalidate_on: Type.Optional(Type.Array(namedString('event'), { description: 'Events that evict matching keys.', default: [], examples: [['user.update', 'user.delete']] })),
+    source: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Query whose first column is the value a key of this pattern should hold, `$1` being the key after the pattern\'s literal prefix (`42` of `user:42`); `dbarch cache check` compares sampled entries with it.',
+        examples: ['SELECT to_jsonb(u) FROM users u WHERE id = $1::int'],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -18,6 +26,8 @@ export const CacheConfigSchema = Type.Object(
     provider: stringEnum(['redis'] as const, { description: 'Cache server.' }),
     url: Type.Optional(grammarString('dbarch-redis-url', { description: 'Cache connection reference.', examples: ['${REDIS_URL:-redis://127.0.0.1:6379}'] })),
     strategy: Type.Optional(stringEnum(['cache_aside', 'write_through', 'write_behind', 'read_through'] as const, { description: 'How the data plane fills the cache.', default: 'cache_aside' })),
+    cluster: Type.Optional(namedString('name', { description: 'Cluster (from `clusters`) of the database the cache fronts.' })),
+    database: Type.Optional(namedString('identifier', { description: 'Database the cache fronts; `ttl_policies[].source` queries run there.' })),
     key_prefix: Type.Optional(Type.String({ description: 'Prefix for every key dbarch writes, to share one Redis between platforms.', examples: ['dbarch:'] })),
     max_memory: Type.Optional(grammarString('dbarch-size', { description: 'Memory the cache may use (Redis `maxmemory`).', examples: ['256MB'] })),
     eviction_policy: Type.Optional(
