@@ -172,11 +172,14 @@ async function main(): Promise<void> {
   await setup.connect();
   await setup.query("CREATE TABLE ten_rows AS SELECT g AS id, 'name ' || g AS name, now() AS created_at FROM generate_series(1, 10) g");
   await setup.end();
-  const bouncer = await startPgBouncer(db.name);
-  const contenders: Contender[] = [rawPool('raw pg Pool', 5432, db.name), await databaseClient(db.name)];
-  if (bouncer) contenders.push(rawPool('PgBouncer 1.18 (transaction) + raw pg', bouncer.port, db.name));
-  contenders.push(await startGateway(db.name));
+  let bouncer: Awaited<ReturnType<typeof startPgBouncer>>;
+  const contenders: Contender[] = [];
+  // Everything started is stopped in finally, also when a later contender fails to start.
   try {
+    bouncer = await startPgBouncer(db.name);
+    contenders.push(rawPool('raw pg Pool', 5432, db.name), await databaseClient(db.name));
+    if (bouncer) contenders.push(rawPool('PgBouncer 1.18 (transaction) + raw pg', bouncer.port, db.name));
+    contenders.push(await startGateway(db.name));
     console.log(`${queries} queries per run (a quarter for 1 caller), median of ${rounds} interleaved rounds, pools of ${poolSize}, PostgreSQL at 127.0.0.1:5432${bouncer ? '' : ' (PgBouncer not installed: skipped)'}\n`);
     for (const workload of workloads) {
       for (const callers of concurrencies) {
