@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { relayDefaults, type RelayOptions } from '../../activities/outbox/RelayOptions.ts';
 import { noProgress, type RelayProgress } from '../../activities/outbox/RelayProgress.ts';
 import { relayOutbox, type RelayResult } from '../../activities/outbox/relayOutbox.ts';
 import { outbox } from '../../gateway/outbox/outbox.ts';
+import { createLogger } from '../../runtime/logger.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { eventually } from '../support/childProcess.ts';
 import { freshDatabase } from '../support/postgres.ts';
@@ -70,6 +73,35 @@ describe('the outbox relay (engine, in process)', function () {
     expect(rows[0]).to.include({ event_type: 'nobody.listens', attempts: 2 });
     expect(rows[0]?.reason).to.match(/^unroutable/);
     await eventually(async () => ((await fx.applied()) === 3010 ? true : undefined), 'the other events to be applied');
+  });
+
+  it('stops reading while RabbitMQ blocks the connection (flow control): at most the window is held, then it drains', async () => {
+    const before = await fx.applied();
+    await fx.writeEvents(3000, { keys: 10, perTransaction: 100 });
+    const messages: string[] = [];
+    const log = createLogger({ level: 'info', destination: { write: (line: string) => messages.push((JSON.parse(line) as { msg: string }).msg) } });
+    const small = { ...options, batchSize: 100, windowBatches: 2 };
+    const stop = new AbortController();
+    const run = promisify(execFile);
+    // The broker is shared: the alarm lasts only until the relay reports the block, and is always lifted.
+    await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0']);
+    let running: Promise<unknown> | undefined;
+    try {
+      running = relayOutbox(small, { signal: stop.signal, heartbeat: () => undefined, log }, noProgress);
+      await eventually(() => Promise.resolve(messages.some((m) => m.startsWith('RabbitMQ blocked the relay')) ? true : undefined), 'the relay to be blocked');
+      const { rows } = await fx.pool.query<{ left: number; free: number }>(
+        'SELECT (SELECT count(*)::int FROM dbarch.outbox_events) AS left, (SELECT count(*)::int FROM (SELECT 1 FROM dbarch.outbox_events FOR UPDATE SKIP LOCKED) f) AS free',
+      );
+      expect(rows[0]?.left, 'nothing deleted without confirms').to.equal(3000);
+      expect(3000 - (rows[0]?.free ?? 0), 'rows held by the relay: at most its window').to.be.within(1, small.batchSize * small.windowBatches);
+    } finally {
+      await run('rabbitmqctl', ['set_vm_memory_high_watermark', '0.4']);
+    }
+    await eventually(async () => ((await fx.outboxRows()) === 0 ? true : undefined), 'the outbox to drain once unblocked');
+    stop.abort();
+    await running;
+    expect(messages).to.include('RabbitMQ unblocked the relay');
+    await eventually(async () => ((await fx.applied()) === before + 3000 ? true : undefined), 'every event to be applied');
   });
 
   it('refuses at append an event type that is not a routing key and a payload that is not JSON; the application rolls back', async () => {
