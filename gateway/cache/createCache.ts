@@ -1,4 +1,6 @@
+import type { Channel } from 'amqplib';
 import { Redis } from 'ioredis';
+import { consumeInvalidations } from '../../activities/cache/consumeInvalidations.ts';
 import type { CachePolicy } from '../../activities/cache/CachePolicy.ts';
 import { redisCache, type RedisCache } from '../../activities/cache/redisCache.ts';
 import type { DeepReadonly } from '../../compiler/DeepReadonly.ts';
@@ -14,6 +16,11 @@ export interface DbarchCache extends RedisCache {
   readonly redis: Redis;
   /** Resolves once Redis is connected the first time; until then the cache behaves as during an outage. */
   ready(): Promise<void>;
+  /**
+   * Applies the spec's `invalidate_on` to the events of `queue` (bound to the outbox exchange for those events):
+   * each event evicts its policies' pattern with the event's key filled in. Returns the consumer tag.
+   */
+  consumeInvalidations(channel: Channel, queue: string): Promise<string>;
   close(): void;
 }
 
@@ -50,5 +57,13 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: { readon
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(times * 100, 1000) });
   redis.on('error', () => undefined); // outages are handled by the cache; ioredis reconnects
   const connected = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  return { ...redisCache(redis, policy), redis, ready: () => (redis.status === 'ready' ? Promise.resolve() : connected), close: () => redis.disconnect() };
+  const cache = redisCache(redis, policy);
+  const policies = config.ttl_policies.map((p) => ({ pattern: p.pattern, invalidateOn: p.invalidate_on ?? [] }));
+  return {
+    ...cache,
+    redis,
+    ready: () => (redis.status === 'ready' ? Promise.resolve() : connected),
+    consumeInvalidations: (channel, queue) => consumeInvalidations({ channel, queue, cache, policies }),
+    close: () => redis.disconnect(),
+  };
 }
