@@ -5,6 +5,7 @@ import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
+import { serveUntilSignal } from '../serveUntilSignal.ts';
 
 const help = `Usage: dbarch gateway <spec> [--port <n>] [--host 127.0.0.1]
 
@@ -34,21 +35,6 @@ export async function run(argv: string[]): Promise<number> {
   const port = values.port === undefined ? (compiled.spec.gateway_config?.listen_port ?? 8080) : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DbarchError('DBA_USAGE', `dbarch gateway: --port must be a number from 0 to 65535, not "${values.port}"`);
   const server = await createGatewayServer({ spec: compiled.spec });
-  try {
-    try {
-      await server.listen({ port, host: values.host });
-    } catch (caught) {
-      const error = caught as NodeJS.ErrnoException;
-      throw new DbarchError('DBA_GATEWAY_LISTEN_FAILED', `dbarch gateway cannot listen on ${values.host}:${port} (${error.code ?? error.message})`, { details: { host: values.host, port, errno: error.code ?? null } });
-    }
-    const address = server.server.address();
-    console.log(`dbarch gateway listening on http://${values.host}:${typeof address === 'object' && address ? address.port : port}`);
-    await new Promise<void>((stop) => {
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-  } finally {
-    await server.close();
-  }
+  await serveUntilSignal(server, { verb: 'gateway', port, host: values.host, listenFailed: 'DBA_GATEWAY_LISTEN_FAILED', name: 'dbarch gateway' });
   return exitCodes.ok;
 }

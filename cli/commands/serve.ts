@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../api/createApiServer.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
@@ -6,6 +5,7 @@ import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { serveUntilSignal } from '../serveUntilSignal.ts';
 
 const help = `Usage: dbarch serve <spec> [--port 8081] [--host 127.0.0.1]
 
@@ -34,17 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     const codec = temporal.dataConverter?.payloadCodecs?.[0];
     const uiOrigin = temporal.uiUrl === undefined ? undefined : new URL(temporal.uiUrl).origin;
     const server = createApiServer({ client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token, ...(codec ? { codec } : {}), ...(uiOrigin ? { uiOrigin } : {}) });
-    try {
-      await listen(server, port, values.host);
-      const address = server.server.address();
-      console.log(`dbarch API listening on http://${values.host}:${typeof address === 'object' && address ? address.port : port}`);
-      await new Promise<void>((stop) => {
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-    } finally {
-      await server.close();
-    }
+    await serveUntilSignal(server, { verb: 'serve', port, host: values.host, listenFailed: 'DBA_SERVE_LISTEN_FAILED', name: 'dbarch API' });
     return exitCodes.ok;
   } finally {
     await temporal.close();
@@ -56,21 +46,4 @@ function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
   if (!(port >= 0 && port <= 65535)) throw new DbarchError('DBA_USAGE', `dbarch serve: --port must be a number from 0 to 65535, not "${text}"`, { hint: 'e.g. `dbarch serve specs/platform.yaml --port 8081`' });
   return port;
-}
-
-/** server.listen, rejecting with a coded error when the port cannot be had. */
-async function listen(server: FastifyInstance, port: number, host: string): Promise<void> {
-  try {
-    await server.listen({ port, host });
-  } catch (caught) {
-    const error = caught as NodeJS.ErrnoException;
-    const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' ? 'the address is not on this machine' : error.message;
-    const hint =
-      error.code === 'EADDRINUSE'
-        ? `Another process listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows which): stop it, or pass another --port.`
-        : error.code === 'EACCES'
-          ? `Ports under 1024 need privileges: pass --port 8081 (or another above 1023).`
-          : `Check --host ${host} and --port ${port}.`;
-    throw new DbarchError('DBA_SERVE_LISTEN_FAILED', `dbarch serve cannot listen on ${host}:${port}: ${why} (${error.code ?? 'error'})`, { hint, details: { host, port, errno: error.code ?? null } });
-  }
 }

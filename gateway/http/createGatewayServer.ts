@@ -1,8 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { createJsonServer } from '../../runtime/http/createJsonServer.ts';
 import { createLogger, type Logger } from '../../runtime/logger.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { DatabaseClient } from '../client/DatabaseClient.ts';
@@ -28,8 +29,6 @@ declare module 'fastify' {
     identity?: GatewayIdentity;
   }
 }
-
-const bodyLimit = 1024 * 1024;
 
 /**
  * The database gateway (`dbarch gateway <spec>`): one DatabaseClient per gateway_config route (its pool, query
@@ -57,15 +56,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     limit: route.rate_limit === undefined ? undefined : routeRateLimiter(route.service, route.rate_limit, redis),
   }]));
 
-  // Typed as fastify's logger interface so routes take a plain FastifyInstance.
-  const loggerInstance: FastifyBaseLogger = logger;
-  const app = Fastify({
-    loggerInstance,
-    bodyLimit,
-    ajv: { customOptions: { coerceTypes: false, allErrors: true, removeAdditional: false } },
-  });
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  const app = createJsonServer(logger);
   app.setErrorHandler(gatewayErrorHandler);
   app.setNotFoundHandler((request) => {
     throw new DbarchError('DBA_GATEWAY_NOT_FOUND', `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`);
