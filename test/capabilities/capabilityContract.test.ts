@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import type { Plan, StepNode } from '../../plan/Plan.ts';
 import { planSpec, type PlanSpecResult } from '../../plan/planSpec.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
@@ -10,6 +9,7 @@ import { definePlugin } from '../../plugins/definePlugin.ts';
 import type { PluginEntry } from '../../plugins/loadPlugins.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { expectCodeSync } from '../migrations/expectCode.ts';
 import { testLog } from '../support/temporal.ts';
 
 const seed = new URL('../../specs/examples/combined/seed.yaml', import.meta.url).pathname;
@@ -27,16 +27,6 @@ function writeSpec(text: string): string {
 function planned(result: PlanSpecResult): Plan {
   if (!result.ok) throw new Error(`does not plan: ${JSON.stringify([...result.specIssues, ...result.planIssues])}`);
   return result.plan;
-}
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DbarchError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a DbarchError');
 }
 
 const deployment = `deployment_config:
@@ -79,9 +69,9 @@ procedures:
 
   it('refuses at registration a capability that reads a section that does not exist, or offers an env alias another one offers', () => {
     const reads = definePlugin({ name: 'reader', version: '1.0.0', host: '*', reads: ['backups_config' as 'backup_config'], steps: () => ({}) });
-    expect(codeOf(() => registry([{ plugin: reads, source: 'test' }]))).to.equal('DBA_PLUGIN_SECTION_UNKNOWN');
+    expectCodeSync(() => registry([{ plugin: reads, source: 'test' }]), 'DBA_PLUGIN_SECTION_UNKNOWN');
     const clash = definePlugin({ name: 'clash', version: '1.0.0', host: '*', planning: { settings: () => ({ db: 'x' }), env: { db: 'database' } }, steps: () => ({}) });
-    expect(codeOf(() => registry([{ plugin: clash, source: 'test' }]))).to.equal('DBA_PLUGIN_INVALID');
+    expectCodeSync(() => registry([{ plugin: clash, source: 'test' }]), 'DBA_PLUGIN_INVALID');
   });
 
   it('plans the procedures a third-party capability ships as <plugin>/<name>, and the built-in ones as dbarch/<name>', async () => {

@@ -12,3 +12,15 @@ export async function expectCode(promise: Promise<unknown>, code: string): Promi
   }
   throw new Error(`expected ${code}, but the call succeeded`);
 }
+
+/** Calls a function that must throw a DbarchError of the given code, and returns that error. */
+export function expectCodeSync(fn: () => unknown, code: string): DbarchError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).to.be.instanceOf(DbarchError);
+    expect((error as DbarchError).code, (error as Error).message).to.equal(code);
+    return error as DbarchError;
+  }
+  throw new Error(`expected ${code}, but the call succeeded`);
+}

@@ -9,7 +9,6 @@ import { Worker } from '@temporalio/worker';
 import { createApiServer } from '../../api/createApiServer.ts';
 import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { createActivities } from '../../plugins/createActivities.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
@@ -21,31 +20,12 @@ import { workflowBundle } from '../../runtime/workflowBundle.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { createDbarchWorker } from '../../worker.ts';
 import { planFor } from '../runtime/runtimeFixture.ts';
+import { expectCode, expectCodeSync } from '../migrations/expectCode.ts';
 import { testLog, uniqueTaskQueue } from '../support/temporal.ts';
 
 const newKey = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const payload = (text: string): Payload => ({ metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode(JSON.stringify(text)) });
 const textOf = (p: Payload) => new TextDecoder().decode(p.data ?? new Uint8Array());
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DbarchError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a DbarchError');
-}
-
-async function rejectionCode(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DbarchError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Every byte string in a fetched history (payload data and metadata), concatenated. */
 function bytesOf(value: unknown, out: Buffer[] = []): Buffer[] {
@@ -79,9 +59,9 @@ describe('the payload codec', () => {
     writeFileSync(file, `${one}\n${two}\n`, { mode: 0o600 });
     expect(payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: `file:${file}` })?.active.id).to.equal('k2');
     expect(payloadKeysFromEnv({})).to.equal(undefined);
-    expect(codeOf(() => parsePayloadKeys('k1:c2hvcnQ=', 'test'))).to.equal('DBA_CODEC_KEYS_INVALID');
-    expect(codeOf(() => parsePayloadKeys(`${one},${one}`, 'test'))).to.equal('DBA_CODEC_KEYS_INVALID');
-    expect(codeOf(() => payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: 'file:/no/such/file' }))).to.equal('DBA_CODEC_KEYS_INVALID');
+    expectCodeSync(() => parsePayloadKeys('k1:c2hvcnQ=', 'test'), 'DBA_CODEC_KEYS_INVALID');
+    expectCodeSync(() => parsePayloadKeys(`${one},${one}`, 'test'), 'DBA_CODEC_KEYS_INVALID');
+    expectCodeSync(() => payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: 'file:/no/such/file' }), 'DBA_CODEC_KEYS_INVALID');
   });
 
   it('encrypts with the newest key, decrypts with any key of the ring, passes plain payloads through, and refuses a tampered or unknown one', async () => {
@@ -91,9 +71,9 @@ describe('the payload codec', () => {
     expect(textOf((await old.decode([sealed!]))[0]!)).to.equal('"s3cret-value"');
     expect(textOf((await old.decode([payload('plain')]))[0]!)).to.equal('"plain"');
     const stranger = new EncryptionCodec(parsePayloadKeys(newKey('other'), 'test'));
-    expect(await rejectionCode(stranger.decode([sealed!]))).to.equal('DBA_CODEC_KEY_UNKNOWN');
+    await expectCode(stranger.decode([sealed!]), 'DBA_CODEC_KEY_UNKNOWN');
     const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).map((byte, index) => (index === 20 ? byte ^ 1 : byte)) };
-    expect(await rejectionCode(old.decode([tampered]))).to.equal('DBA_CODEC_KEY_UNKNOWN');
+    await expectCode(old.decode([tampered]), 'DBA_CODEC_KEY_UNKNOWN');
   });
 
   describe('on a real server and worker', () => {
