@@ -1,4 +1,4 @@
-import { continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OutboxActivities, RelayActivityInput } from '../activities/outbox/outboxActivities.ts';
 import type { RelayProgress } from '../activities/outbox/RelayProgress.ts';
 
@@ -52,6 +52,11 @@ export async function relayWorkflow(input: RelayWorkflowInput): Promise<RelaySta
     status = { ...status, progress: result.progress };
   } catch (error) {
     if (!isCancellation(error)) throw error;
+    status = { ...status, phase: 'stopped' };
+    return status;
+  }
+  // A cancel that arrived as the activity completed must not be lost by continuing as new.
+  if (CancellationScope.current().consideredCancelled) {
     status = { ...status, phase: 'stopped' };
     return status;
   }
