@@ -9,7 +9,8 @@ import type { InterpreterResult } from '../../workflows/interpreter/InterpreterT
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { eventually, spawnTs } from '../support/childProcess.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
-import { appliedCounts, pipelineSpec, planPipeline, query, type PipelineSpec } from './pipelineFixture.ts';
+import { query } from '../support/postgres.ts';
+import { appliedCounts, pipelineSpec, planPipeline, type PipelineSpec } from './pipelineFixture.ts';
 
 type Handle = ReturnType<Awaited<ReturnType<typeof sharedTemporal>>['client']['workflow']['getHandle']>;
 

@@ -8,7 +8,7 @@ import { planSpec } from '../../plan/planSpec.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
-import { withDatabase } from '../support/postgres.ts';
+import { query, withDatabase } from '../support/postgres.ts';
 import { testLog } from '../support/temporal.ts';
 
 export const pipelineFixtures = new URL('../fixtures/pipeline/', import.meta.url).pathname;
@@ -87,16 +87,6 @@ export async function planPipeline(specPath: string, environment: string): Promi
   return result.plan;
 }
 
-/** Runs one query on a database and closes the connection. */
-export async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Versioned history rows per version (to prove each migration ran once). */
 export async function appliedCounts(url: string): Promise<Record<string, number>> {

@@ -10,7 +10,8 @@ import { interpreterMessages } from '../../workflows/interpreter/interpreterMess
 import type { InterpreterResult, InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
-import { appliedCounts, pipelineSpec, planPipeline, query, type PipelineSpec } from './pipelineFixture.ts';
+import { query } from '../support/postgres.ts';
+import { appliedCounts, pipelineSpec, planPipeline, type PipelineSpec } from './pipelineFixture.ts';
 
 type Temporal = Awaited<ReturnType<typeof sharedTemporal>>;
 type Handle = ReturnType<Temporal['client']['workflow']['getHandle']>;

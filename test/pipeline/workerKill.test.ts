@@ -3,7 +3,8 @@ import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { sharedTemporal, uniqueTaskQueue } from '../support/temporal.ts';
-import { appliedCounts, pipelineSpec, planPipeline, query, type PipelineSpec } from './pipelineFixture.ts';
+import { query } from '../support/postgres.ts';
+import { appliedCounts, pipelineSpec, planPipeline, type PipelineSpec } from './pipelineFixture.ts';
 
 describe('the migration pipeline with its worker SIGKILLed during apply', function () {
   this.timeout(240_000);

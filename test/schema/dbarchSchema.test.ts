@@ -10,20 +10,11 @@ import { applyRoutingChange } from '../../activities/replication/applyRoutingCha
 import { dbarchSchemaParts, ensureDbarchSchema } from '../../activities/schema/ensureDbarchSchema.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { eventually, repoRoot, spawnTs } from '../support/childProcess.ts';
-import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
+import { freshDatabase, query, type TestDatabase } from '../support/postgres.ts';
 import { testLog } from '../support/temporal.ts';
 
 const controlTables = ['environment_leases', 'migration_pipeline_steps', 'routing', 'routing_history', 'schema_registry', 'smoke_runs'];
 
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 async function dbarchTables(url: string): Promise<string[]> {
   return (await query<{ tablename: string }>(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'dbarch' ORDER BY tablename`)).map((r) => r.tablename);
