@@ -10,6 +10,7 @@ import type { PluginEntry } from '../../plugins/loadPlugins.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { expectCodeSync } from '../migrations/expectCode.ts';
+import { deploymentSection } from '../support/deploymentSection.ts';
 import { testLog } from '../support/temporal.ts';
 
 const seed = new URL('../../specs/examples/combined/seed.yaml', import.meta.url).pathname;
@@ -29,12 +30,7 @@ function planned(result: PlanSpecResult): Plan {
   return result.plan;
 }
 
-const deployment = `deployment_config:
-  source_control: github
-  repository: schemas
-  environments:
-    - { name: dev, database: dev_db }
-`;
+const deployment = deploymentSection('dev_db');
 
 describe('the capability contract', () => {
   it('hands a capability exactly the sections it declared, and procedures read its settings as {{ <capability>.<key> }}', async () => {

@@ -7,6 +7,7 @@ import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually } from '../support/childProcess.ts';
+import { deploymentSection } from '../support/deploymentSection.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
 import { planFor, recordHistory, sideEffectsDatabase } from '../runtime/runtimeFixture.ts';
 
@@ -23,12 +24,7 @@ describe('a failover_procedure step list', () => {
   it('runs action steps, goes on after an `on_error: continue` failure, and waits for an operator to confirm a manual step', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'dbarch-steplist-')), 'failover.yaml');
     writeFileSync(path, `apiVersion: dbarch/v1
-deployment_config:
-  source_control: github
-  repository: schemas
-  environments:
-    - { name: dev, database: ${db.name} }
-procedures:
+${deploymentSection(db.name)}procedures:
   roles: { failover_operators: [oncall] }
 failover_procedure:
   steps:

@@ -15,6 +15,7 @@ import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { expectCode } from '../migrations/expectCode.ts';
 import { freshRabbitmq, type TestRabbitmq } from '../support/rabbitmq.ts';
 import { testLog } from '../support/temporal.ts';
+import { deploymentSection } from '../support/deploymentSection.ts';
 
 const url = serviceUrls().rabbitmq;
 
@@ -48,12 +49,7 @@ describe('queue topology: queue_config declared in RabbitMQ', function () {
     spec = join(mkdtempSync(join(tmpdir(), 'dbarch-queue-')), 'spec.yaml');
     writeFileSync(
       spec,
-      `deployment_config:
-  source_control: github
-  repository: schemas
-  environments:
-    - { name: dev, database: dev_db }
-queue_config:
+      `${deploymentSection('dev_db')}queue_config:
   provider: rabbitmq
   exchanges:
     - name: ${events}

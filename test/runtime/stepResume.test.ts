@@ -7,6 +7,7 @@ import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
+import { deploymentSection } from '../support/deploymentSection.ts';
 import { sharedTemporal, uniqueTaskQueue } from '../support/temporal.ts';
 import { planFor, recordHistory } from './runtimeFixture.ts';
 
@@ -44,12 +45,7 @@ describe('a long step killed mid-attempt', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dbarch-resume-'));
     const path = join(dir, 'watch.yaml');
     writeFileSync(path, `apiVersion: dbarch/v1
-deployment_config:
-  source_control: github
-  repository: schemas
-  environments:
-    - { name: dev, database: ${blue.name} }
-blue_green:
+${deploymentSection(blue.name)}blue_green:
   current: ${blue.name}
   standby: ${green.name}
   deployment_steps: "1. Watch green"
