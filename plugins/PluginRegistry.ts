@@ -11,7 +11,7 @@ import type { JsonObject, JsonValue, StepRetry } from '../plan/Plan.ts';
 import type { PlanContext, SettingSource } from '../plan/PlanContext.ts';
 import { loadProcedureFiles, shippedPrefix } from '../plan/shippedProcedures.ts';
 import { fallbackStepDefaults, type StepCatalog, type StepCatalogEntry, type StepDefaults } from '../plan/StepCatalog.ts';
-import type { PlanSetting, PluginDefinition, SectionKey, StepDefaultSettings, StepDefinition, StepRun } from './definePlugin.ts';
+import type { PluginDefinition, SectionKey, StepDefaultSettings, StepDefinition, StepRun } from './definePlugin.ts';
 import type { PluginEntry } from './loadPlugins.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import { stepActivity } from './stepActivity.ts';
@@ -171,8 +171,7 @@ export class PluginRegistry implements StepCatalog, CapabilityCatalog {
       const offered = plugin.planning?.settings?.(sectionsFor(plugin, spec), environment);
       if (offered === undefined) continue;
       const values: Record<string, JsonValue> = {};
-      for (const [key, offeredValue] of Object.entries(offered)) {
-        const setting = asSetting(offeredValue);
+      for (const [key, setting] of Object.entries(offered)) {
         values[key] = setting.value;
         const alias = plugin.planning?.env?.[key];
         if (alias !== undefined) env[alias] = setting.value;
@@ -291,10 +290,4 @@ function sectionsFor(plugin: PluginDefinition, spec: CompiledSpec): Pick<Compile
   const out: Record<string, unknown> = {};
   for (const key of plugin.reads ?? []) if (spec[key] !== undefined) out[key] = spec[key];
   return out;
-}
-
-function asSetting(value: JsonValue | PlanSetting): PlanSetting {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, 'value') && Object.keys(value).every((key) => key === 'value' || key === 'source')
-    ? (value as PlanSetting)
-    : { value: value as JsonValue };
 }

@@ -41,7 +41,10 @@ export type SectionKey = BuiltinSection['key'];
 /** The sections a capability declared, typed, and only those: what its planning hooks receive. */
 export type SectionsOf<S extends readonly SectionKey[]> = Pick<CompiledSpec, S[number]>;
 
-/** A setting with the place in the spec it comes from, so a problem with it is reported there. */
+/**
+ * A setting: its value, and the place in the spec it comes from (so a problem with it is reported there). Always
+ * this object, never a bare value, so a setting whose value is itself an object cannot be mistaken for one.
+ */
 export interface PlanSetting {
   readonly value: JsonValue;
   readonly source?: SettingSource;
@@ -53,7 +56,7 @@ export interface PlanSetting {
  * settings older procedures read (setting key → env key).
  */
 export interface CapabilityPlanning<S extends readonly SectionKey[]> {
-  readonly settings?: (sections: SectionsOf<S>, environment: string) => Readonly<Record<string, JsonValue | PlanSetting>>;
+  readonly settings?: (sections: SectionsOf<S>, environment: string) => Readonly<Record<string, PlanSetting>>;
   readonly env?: Readonly<Record<string, string>>;
   /** Defaults for the input of every step of this capability (a step's `with:` wins), from its sections. */
   readonly stepDefaults?: (sections: SectionsOf<S>, environment: string) => JsonObject | undefined;

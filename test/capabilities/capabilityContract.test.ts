@@ -43,7 +43,7 @@ describe('the capability contract', () => {
       planning: {
         settings: (sections) => {
           seen.push(Object.keys(sections));
-          return { frequency: sections.backup_config?.base_backups?.frequency ?? 'never' };
+          return { frequency: { value: sections.backup_config?.base_backups?.frequency ?? 'never' } };
         },
       },
       steps: () => ({ echo: { input: { type: 'object', required: ['value'], properties: { value: { type: 'string' } } }, run: (input: { value: string }) => Promise.resolve(input.value) } }),
@@ -66,7 +66,7 @@ procedures:
   it('refuses at registration a capability that reads a section that does not exist, or offers an env alias another one offers', () => {
     const reads = definePlugin({ name: 'reader', version: '1.0.0', host: '*', reads: ['backups_config' as 'backup_config'], steps: () => ({}) });
     expectCodeSync(() => registry([{ plugin: reads, source: 'test' }]), 'DBA_PLUGIN_SECTION_UNKNOWN');
-    const clash = definePlugin({ name: 'clash', version: '1.0.0', host: '*', planning: { settings: () => ({ db: 'x' }), env: { db: 'database' } }, steps: () => ({}) });
+    const clash = definePlugin({ name: 'clash', version: '1.0.0', host: '*', planning: { settings: () => ({ db: { value: 'x' } }), env: { db: 'database' } }, steps: () => ({}) });
     expectCodeSync(() => registry([{ plugin: clash, source: 'test' }]), 'DBA_PLUGIN_INVALID');
   });
 
