@@ -2,6 +2,7 @@ import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { backupCodes } from './codes/backup.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
+import { clusterCodes } from './codes/cluster.ts';
 import { dataPlaneCodes } from './codes/dataplane.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
@@ -20,6 +21,7 @@ export const errorCodes = {
   ...backupCodes,
   ...blueGreenCodes,
   ...cliCodes,
+  ...clusterCodes,
   ...dataPlaneCodes,
   ...foundationCodes,
   ...migrationCodes,
