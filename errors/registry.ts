@@ -8,6 +8,7 @@ import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { monitoringCodes } from './codes/monitoring.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
+import { pitrCodes } from './codes/pitr.ts';
 import { queueCodes } from './codes/queue.ts';
 import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
@@ -27,6 +28,7 @@ export const errorCodes = {
   ...migrationCodes,
   ...monitoringCodes,
   ...pipelineCodes,
+  ...pitrCodes,
   ...queueCodes,
   ...replicationCodes,
   ...runtimeCodes,
