@@ -42,7 +42,8 @@ export function resolveTarget(options: DatabaseClientOptions): DataPlaneTarget {
 
   let endpoints = dedupe(group.flatMap((s) => s.endpoints.map((e) => ({ host: e.host, port: e.port, weight: e.weight ?? 1 }))));
   if (endpoints.length === 0 && cluster !== undefined) {
-    endpoints = dedupe([cluster.primary, ...(cluster.replicas ?? [])].map((ref) => {
+    // The compiled spec always has `primary` (derived from `members` for a managed cluster).
+    endpoints = dedupe([cluster.primary ?? [], cluster.replicas ?? []].flat().map((ref) => {
       const url = parseUrl(resolveReference(ref, env));
       return { host: url.hostname, port: Number(url.port || 5432), weight: 1 };
     }));

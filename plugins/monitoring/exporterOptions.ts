@@ -43,7 +43,8 @@ function targetsOf(sections: MonitoringSections, env: NodeJS.ProcessEnv): Monito
     return [target('default', url, [database], 'DATABASE_URL')];
   }
   return clusters.flatMap((cluster, i) =>
-    [cluster.primary, ...(cluster.replicas ?? [])].map((reference, j) => {
+    // The compiled spec always has `primary` (derived from `members` for a managed cluster).
+    [cluster.primary ?? [], cluster.replicas ?? []].flat().map((reference, j) => {
       const resolved = resolveEnvReferences(reference, env);
       const at = j === 0 ? `clusters[${i}].primary` : `clusters[${i}].replicas[${j - 1}]`;
       if (!resolved.ok) throw new DbarchError('DBA_MONITORING_TARGET_INVALID', `${at} (${reference}): ${resolved.message}`, resolved.hint ? { hint: resolved.hint } : {});

@@ -1,6 +1,7 @@
 import { formatDuration, parseDuration } from '../../grammar/parseDuration.ts';
 import type { SectionCheckContext } from '../../SectionDefinition.ts';
 import { checkDatabaseReference } from '../clusters/checkDatabaseReference.ts';
+import { checkMemberEndpoints } from '../clusters/checkMemberEndpoints.ts';
 import { reportDuplicates } from '../reportDuplicates.ts';
 import type { ServiceMesh } from './schema.ts';
 
@@ -21,6 +22,9 @@ export function checkServiceMesh(mesh: ServiceMesh, ctx: SectionCheckContext): v
         ctx.error([...base, 'health_check', 'timeout'], 'DBA_SPEC_HEALTH_TIMEOUT', `health-check timeout ${formatDuration(timeout.value)} is not shorter than its interval ${formatDuration(interval.value)}`);
       }
     }
-    if (service.cluster !== undefined) checkDatabaseReference(ctx, { cluster: service.cluster }, [...base, 'cluster'], [...base, 'cluster']);
+    if (service.cluster !== undefined) {
+      checkDatabaseReference(ctx, { cluster: service.cluster }, [...base, 'cluster'], [...base, 'cluster']);
+      checkMemberEndpoints(ctx, service, base);
+    }
   });
 }
