@@ -4,6 +4,7 @@ import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
 import { clusterCodes } from './codes/cluster.ts';
 import { dataPlaneCodes } from './codes/dataplane.ts';
+import { failoverCodes } from './codes/failover.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { monitoringCodes } from './codes/monitoring.ts';
@@ -24,6 +25,7 @@ export const errorCodes = {
   ...cliCodes,
   ...clusterCodes,
   ...dataPlaneCodes,
+  ...failoverCodes,
   ...foundationCodes,
   ...migrationCodes,
   ...monitoringCodes,
