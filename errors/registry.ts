@@ -1,4 +1,5 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
+import { approvalCodes } from './codes/approvals.ts';
 import { backupCodes } from './codes/backup.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
@@ -20,6 +21,7 @@ import { specCodes } from './codes/spec.ts';
  * reused or renamed once released. docs/errors.md is generated from this object and a test keeps them equal.
  */
 export const errorCodes = {
+  ...approvalCodes,
   ...backupCodes,
   ...blueGreenCodes,
   ...cliCodes,
