@@ -1,0 +1,120 @@
+// Failover under write load, dbarch against Patroni 3.0.2 + etcd 3.4, in one run: the same ledger writer (an
+// INSERT every 10 ms, test/support/ledgerWriter.ts) and the same kill -9 of the primary's postmaster, BENCH_KILLS
+// times per subject, each kill on a cluster back at full strength (primary + 2 streaming replicas). Reported per
+// subject: write gap p50 and max (last acknowledged commit before the kill to the first after it), acknowledged
+// rows lost on the final primary (and unknown ones, sent without an answer), who was primary after each kill.
+// Patroni runs at its minimum legal timings (ttl 20 / loop_wait 1 / retry_timeout 3) and at its defaults
+// (30 / 10 / 10), its clients finding the primary by asking every member's REST API for /primary after each
+// failure (kinder to it than an HAProxy health check interval would be).
+//
+// Run as root (the servers run as the postgres user), with Debian's patroni, python3-etcd and etcd-server installed:
+//   node --import tsx bench/failover.ts
+//   BENCH_KILLS (default 5), BENCH_SYNC=1 adds the synchronous-mode subjects, BENCH_SUBJECTS=dbarch,patroni-min,…
+//   picks subjects, BENCH_KEEP=1 keeps the Patroni directories (logs) under /tmp.
+// Not part of CI: it takes minutes and its numbers are timings.
+import { createLedgerTable, startLedgerWriter, verifyLedger, type LedgerVerdict } from '../test/support/ledgerWriter.ts';
+import { dbarchSubject } from './support/dbarchSubject.ts';
+import type { SubjectFactory } from './support/FailoverSubject.ts';
+import { patroniSubject } from './support/patroniSubject.ts';
+
+const kills = Number(process.env.BENCH_KILLS ?? 5);
+const withSync = process.env.BENCH_SYNC === '1';
+const minimum = { ttl: 20, loopWait: 1, retryTimeout: 3 };
+const defaults = { ttl: 30, loopWait: 10, retryTimeout: 10 };
+
+const all: SubjectFactory[] = [
+  dbarchSubject('dbarch', false),
+  patroniSubject('patroni-min', minimum, false),
+  patroniSubject('patroni-default', defaults, false),
+  ...(withSync
+    ? [dbarchSubject('dbarch-sync', true), patroniSubject('patroni-min-sync', minimum, true), patroniSubject('patroni-default-sync', defaults, true)]
+    : []),
+];
+const picked = process.env.BENCH_SUBJECTS?.split(',');
+const subjects = picked ? all.filter((subject) => picked.includes(subject.label)) : all;
+
+interface Result {
+  readonly label: string;
+  readonly gaps: number[];
+  readonly verdict: LedgerVerdict;
+  readonly unknown: number;
+  readonly primaries: string[];
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+async function measure(factory: SubjectFactory): Promise<Result> {
+  process.stdout.write(`${factory.label}: starting\n`);
+  const subject = await factory.start();
+  try {
+    await createLedgerTable(await subject.resolve());
+    const writer = startLedgerWriter({ resolve: () => subject.resolve(), writer: factory.label });
+    const gaps: number[] = [];
+    const primaries: string[] = [];
+    try {
+      await writer.waitForAcks(100);
+      for (let kill = 1; kill <= kills; kill++) {
+        await subject.waitHealthy();
+        await writer.waitForAcks(200); // two seconds of steady writes before each kill
+        const at = writer.now();
+        const killed = await subject.killPrimary();
+        await writer.waitForAcks(50, 180_000);
+        const gap = writer.gapAround(at) ?? NaN;
+        gaps.push(gap);
+        const now = (await subject.primaryName()) ?? '?';
+        primaries.push(`${killed}→${now}`);
+        process.stdout.write(`${factory.label}: kill ${kill}/${kills} of ${killed}: write gap ${(gap / 1000).toFixed(2)} s, primary now ${now}\n`);
+      }
+      await subject.waitHealthy();
+    } finally {
+      await writer.stop();
+    }
+    const run = writer.run();
+    const verdict = await verifyLedger(await subject.resolve(), run);
+    return { label: factory.label, gaps, verdict, unknown: run.unknown.length, primaries };
+  } finally {
+    await subject.stop();
+  }
+}
+
+const results: Result[] = [];
+for (const subject of subjects) {
+  try {
+    results.push(await measure(subject));
+  } catch (error) {
+    process.stdout.write(`${subject.label}: FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : '-');
+process.stdout.write('\nsubject                 kills  gap p50 s  gap max s  acked  lost  dup  unknown(committed)  primaries\n');
+for (const r of results) {
+  process.stdout.write(
+    `${r.label.padEnd(22)}  ${String(r.gaps.length).padStart(5)}  ${seconds(percentile(r.gaps, 50)).padStart(9)}  ${seconds(Math.max(...r.gaps)).padStart(9)}  ${String(r.verdict.acknowledged).padStart(5)}  ${String(r.verdict.lost.length).padStart(4)}  ${String(r.verdict.duplicated.length).padStart(3)}  ${`${r.unknown}(${r.verdict.unknownPresent})`.padStart(18)}  ${r.primaries.join(' ')}\n`,
+  );
+}
+
+// Ratios: dbarch's figure over Patroni's in the same replication mode (< 1 means dbarch is faster).
+process.stdout.write('\nratio (dbarch / Patroni)        gap p50   gap max\n');
+for (const mode of ['', '-sync']) {
+  const ours = results.find((r) => r.label === `dbarch${mode}`);
+  if (!ours) continue;
+  for (const peer of results.filter((r) => r.label.startsWith('patroni') && r.label.endsWith(mode) && (mode !== '' || !r.label.endsWith('-sync')))) {
+    const p50 = percentile(ours.gaps, 50) / percentile(peer.gaps, 50);
+    const max = Math.max(...ours.gaps) / Math.max(...peer.gaps);
+    process.stdout.write(`${`${ours.label} / ${peer.label}`.padEnd(30)}  ${p50.toFixed(2).padStart(7)}x  ${max.toFixed(2).padStart(7)}x\n`);
+  }
+}
+const ours = results.find((r) => r.label === 'dbarch');
+const peerMin = results.find((r) => r.label === 'patroni-min');
+if (ours && peerMin) {
+  const max = Math.max(...ours.gaps);
+  const ok = max < 5000 && max <= 0.5 * Math.max(...peerMin.gaps);
+  process.stdout.write(`\ngoal (dbarch max gap < 5 s and <= 0.5x Patroni at minimum timings): ${ok ? 'met' : 'NOT met'}\n`);
+}
+const lossy = results.filter((r) => r.verdict.lost.length > 0 || r.verdict.duplicated.length > 0);
+for (const r of lossy) process.stdout.write(`${r.label}: lost ${r.verdict.lost.length} acknowledged rows, ${r.verdict.duplicated.length} duplicated\n`);
+process.exit(results.length === subjects.length ? 0 : 1);
