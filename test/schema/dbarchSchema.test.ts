@@ -13,7 +13,7 @@ import { eventually, repoRoot, spawnTs } from '../support/childProcess.ts';
 import { freshDatabase, query, type TestDatabase } from '../support/postgres.ts';
 import { testLog } from '../support/temporal.ts';
 
-const controlTables = ['environment_leases', 'migration_pipeline_steps', 'routing', 'routing_history', 'schema_registry', 'smoke_runs'];
+const controlTables = ['cluster_topology', 'cluster_topology_history', 'environment_leases', 'migration_pipeline_steps', 'routing', 'routing_history', 'schema_registry', 'smoke_runs'];
 
 
 async function dbarchTables(url: string): Promise<string[]> {
@@ -40,14 +40,15 @@ describe("dbarch's own tables, from its own versioned migrations", function () {
   it('gives a fresh control database every table through the control migrations, recorded in a history of their own', async () => {
     const db = await fresh('schema_control');
     const report = await ensureDbarchSchema('control', db.url, testLog);
-    expect(report.applied).to.deep.equal(['V1__smoke_runs.sql', 'V2__routing.sql', 'V3__migration_pipeline.sql', 'V4__environment_leases.sql']);
-    expect(report.currentVersion).to.equal('4');
-    expect(await dbarchTables(db.url)).to.deep.equal(['control_schema_history', ...controlTables]);
+    expect(report.applied).to.deep.equal(['V1__smoke_runs.sql', 'V2__routing.sql', 'V3__migration_pipeline.sql', 'V4__environment_leases.sql', 'V5__cluster_topology.sql']);
+    expect(report.currentVersion).to.equal('5');
+    expect(await dbarchTables(db.url)).to.deep.equal(['control_schema_history', ...controlTables].sort());
     expect(await history(db.url, 'control_schema_history')).to.deep.equal([
       ['1', 'V1__smoke_runs.sql', true],
       ['2', 'V2__routing.sql', true],
       ['3', 'V3__migration_pipeline.sql', true],
       ['4', 'V4__environment_leases.sql', true],
+      ['5', 'V5__cluster_topology.sql', true],
     ]);
     expect(await query(db.url, `SELECT 1 FROM pg_namespace WHERE nspname = 'dbarch_history'`), "the user's history schema is not touched").to.have.length(0);
     // Called again in this process: the same run, nothing new; another process finds nothing pending.
@@ -63,16 +64,16 @@ describe("dbarch's own tables, from its own versioned migrations", function () {
 
     const both = await fresh('schema_both');
     await ensureDbarchSchema('target', both.url);
-    expect((await ensureDbarchSchema('control', both.url)).applied, 'the target history does not hide the control set').to.have.length(4);
+    expect((await ensureDbarchSchema('control', both.url)).applied, 'the target history does not hide the control set').to.have.length(5);
     expect(await dbarchTables(both.url)).to.deep.equal(['control_schema_history', ...controlTables, 'step_ledger', 'target_schema_history'].sort());
     expect((await history(both.url, 'target_schema_history')).map(([, script]) => script)).to.deep.equal(['V1__step_ledger.sql']);
-    expect(await history(both.url, 'control_schema_history')).to.have.length(4);
+    expect(await history(both.url, 'control_schema_history')).to.have.length(5);
   });
 
   it('upgrades a database whose tables the old ad-hoc code made: rows kept, the hand-patched column added, the same as a fresh one', async () => {
     const old = await fresh('schema_upgrade');
     await query(old.url, readFileSync(new URL('./preMigrationTables.sql', import.meta.url), 'utf8'));
-    expect((await ensureDbarchSchema('control', old.url)).applied).to.have.length(4);
+    expect((await ensureDbarchSchema('control', old.url)).applied).to.have.length(5);
     expect((await ensureDbarchSchema('target', old.url)).applied).to.deep.equal(['V1__step_ledger.sql']);
 
     expect(await query(old.url, 'SELECT workflow_id, versions FROM dbarch.smoke_runs')).to.deep.equal([{ workflow_id: 'smoke-old', versions: { postgres: '15' } }]);
@@ -123,13 +124,13 @@ describe("dbarch's own tables, from its own versioned migrations", function () {
       const codes = await Promise.all(children.map((child) => child.exited));
       const outputs = children.map((child) => JSON.parse(child.output().trim().split('\n').at(-1) ?? 'null') as { ok: boolean; control: string[]; target: string[] });
       expect(codes, children.map((child) => child.output()).join('\n')).to.deep.equal([0, 0, 0, 0]);
-      expect(outputs.map((o) => o.control.length).sort()).to.deep.equal([0, 0, 0, 4]);
+      expect(outputs.map((o) => o.control.length).sort()).to.deep.equal([0, 0, 0, 5]);
       expect(outputs.map((o) => o.target.length).sort()).to.deep.equal([0, 0, 0, 1]);
     } finally {
       await admin.end();
     }
     const counts = await query<{ script: string; n: number }>(db.url, 'SELECT script, count(*)::int AS n FROM dbarch.control_schema_history GROUP BY script ORDER BY script');
-    expect(counts.map((r) => r.n)).to.deep.equal([1, 1, 1, 1]);
+    expect(counts.map((r) => r.n)).to.deep.equal([1, 1, 1, 1, 1]);
   });
 
   it("keeps dbarch's own migrations clean by its own linter", async () => {
