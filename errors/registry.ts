@@ -5,6 +5,7 @@ import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
 import { clusterCodes } from './codes/cluster.ts';
 import { dataPlaneCodes } from './codes/dataplane.ts';
+import { dnsCodes } from './codes/dns.ts';
 import { failoverCodes } from './codes/failover.ts';
 import { foundationCodes } from './codes/foundation.ts';
 import { migrationCodes } from './codes/migrations.ts';
@@ -27,6 +28,7 @@ export const errorCodes = {
   ...cliCodes,
   ...clusterCodes,
   ...dataPlaneCodes,
+  ...dnsCodes,
   ...failoverCodes,
   ...foundationCodes,
   ...migrationCodes,
