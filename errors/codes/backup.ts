@@ -3,8 +3,8 @@ import { defineCodes } from './ErrorCodeInfo.ts';
 /** Codes of schema-level logical backups (backup_before_migrate) and their restore. */
 export const backupCodes = defineCodes({
   DBA_BACKUP_DESTINATION_UNSUPPORTED: {
-    summary: 'The backup destination is not a supported URL (only file:///absolute/path is supported so far).',
-    hint: 'Use a file:// URL naming a directory the worker can write, e.g. file:///var/lib/dbarch/backups.',
+    summary: 'The backup destination is not a supported URL (file:///absolute/path and s3://bucket/prefix/ are).',
+    hint: 'Use a file:// URL naming a directory the worker can write, e.g. file:///var/lib/dbarch/backups, or s3://bucket/prefix/.',
     retryable: false,
   },
   DBA_BACKUP_DESTINATION_UNWRITABLE: {
@@ -66,5 +66,80 @@ export const backupCodes = defineCodes({
     summary: 'The restore failed for a transient reason (lock timeout, deadlock, lost connection); its transaction was rolled back.',
     hint: 'Retry: nothing was changed. Stop the writers holding locks on the schemas if it keeps happening.',
     retryable: true,
+  },
+  DBA_BACKUP_STORE_UNREACHABLE: {
+    summary: 'The object store did not answer or failed the request for a passing reason (network, 5xx, throttling).',
+    hint: 'Check the endpoint (AWS_ENDPOINT_URL_S3 for a local S3 server) and the network; the request is retried.',
+    retryable: true,
+  },
+  DBA_BACKUP_STORE_DENIED: {
+    summary: 'The object store refused the request for a lasting reason (credentials, permission, no such bucket).',
+    hint: 'Check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, the bucket name and that the bucket exists; the store\'s answer is in the details.',
+    retryable: false,
+  },
+  DBA_BACKUP_OBJECT_EXISTS: {
+    summary: 'An object that is written only once (a manifest, a WAL segment) already exists under that key.',
+    hint: 'Another attempt completed it first; read the existing object instead of writing it again.',
+    retryable: false,
+  },
+  DBA_BACKUP_OBJECT_MISSING: {
+    summary: 'An object a backup needs is not in the store.',
+    hint: 'The backup is incomplete or was deleted (by retention or by hand); take a new backup or restore an older one.',
+    retryable: false,
+  },
+  DBA_BACKUP_KEY_MISSING: {
+    summary: 'The backup encryption key reference names nothing (an unset environment variable, a missing file).',
+    hint: 'Set the variable or create the file that base_backups.encryption_key names, e.g. `export BACKUP_KEY=$(openssl rand -base64 32)`.',
+    retryable: false,
+  },
+  DBA_BACKUP_KEY_INVALID: {
+    summary: 'The backup encryption key is not 32 bytes written as base64 or 64 hex digits.',
+    hint: 'Generate one with `openssl rand -base64 32` and keep it outside the spec and outside the backup destination.',
+    retryable: false,
+  },
+  DBA_BACKUP_KEY_WRONG: {
+    summary: 'The key given is not the one the backup was encrypted with: its data key does not unwrap.',
+    hint: 'Use the master key whose id the backup manifest names (keyId); nothing was decrypted or written.',
+    retryable: false,
+  },
+  DBA_BACKUP_CHUNK_TAMPERED: {
+    summary: 'An encrypted chunk failed authentication (AES-256-GCM tag): the object was changed, reordered or damaged after it was written.',
+    hint: 'Do not use this backup; restore an older one or a cross-region copy. No byte of the failed chunk was used.',
+    retryable: false,
+  },
+  DBA_BACKUP_TRUNCATED: {
+    summary: 'A backup object ends early: it is shorter than its manifest says, or its last chunk is missing.',
+    hint: 'The object was cut (an interrupted copy, a full disk); restore an older backup or a cross-region copy.',
+    retryable: false,
+  },
+  DBA_BACKUP_CHECKSUM_MISMATCH: {
+    summary: 'A stored object or a file inside the backup does not match the checksum its manifest records.',
+    hint: 'Do not use this backup; the details name the object or file. Take a new backup or restore an older one.',
+    retryable: false,
+  },
+  DBA_BACKUP_COMPRESSION_FAILED: {
+    summary: 'The compressor or decompressor failed (the zstd or lz4 program is missing, or the stream is not valid).',
+    hint: 'Install Debian\'s zstd / lz4 packages; on restore a corrupt stream means a damaged backup.',
+    retryable: false,
+  },
+  DBA_BACKUP_BASE_FAILED: {
+    summary: 'pg_basebackup failed before the base backup was complete; no backup was listed as complete.',
+    hint: 'Read pg_basebackup\'s output in the details (replication permission, max_wal_senders, pg_hba.conf replication entry); a dropped connection succeeds on retry.',
+    retryable: true,
+  },
+  DBA_BACKUP_RESTORE_TARGET: {
+    summary: 'The restore target directory exists and is not empty.',
+    hint: 'Restore into a new directory (the default); a restore never writes over an existing data directory.',
+    retryable: false,
+  },
+  DBA_BACKUP_MANIFEST_INVALID: {
+    summary: 'A backup manifest cannot be read or is of a format this dbarch does not know.',
+    hint: 'Check that the destination holds dbarch base backups and that this dbarch is at least as new as the one that wrote them.',
+    retryable: false,
+  },
+  DBA_BACKUP_LIFECYCLE_UNSUPPORTED: {
+    summary: 'The object store does not support bucket lifecycle configuration, so backups are not moved to colder storage (warning).',
+    hint: 'Apply the printed lifecycle configuration on the real bucket, or ignore this warning on a local S3 server such as versitygw.',
+    retryable: false,
   },
 });
