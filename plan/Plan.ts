@@ -4,6 +4,8 @@
  * every node has an `id` (unique in the plan, used by status, history and approvals) and a `reason` (why it is in
  * the plan, shown by `dbarch plan`).
  */
+import type { ApprovalVerification } from './ApprovalVerification.ts';
+
 export const planApiVersion = 'dbarch.plan/v1';
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -21,6 +23,11 @@ export interface Plan {
   readonly summary: string;
   /** Role name → identities holding it, frozen into the plan so approvals are checked against what was reviewed. */
   readonly roles: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Set for a protected environment with security_config.approvals: its gates accept only decisions carrying a
+   * token that verifies; roles then come from the token's claims, not from `roles`. Absent: the named identity.
+   */
+  readonly approvals?: ApprovalVerification;
   readonly root: SequenceNode;
   /** Steps the spec declares that this environment leaves out, with why. */
   readonly skipped: readonly SkippedStep[];

@@ -11,6 +11,7 @@ import type {
   StepCondition,
   UsesStep,
 } from '../compiler/sections/procedures/ProceduresSection.ts';
+import type { ApprovalVerification } from './ApprovalVerification.ts';
 import { deepFreeze } from './deepFreeze.ts';
 import { envConditionHolds } from './envConditionHolds.ts';
 import { planApiVersion, type Compensation, type JsonObject, type JsonValue, type Plan, type PlanNode, type SequenceNode, type SkippedStep, type StepRetry } from './Plan.ts';
@@ -37,6 +38,8 @@ export interface CompilePlanInput {
   readonly stepDefaults?: Readonly<Record<string, JsonObject | undefined>>;
   /** The capabilities' settings, read by `{{ <namespace>.<key> }}` and `when: { env: … }`. */
   readonly context?: PlanContext;
+  /** How decisions at the plan's gates prove who decided (protected environments); absent: the named identity. */
+  readonly approvals?: ApprovalVerification;
 }
 
 export type CompilePlanResult = { readonly ok: true; readonly plan: Plan } | { readonly ok: false; readonly issues: readonly PlanIssue[] };
@@ -83,6 +86,8 @@ function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanI
     specRevision: input.specRevision,
     summary: summarise(procedure, input.environment, root),
     roles,
+    // Only when set, so that the plans (and hashes) of other environments stay as they were.
+    ...(input.approvals ? { approvals: input.approvals } : {}),
     root,
     skipped: builder.skipped,
   } satisfies Omit<Plan, 'hash'>;

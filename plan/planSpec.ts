@@ -1,6 +1,7 @@
 import { compileSpec } from '../compiler/compileSpec.ts';
 import type { ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
 import type { SpecIssue } from '../compiler/SpecIssue.ts';
+import { approvalVerificationOf } from './approvalVerificationOf.ts';
 import type { CapabilityCatalog } from './CapabilityCatalog.ts';
 import { compilePlan } from './compilePlan.ts';
 import type { Plan } from './Plan.ts';
@@ -39,6 +40,7 @@ export async function planSpec(input: PlanSpecInput): Promise<PlanSpecResult> {
     definitions: { ...shipped.definitions, ...own.definitions },
   };
   const procedure = resolveProcedureName(input.procedure, Object.keys(own.definitions ?? {}), Object.keys(shipped.definitions ?? {}));
+  const approvals = approvalVerificationOf(compiled.spec, input.environment);
   const planned = compilePlan({
     procedures,
     ...(procedure !== undefined ? { procedure } : {}),
@@ -49,6 +51,7 @@ export async function planSpec(input: PlanSpecInput): Promise<PlanSpecResult> {
     catalog: input.registry,
     stepDefaults: input.registry.stepDefaults(compiled.spec, input.environment),
     context: input.registry.planContext(compiled.spec, input.environment),
+    ...(approvals ? { approvals } : {}),
   });
   if (planned.ok) return { ok: true, plan: planned.plan, warnings: compiled.warnings };
   // A setting's problem is the user's own spec's: reported like a compiler error, at its file, line and column.

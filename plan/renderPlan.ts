@@ -8,6 +8,10 @@ import type { Plan, PlanNode } from './Plan.ts';
  */
 export function renderPlan(plan: Plan): string {
   const lines = [`Plan ${plan.hash.slice(0, 12)} · ${plan.summary}`, `spec revision ${plan.specRevision.slice(0, 12)} · operation ${plan.operation}`, ''];
+  if (plan.approvals) {
+    const mfa = plan.approvals.mfaAlways ? 'MFA for every approval' : plan.approvals.mfaRoles.length > 0 ? `MFA for ${plan.approvals.mfaRoles.join(', ')}` : 'no MFA required';
+    lines.splice(2, 0, `approvals need a token signed by ${plan.approvals.issuer} (roles from claim ${plan.approvals.rolesClaim}; ${mfa})`);
+  }
   let counter = 0;
   const visit = (node: PlanNode, depth: number): void => {
     const pad = '  '.repeat(depth);

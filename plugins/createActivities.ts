@@ -1,16 +1,18 @@
 import type { ActivityDeps } from '../activities/ActivityDeps.ts';
+import { approvalTokenVerifier } from '../activities/approvals/approvalTokenVerifier.ts';
 import { backupActivities } from '../activities/backup/backupActivities.ts';
 import { outboxActivities } from '../activities/outbox/outboxActivities.ts';
 import { replicationActivities } from '../activities/replication/replicationActivities.ts';
 import { smokeActivities } from '../activities/smoke/smokeActivities.ts';
 import { planFromSpecActivity } from '../workflows/interpreter/planFromSpecActivity.ts';
+import { verifyApprovalTokenActivity } from '../workflows/interpreter/verifyApprovalTokenActivity.ts';
 import { createPluginRegistry } from './createPluginRegistry.ts';
 import type { PluginEntry } from './loadPlugins.ts';
 import { planFromSpec } from './planFromSpec.ts';
 
 /**
  * Every activity a worker registers, by the name workflows call it: every step of the built-in, in-tree and
- * external plugins (`plugins`, from DBARCH_PLUGINS) as `<plugin>/<step>`, the planner for UI starts, and the
+ * external plugins (`plugins`, from DBARCH_PLUGINS) as `<plugin>/<step>`, the planner for UI starts, the approval-token check of verified gates, and the
  * engine activities workflows call directly (smoke, backup, replication, the outbox relay).
  */
 export function createActivities(deps: ActivityDeps, plugins: readonly PluginEntry[] = []) {
@@ -19,6 +21,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     ...smokeActivities(deps),
     ...registry.activities(),
     [planFromSpecActivity]: planFromSpec(registry),
+    [verifyApprovalTokenActivity]: approvalTokenVerifier(process.env),
     ...backupActivities(deps),
     ...replicationActivities(deps),
     ...outboxActivities(deps),

@@ -1,3 +1,4 @@
+import type { VerifiedApprover } from '../../activities/approvals/ApprovalTokenCheck.ts';
 import type { Plan } from '../../plan/Plan.ts';
 
 /**
@@ -34,7 +35,10 @@ export interface StepState {
 
 /** What approve/reject (update or signal) carry. */
 export interface DecisionRequest {
-  readonly identity: string;
+  /** Who decides, for gates of unprotected environments (`--as`); where the plan verifies approvals, the token names who. */
+  readonly identity?: string;
+  /** A signed JWT from the plan's identity provider: required where the plan has `approvals` (protected environments). */
+  readonly token?: string;
   /** The hash of the plan the approver reviewed; must equal the running plan's. */
   readonly planHash: string;
   readonly comment?: string;
@@ -51,14 +55,28 @@ export interface ApprovalRecord {
   /** Workflow time (deterministic), ISO 8601. */
   readonly at: string;
   readonly via: 'update' | 'signal' | 'timeout';
+  /** Set when the gate verified a token: what it proved (identity above is the token's). */
+  readonly proof?: ApprovalProof;
+}
+
+/** What a verified token proved for a decision; never the token itself. */
+export interface ApprovalProof extends Omit<VerifiedApprover, 'ok' | 'identity'> {
+  readonly kind: 'jwt';
+  /** The gate's roles the token's claims grant (empty: admitted as one of the gate's identities). */
+  readonly asRoles: readonly string[];
 }
 
 export interface RefusedDecision {
+  /** Who tried: the named identity, or for a token the identity it claims (unverified when the token was refused). */
   readonly identity: string;
   readonly decision: 'approve' | 'reject';
   readonly code: string;
   readonly message: string;
   readonly at: string;
+  /** Set for decisions that carried a token to verify. */
+  readonly gate?: string;
+  readonly via?: 'update' | 'signal';
+  readonly token?: { readonly verified: boolean; readonly issuer: string; readonly reason?: string; readonly claim?: string };
 }
 
 export interface OpenGate {
@@ -70,6 +88,8 @@ export interface OpenGate {
   /** ISO time the gate times out, if it does. */
   readonly deadline?: string;
   readonly onTimeout: 'reject' | 'approve';
+  /** Set when decisions need a token signed by this issuer (protected environment). */
+  readonly tokenIssuer?: string;
 }
 
 export interface InterpreterStatus {

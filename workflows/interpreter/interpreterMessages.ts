@@ -16,8 +16,8 @@ export const interpreterMessages = {
 
 export const interpreterMessageDescriptions = {
   status: 'Phase, current steps, open approval gates and per-step status, attempts and last error.',
-  approve: 'Approve the open gate: {"identity": "alice", "planHash": "<hash from status>", "comment": "..."}. Refused for an identity without the role, a second approval by the same identity, or another plan hash.',
-  reject: 'Reject the open gate (compensations run): {"identity": "alice", "planHash": "<hash>", "comment": "why"}. Refused like approve.',
+  approve: 'Approve the open gate: {"identity": "alice", "planHash": "<hash from status>", "comment": "..."}; where status shows a tokenIssuer (protected environment) {"token": "<JWT from that issuer>", "planHash": "<hash>"} instead, identity and roles then come from the token. Refused for an identity without the role, a second approval by the same identity, another plan hash, or a token missing, forged, expired or without MFA where a role requires it (refused tokens show in status.refused).',
+  reject: 'Reject the open gate (compensations run): {"identity": "alice", "planHash": "<hash>", "comment": "why"}, or with "token" like approve. Refused like approve.',
   approveSignal: 'Approve without waiting for an answer (same JSON as the approve update); a refused approval shows in status.refused.',
   rejectSignal: 'Reject without waiting for an answer (same JSON as the reject update); a refused rejection shows in status.refused.',
 } as const;

@@ -24,6 +24,11 @@ export const interpreterPatches = {
   compensateUnknownOutcomes: 'dbarch-interpreter-compensate-unknown-outcomes',
   /** v3: when a parallel branch fails, its siblings (steps, timers, gates) are cancelled before compensating. */
   parallelFailFast: 'dbarch-interpreter-parallel-fail-fast',
+  /**
+   * v4: a plan with `approvals` (a protected environment with security_config.approvals) accepts decisions only with
+   * a token a worker verified; who decided and as which roles come from the token, refused tokens are recorded.
+   */
+  verifiedApprovals: 'dbarch-interpreter-verified-approvals',
 } as const;
 
 export type InterpreterPatch = keyof typeof interpreterPatches;
@@ -39,5 +44,6 @@ export function activePatches(): Readonly<Record<InterpreterPatch, boolean>> {
     cancellationOnlyWhenRequested: patched(interpreterPatches.cancellationOnlyWhenRequested),
     compensateUnknownOutcomes: patched(interpreterPatches.compensateUnknownOutcomes),
     parallelFailFast: patched(interpreterPatches.parallelFailFast),
+    verifiedApprovals: patched(interpreterPatches.verifiedApprovals),
   };
 }

@@ -14,6 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { ApprovalTokenCheck, ApprovalTokenOutcome } from '../../activities/approvals/ApprovalTokenCheck.ts';
 import type { GateNode, Plan, PlanNode, RuntimeCondition } from '../../plan/Plan.ts';
 import type { StepCall } from '../../plugins/StepContext.ts';
 import { dbarchSearchAttributes } from '../searchAttributes.ts';
@@ -24,6 +25,7 @@ import { interpreterMessageDescriptions, interpreterMessages } from './interpret
 import { planFromSpecActivity } from './planFromSpecActivity.ts';
 import { runBranches } from './runBranches.ts';
 import { describeFailure, outcomeUnknown, runAttempts, type AttemptTarget } from './stepAttempts.ts';
+import { verifyApprovalTokenActivity } from './verifyApprovalTokenActivity.ts';
 import type { ApprovalRecord, CarriedState, DecisionRequest, InterpreterInput, InterpreterResult, InterpreterStatus, Phase, RefusedDecision, StepError, StepState } from './InterpreterTypes.ts';
 
 export { interpreterPatches } from './interpreterPatches.ts';
@@ -45,7 +47,12 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
   let plan: Plan | undefined = input.plan;
   let phase: Phase = plan ? 'running' : 'planning';
   let finishedThisRun = 0;
-  const gates = new GateDecisions(() => plan, approvals, refused);
+  // Verified gates (protected environments) check each decision's token in an activity: a worker's clock and network.
+  const { [verifyApprovalTokenActivity]: verifyToken } = proxyActivities<Record<string, (check: ApprovalTokenCheck) => Promise<ApprovalTokenOutcome>>>({
+    startToCloseTimeout: '20s',
+    retry: { maximumAttempts: 3, initialInterval: '1s' },
+  });
+  const gates = new GateDecisions(() => plan, approvals, refused, verifyToken);
   const openGates = gates.openGates;
 
   const status = (): InterpreterStatus => ({
@@ -63,6 +70,7 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
       required: gate.count,
       approvedBy: approvals.filter((a) => a.gate === gate.id && a.decision === 'approve').map((a) => a.identity),
       onTimeout: gate.onTimeout,
+      ...(gates.verification ? { tokenIssuer: gates.verification.issuer } : {}),
       ...(gate.timeoutMs !== undefined && steps[gate.id]?.output ? { deadline: (steps[gate.id]?.output as { deadline: string }).deadline } : {}),
     })),
     steps,
@@ -77,10 +85,12 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
   const now = () => new Date().toISOString(); // workflow time: deterministic
   const d = interpreterMessageDescriptions;
   setHandler(interpreterMessages.status, status, { description: d.status });
-  setHandler(interpreterMessages.approve, (request) => gates.decide(request, 'approve', 'update', now()), { validator: (request: DecisionRequest) => gates.validate(request, 'approve'), description: d.approve });
-  setHandler(interpreterMessages.reject, (request) => gates.decide(request, 'reject', 'update', now()), { validator: (request: DecisionRequest) => gates.validate(request, 'reject'), description: d.reject });
-  setHandler(interpreterMessages.approveSignal, (request) => gates.decideFromSignal(request, 'approve', now()), { description: d.approveSignal });
-  setHandler(interpreterMessages.rejectSignal, (request) => gates.decideFromSignal(request, 'reject', now()), { description: d.rejectSignal });
+  const decide = (request: DecisionRequest, decision: 'approve' | 'reject'): ApprovalRecord | Promise<ApprovalRecord> =>
+    gates.verification ? gates.decideVerified(request, decision, 'update', now) : gates.decide(request, decision, 'update', now());
+  setHandler(interpreterMessages.approve, (request) => decide(request, 'approve'), { validator: (request: DecisionRequest) => gates.validate(request, 'approve'), description: d.approve });
+  setHandler(interpreterMessages.reject, (request) => decide(request, 'reject'), { validator: (request: DecisionRequest) => gates.validate(request, 'reject'), description: d.reject });
+  setHandler(interpreterMessages.approveSignal, (request) => gates.decideFromSignal(request, 'approve', now), { description: d.approveSignal });
+  setHandler(interpreterMessages.rejectSignal, (request) => gates.decideFromSignal(request, 'reject', now), { description: d.rejectSignal });
 
   if (!plan) {
     if (!input.spec) throw workflowFailure('DBA_PLAN_INVALID', 'input needs `plan` or `spec: {path, environment}`');
@@ -113,6 +123,7 @@ export async function planInterpreterWorkflow(input: InterpreterInput): Promise<
   upsertMemo({ summary: thePlan.summary, planHash: thePlan.hash, procedure: thePlan.procedure });
   const patches: Readonly<Record<InterpreterPatch, boolean>> = activePatches();
   gates.finalDecisions = patches.finalDecisions;
+  gates.verification = patches.verifiedApprovals ? thePlan.approvals : undefined;
   const progress = () => {
     if (!patches.memoProgress) return;
     const done = Object.values(steps).filter((s) => s.status === 'succeeded' || s.status === 'skipped').length;

@@ -29,6 +29,10 @@ export function checkSecurityConfig(config: SecurityConfig, ctx: SectionCheckCon
       else if (!roleNames.includes(parent)) ctx.error([...at, 'inherits', j], 'DBA_SPEC_UNKNOWN_REFERENCE', `no role named \`${parent}\``, suggestionHint(parent, roleNames));
     });
   });
+  const jwt = config.approvals?.jwt;
+  if (jwt !== undefined && (jwt.jwks_url === undefined) === (jwt.public_key === undefined)) {
+    ctx.error(['approvals', 'jwt'], 'DBA_SPEC_APPROVALS_KEY', 'give exactly one of `jwks_url` and `public_key`', 'approval tokens are verified with the keys at `jwks_url`, or with the one `public_key`');
+  }
   const atRest = config.encryption?.at_rest;
   if (atRest?.enabled === true && atRest.provider === undefined) {
     ctx.error(['encryption', 'at_rest', 'provider'], 'DBA_SPEC_MISSING_KEY', 'encryption at rest is enabled but names no key `provider`');

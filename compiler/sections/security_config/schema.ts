@@ -68,12 +68,41 @@ export const AuditLogging = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Not in the seed ("approvals that prove who approved"): the identity provider that signs approval tokens. Gates of
+ * protected environments then accept only decisions carrying a token that verifies here; roles come from its claims.
+ */
+export const ApprovalsJwt = Type.Object(
+  {
+    issuer: Type.String({ minLength: 1, description: 'Required `iss` claim.', examples: ['https://login.example.com/'] }),
+    audience: Type.String({ minLength: 1, description: 'Required `aud` claim.', examples: ['dbarch-approvals'] }),
+    jwks_url: Type.Optional(Type.String({ minLength: 1, description: 'Where the signing keys are published (JWKS); env references allowed.', examples: ['https://login.example.com/.well-known/jwks.json'] })),
+    public_key: Type.Optional(grammarString('dbarch-secret', { description: 'Or one PEM public key (SPKI), as a reference only.', examples: ['${APPROVAL_JWT_PUBLIC_KEY}'] })),
+    algorithms: Type.Optional(Type.Array(stringEnum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] as const), { minItems: 1, description: 'Signature algorithms accepted.', default: ['RS256', 'ES256', 'EdDSA'] })),
+  },
+  { additionalProperties: false },
+);
+
+export const Approvals = Type.Object(
+  {
+    jwt: ApprovalsJwt,
+    identity_claim: Type.Optional(Type.String({ minLength: 1, description: 'Claim naming the approver (matched against a gate\'s `identities`, recorded as who approved).', default: 'sub', examples: ['email'] })),
+    roles_claim: Type.Optional(Type.String({ minLength: 1, description: 'Claim listing the approver\'s roles (matched against a gate\'s `roles`); a dot path reaches nested claims.', default: 'roles', examples: ['realm_access.roles'] })),
+    require_mfa: Type.Optional(Type.Unsafe<boolean | string[]>({ type: ['boolean', 'array'], items: { type: 'string', minLength: 1 }, description: 'Approvals needing a second factor in the token\'s `amr`: true for all, or the gate roles that need it. Roles of `authorization.roles` with `require_mfa: true` need it too.', default: false, examples: [['dba']] })),
+    mfa_methods: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: '`amr` values that count as a second factor.', default: ['mfa', 'otp', 'hwk'] })),
+    max_token_age: Type.Optional(durationField({ description: 'Refuse tokens issued (`iat`) longer ago than this, even if not expired.', examples: ['15m'] })),
+    environments: Type.Optional(Type.Array(namedString('name'), { minItems: 1, description: 'Environments whose approvals must carry a token (default: the protected ones of deployment_config).' })),
+  },
+  { additionalProperties: false },
+);
+
 export const SecurityConfigSchema = Type.Object(
   {
     authentication: Type.Optional(Authentication),
     authorization: Type.Optional(Authorization),
     encryption: Type.Optional(Type.Object({ at_rest: Type.Optional(AtRest), in_transit: Type.Optional(InTransit) }, { additionalProperties: false })),
     audit_logging: Type.Optional(AuditLogging),
+    approvals: Type.Optional(Approvals),
   },
   { additionalProperties: false },
 );
