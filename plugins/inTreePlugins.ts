@@ -1,5 +1,6 @@
 import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
+import { dnsPlugin } from './dns/dnsPlugin.ts';
 import { failoverPlugin } from './failover/failoverPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
 import { monitoringPlugin } from './monitoring/monitoringPlugin.ts';
@@ -13,6 +14,7 @@ export const inTreePlugins = [
   { plugin: migrationsPlugin, source: 'plugins/migrations' },
   { plugin: backupPlugin, source: 'plugins/backup' },
   { plugin: failoverPlugin, source: 'plugins/failover' },
+  { plugin: dnsPlugin, source: 'plugins/dns' },
   { plugin: monitoringPlugin, source: 'plugins/monitoring' },
   { plugin: queuePlugin, source: 'plugins/queue' },
 ] as const;
