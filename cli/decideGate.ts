@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -11,7 +12,9 @@ import { exitCodes } from './exitCodes.ts';
 import { parseCommandArgs } from './parseCommandArgs.ts';
 
 /**
- * `dbarch approve|reject <workflow-id> --as <identity>`: the Workflow Update, so a refusal comes back as an error.
+ * `dbarch approve|reject <workflow-id> --as <identity> | --token[-file]`: the Workflow Update, so a refusal comes
+ * back as an error. A gate of a protected environment (status shows its tokenIssuer) takes the token instead of
+ * `--as`: from --token, --token-file (`-` for stdin) or DBARCH_APPROVAL_TOKEN; the worker verifies it.
  * The status query goes first: it shows what is being decided and proves a worker answers before the Update is
  * sent. An approval names the plan reviewed (--plan-hash); without it the running plan is shown and --yes (or a
  * "y" on a terminal) is required. A rejection defaults to the running plan.
@@ -19,6 +22,8 @@ import { parseCommandArgs } from './parseCommandArgs.ts';
 export async function decideGate(decision: 'approve' | 'reject', argv: string[], help: string): Promise<number> {
   const { values, positionals } = parseCommandArgs(decision, argv, {
     as: { type: 'string' },
+    token: { type: 'string' },
+    'token-file': { type: 'string' },
     comment: { type: 'string' },
     'plan-hash': { type: 'string' },
     yes: { type: 'boolean', short: 'y' },
@@ -31,7 +36,13 @@ export async function decideGate(decision: 'approve' | 'reject', argv: string[],
     return exitCodes.ok;
   }
   const workflowId = positionals[0];
-  if (!workflowId || !values.as) throw new DbarchError('DBA_USAGE', `dbarch ${decision} needs a workflow id and --as <identity>`, { hint: `e.g. \`dbarch ${decision} apply:dev:release:1a2b --as alice${decision === 'approve' ? ' --plan-hash <hash from dbarch status>' : ''}\`` });
+  const token = approvalToken(values.token, values['token-file']);
+  if (!workflowId || (!values.as && token === undefined)) {
+    throw new DbarchError('DBA_USAGE', `dbarch ${decision} needs a workflow id and --as <identity> (or, for a protected environment, --token / --token-file / DBARCH_APPROVAL_TOKEN)`, {
+      hint: `e.g. \`dbarch ${decision} apply:dev:release:1a2b --as alice${decision === 'approve' ? ' --plan-hash <hash from dbarch status>' : ''}\`, or \`--token-file ~/.dbarch/token\` where status shows a tokenIssuer`,
+    });
+  }
+  const who = values.as ?? 'the token\'s holder';
   const temporal = await connectTemporal();
   try {
     const handle = temporal.client.workflow.getHandle(workflowId);
@@ -39,9 +50,9 @@ export async function decideGate(decision: 'approve' | 'reject', argv: string[],
     let planHash = values['plan-hash'];
     if (planHash === undefined) {
       planHash = status.planHash ?? '';
-      if (decision === 'approve' && !values.yes && !(await confirmed(workflowId, status, values.as))) {
+      if (decision === 'approve' && !values.yes && !(await confirmed(workflowId, status, who))) {
         throw new DbarchError('DBA_USAGE', `dbarch approve ${workflowId}: name the plan you reviewed with --plan-hash, or pass --yes to approve the running plan ${planHash}`, {
-          hint: `Review it (\`dbarch status ${workflowId}\`), then run \`dbarch approve ${workflowId} --as ${values.as} --plan-hash ${planHash}\`.`,
+          hint: `Review it (\`dbarch status ${workflowId}\`), then run \`dbarch approve ${workflowId} ${values.as ? `--as ${values.as}` : '--token-file <file>'} --plan-hash ${planHash}\`.`,
           details: { workflowId, planHash, summary: status.summary },
         });
       }
@@ -50,7 +61,7 @@ export async function decideGate(decision: 'approve' | 'reject', argv: string[],
     try {
       record = await askWorker(temporal.client, workflowId, () =>
         handle.executeUpdate(decision === 'approve' ? interpreterMessages.approve : interpreterMessages.reject, {
-          args: [{ identity: values.as!, planHash, ...(values.comment ? { comment: values.comment } : {}), ...(values.gate ? { gate: values.gate } : {}) }],
+          args: [{ ...(values.as ? { identity: values.as } : {}), ...(token !== undefined ? { token } : {}), planHash, ...(values.comment ? { comment: values.comment } : {}), ...(values.gate ? { gate: values.gate } : {}) }],
         }),
       );
     } catch (error) {
@@ -59,7 +70,10 @@ export async function decideGate(decision: 'approve' | 'reject', argv: string[],
       throw error;
     }
     if (values.format === 'json') console.log(JSON.stringify(record));
-    else console.log(`${decision === 'approve' ? 'Approved' : 'Rejected'} gate ${record.gate} of ${workflowId} as ${record.identity} (plan ${record.planHash.slice(0, 12)})`);
+    else {
+      const proof = record.proof ? `, token from ${record.proof.issuer}${record.proof.mfa ? ' with MFA' : ''}${record.proof.asRoles.length > 0 ? ` as ${record.proof.asRoles.join(', ')}` : ''}` : '';
+      console.log(`${decision === 'approve' ? 'Approved' : 'Rejected'} gate ${record.gate} of ${workflowId} as ${record.identity} (plan ${record.planHash.slice(0, 12)}${proof})`);
+    }
     return exitCodes.ok;
   } finally {
     await temporal.close();
@@ -81,4 +95,20 @@ async function confirmed(workflowId: string, status: InterpreterStatus, identity
   } finally {
     prompt.close();
   }
+}
+
+/** The approval token, from --token, --token-file (`-`: stdin) or DBARCH_APPROVAL_TOKEN, trimmed; undefined when none. */
+function approvalToken(inline: string | undefined, file: string | undefined): string | undefined {
+  if (inline !== undefined && file !== undefined) throw new DbarchError('DBA_USAGE', 'give --token or --token-file, not both');
+  let text = inline;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    } catch (error) {
+      throw new DbarchError('DBA_USAGE', `--token-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { hint: 'Save the token your identity provider issued into a file only you can read, and pass its path.' });
+    }
+  }
+  text ??= process.env.DBARCH_APPROVAL_TOKEN;
+  const token = text?.trim().replace(/^Bearer\s+/i, '');
+  return token === undefined || token === '' ? undefined : token;
 }
