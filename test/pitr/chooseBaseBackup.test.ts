@@ -23,7 +23,8 @@ const week = 7 * day;
 describe('pitr: recovery targets and the base backup for them', () => {
   it('parses exactly one target, and refuses malformed ones before anything is touched', () => {
     expect(parseRecoveryTarget({ targetLsn: '0/3000060' })).to.deep.equal({ kind: 'lsn', lsn: 0x3000060n });
-    expect(parseRecoveryTarget({ targetTime: '2026-01-02T03:04:05.123+01:00' })).to.deep.equal({ kind: 'time', time: new Date('2026-01-02T02:04:05.123Z') });
+    expect(parseRecoveryTarget({ targetTime: '2026-01-02T03:04:05.123+01:00' })).to.deep.equal({ kind: 'time', time: new Date('2026-01-02T02:04:05.123Z'), text: '2026-01-02T03:04:05.123+01:00' });
+    expect(parseRecoveryTarget({ targetTime: '2026-01-02 03:04:05.123456+00' })).to.deep.equal({ kind: 'time', time: new Date('2026-01-02T03:04:05.123Z'), text: '2026-01-02 03:04:05.123456+00' });
     expect(parseRecoveryTarget({ targetXid: '731' })).to.deep.equal({ kind: 'xid', xid: '731' });
     expect(parseRecoveryTarget({ targetName: 'before_deploy' })).to.deep.equal({ kind: 'name', name: 'before_deploy' });
     expect(parseRecoveryTarget({})).to.deep.equal({ kind: 'latest' });
@@ -33,8 +34,8 @@ describe('pitr: recovery targets and the base backup for them', () => {
   });
 
   it('picks the newest backup consistent at or before a time or LSN target', () => {
-    expect(chooseBaseBackup({ kind: 'time', time: at(3) }, backups, now, week).id).to.equal('b5');
-    expect(chooseBaseBackup({ kind: 'time', time: at(0.5) }, backups, now, week).id).to.equal('b1');
+    expect(chooseBaseBackup({ kind: 'time', text: '', time: at(3) }, backups, now, week).id).to.equal('b5');
+    expect(chooseBaseBackup({ kind: 'time', text: '', time: at(0.5) }, backups, now, week).id).to.equal('b1');
     expect(chooseBaseBackup({ kind: 'lsn', lsn: backups[1]!.stopLsn }, backups, now, week).id).to.equal('b5');
     expect(chooseBaseBackup({ kind: 'lsn', lsn: backups[1]!.stopLsn - 1n }, backups, now).id).to.equal('b10');
     expect(chooseBaseBackup({ kind: 'latest' }, backups, now, week).id).to.equal('b1');
@@ -46,10 +47,10 @@ describe('pitr: recovery targets and the base backup for them', () => {
   });
 
   it('refuses a time outside the window or in the future, and a time or LSN before the oldest backup, with their codes', () => {
-    const outside = expectCodeSync(() => chooseBaseBackup({ kind: 'time', time: at(8) }, backups, now, week), 'DBA_RESTORE_TARGET_OUTSIDE_WINDOW');
+    const outside = expectCodeSync(() => chooseBaseBackup({ kind: 'time', text: '', time: at(8) }, backups, now, week), 'DBA_RESTORE_TARGET_OUTSIDE_WINDOW');
     expect(outside.details.windowStart).to.equal(at(7).toISOString());
-    expectCodeSync(() => chooseBaseBackup({ kind: 'time', time: new Date(now.getTime() + 1000) }, backups, now, week), 'DBA_RESTORE_TARGET_OUTSIDE_WINDOW');
-    const before = expectCodeSync(() => chooseBaseBackup({ kind: 'time', time: at(11) }, backups, now), 'DBA_RESTORE_TARGET_BEFORE_BACKUPS');
+    expectCodeSync(() => chooseBaseBackup({ kind: 'time', text: '', time: new Date(now.getTime() + 1000) }, backups, now, week), 'DBA_RESTORE_TARGET_OUTSIDE_WINDOW');
+    const before = expectCodeSync(() => chooseBaseBackup({ kind: 'time', text: '', time: at(11) }, backups, now), 'DBA_RESTORE_TARGET_BEFORE_BACKUPS');
     expect(before.details.oldestBackup).to.equal('b10');
     expectCodeSync(() => chooseBaseBackup({ kind: 'lsn', lsn: parseLsn('0/1')! }, backups, now), 'DBA_RESTORE_TARGET_BEFORE_BACKUPS');
     // Before the window base's consistent point: written before the window opened.

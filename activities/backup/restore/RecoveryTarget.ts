@@ -5,7 +5,8 @@ import type { Lsn } from '../wal/Lsn.ts';
  * (replay every archived WAL file, what a restore drill and "restore to now" do). Inclusive, as PostgreSQL's default.
  */
 export type RecoveryTarget =
-  | { readonly kind: 'time'; readonly time: Date }
+  /** `text` as given, handed to PostgreSQL verbatim: a Date would round microseconds away. */
+  | { readonly kind: 'time'; readonly time: Date; readonly text: string }
   | { readonly kind: 'lsn'; readonly lsn: Lsn }
   | { readonly kind: 'xid'; readonly xid: string }
   | { readonly kind: 'name'; readonly name: string }

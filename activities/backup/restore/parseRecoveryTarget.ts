@@ -16,12 +16,14 @@ export function parseRecoveryTarget(input: RecoveryTargetInput): RecoveryTarget 
   if (given.length > 1) throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `give one recovery target, not ${given.join(' and ')}`);
   if (input.targetTime !== undefined) {
     // An offset is required: a bare local time would mean different points on the worker and the CLI's machine.
-    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(input.targetTime.trim())) {
+    const text = input.targetTime.trim();
+    if (!/^[0-9T:.+\- ]+(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) {
       throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `target time "${input.targetTime}" has no time zone`, { hint: 'write it as ISO 8601 with Z or an offset, e.g. 2026-01-02T03:04:05.123Z' });
     }
-    const time = new Date(input.targetTime);
+    // PostgreSQL prints "2026-01-02 03:04:05.123456+00": accepted as it is, and read here with the offset completed.
+    const time = new Date(text.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
     if (Number.isNaN(time.getTime())) throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `target time "${input.targetTime}" is not a date`);
-    return { kind: 'time', time };
+    return { kind: 'time', time, text };
   }
   if (input.targetLsn !== undefined) {
     const lsn = parseLsn(input.targetLsn);
@@ -34,8 +36,9 @@ export function parseRecoveryTarget(input: RecoveryTargetInput): RecoveryTarget 
   }
   if (input.targetName !== undefined) {
     // recovery_target_name is at most 63 bytes (MAXFNAMELEN - 1), as pg_create_restore_point allows.
-    if (input.targetName === '' || Buffer.byteLength(input.targetName) > 63) {
-      throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `restore point name "${input.targetName}" must be 1 to 63 bytes`);
+    // eslint-disable-next-line no-control-regex -- a control character has no business in a configuration value
+    if (input.targetName === '' || Buffer.byteLength(input.targetName) > 63 || /[\u0000-\u001f]/.test(input.targetName)) {
+      throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `restore point name "${input.targetName}" must be 1 to 63 bytes without control characters`);
     }
     return { kind: 'name', name: input.targetName };
   }
