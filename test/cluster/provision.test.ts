@@ -114,7 +114,7 @@ describe('cluster engine: provision, idempotent re-run, bad input, rejoin, down'
   it('refuses members on another machine (DBA_CLUSTER_NOT_LOCAL) and an unmanaged cluster name (DBA_CLUSTER_UNKNOWN)', async () => {
     const remote = { ...ha.cluster, members: [{ name: 'far', host: '192.0.2.10', port: 5432 }] };
     expect(await codeOf(() => provisionCluster(remote))).to.equal('DBA_CLUSTER_NOT_LOCAL');
-    expect(await codeOf(async () => managedCluster([{ name: 'ext', primary: 'postgres://x@127.0.0.1/db', databases: ['db'] }], 'ext'))).to.equal('DBA_CLUSTER_UNKNOWN');
+    expect(await codeOf(() => Promise.resolve().then(() => managedCluster([{ name: 'ext', primary: 'postgres://x@127.0.0.1/db', databases: ['db'] }], 'ext')))).to.equal('DBA_CLUSTER_UNKNOWN');
   });
 
   it('rejoins a killed former primary as a standby of the promoted one through pg_rewind, never as a primary', async () => {
