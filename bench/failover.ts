@@ -12,9 +12,9 @@
 //   BENCH_KILLS (default 5), BENCH_SYNC=1 adds the synchronous-mode subjects, BENCH_SUBJECTS=dbarch,patroni-min,…
 //   picks subjects, BENCH_KEEP=1 keeps the Patroni directories (logs) under /tmp.
 // Not part of CI: it takes minutes and its numbers are timings.
-import { createLedgerTable, startLedgerWriter, verifyLedger, type LedgerVerdict } from '../test/support/ledgerWriter.ts';
+import { createLedgerTable, startLedgerWriter, verifyLedger, type LedgerRun, type LedgerVerdict } from '../test/support/ledgerWriter.ts';
 import { dbarchSubject } from './support/dbarchSubject.ts';
-import type { SubjectFactory } from './support/FailoverSubject.ts';
+import type { FailoverSubject, SubjectFactory } from './support/FailoverSubject.ts';
 import { patroniSubject } from './support/patroniSubject.ts';
 
 const kills = Number(process.env.BENCH_KILLS ?? 5);
@@ -41,6 +41,17 @@ interface Result {
   readonly primaries: string[];
 }
 
+// Interrupted: stop the servers of the subject under test rather than leave them running.
+let active: FailoverSubject | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (active?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const failureCount = (run: LedgerRun) => Object.values(run.failures).reduce((sum, n) => sum + n, 0);
+
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
@@ -49,6 +60,7 @@ function percentile(values: readonly number[], p: number): number {
 async function measure(factory: SubjectFactory): Promise<Result> {
   process.stdout.write(`${factory.label}: starting\n`);
   const subject = await factory.start();
+  active = subject;
   try {
     await createLedgerTable(await subject.resolve());
     const writer = startLedgerWriter({ resolve: () => subject.resolve(), writer: factory.label });
@@ -59,8 +71,12 @@ async function measure(factory: SubjectFactory): Promise<Result> {
       for (let kill = 1; kill <= kills; kill++) {
         await subject.waitHealthy();
         await writer.waitForAcks(200); // two seconds of steady writes before each kill
+        const failuresBefore = failureCount(writer.run());
         const at = writer.now();
         const killed = await subject.killPrimary();
+        // Sessions can outlive a killed postmaster for a few commits: wait until the writer lost its session,
+        // then until it writes again.
+        for (const deadline = Date.now() + 30_000; failureCount(writer.run()) === failuresBefore && Date.now() < deadline; ) await sleep(5);
         await writer.waitForAcks(50, 180_000);
         const gap = writer.gapAround(at) ?? NaN;
         gaps.push(gap);
@@ -76,6 +92,7 @@ async function measure(factory: SubjectFactory): Promise<Result> {
     const verdict = await verifyLedger(await subject.resolve(), run);
     return { label: factory.label, gaps, verdict, unknown: run.unknown.length, primaries };
   } finally {
+    active = undefined;
     await subject.stop();
   }
 }

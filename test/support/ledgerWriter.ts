@@ -50,8 +50,12 @@ export interface LedgerWriter {
   run(): LedgerRun;
   /** Resolves once `count` more inserts are acknowledged after the call. */
   waitForAcks(count: number, timeoutMs?: number): Promise<void>;
-  /** The interval between the last acknowledged commit at or before `at` and the first one after it. */
-  gapAround(at: number): number | undefined;
+  /**
+   * The write gap of an event at `at` (a kill): the longest interval between two consecutive acknowledged commits
+   * from the last one at or before `at` up to `to` (default now). Sessions may outlive a killed postmaster for a
+   * few commits, so the gap is not always the interval that contains `at`. Undefined while nothing came after.
+   */
+  gapAround(at: number, to?: number): number | undefined;
   /** The longest interval between two consecutive acknowledged commits, optionally within [from, to]. */
   longestGap(from?: number, to?: number): number;
   stop(): Promise<LedgerRun>;
@@ -180,10 +184,14 @@ export function startLedgerWriter(options: LedgerWriterOptions): LedgerWriter {
         listeners.add(check);
       });
     },
-    gapAround(at) {
+    gapAround(at, to = Infinity) {
       const after = acknowledged.findIndex((ack) => ack.at > at);
       if (after <= 0) return undefined;
-      return acknowledged[after]!.at - acknowledged[after - 1]!.at;
+      let longest = 0;
+      for (let i = after; i < acknowledged.length && acknowledged[i - 1]!.at <= to; i++) {
+        longest = Math.max(longest, acknowledged[i]!.at - acknowledged[i - 1]!.at);
+      }
+      return longest;
     },
     longestGap(from = -Infinity, to = Infinity) {
       let longest = 0;
