@@ -1,21 +1,12 @@
-import { createRemoteJWKSet, errors, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject, type CryptoKey } from 'jose';
+import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { joseRefusal } from '../../runtime/jwt/joseRefusal.ts';
+import { jwtKey, type JwtKey } from '../../runtime/jwt/jwtKey.ts';
 import type { GatewayIdentity } from './GatewayIdentity.ts';
 
 type JwtSettings = NonNullable<NonNullable<CompiledSpec['gateway_config']>['authentication']>['jwt'];
-
-/** Why a token was refused, from jose's error codes (never its message text). */
-const reasons: Record<string, string> = {
-  ERR_JWT_EXPIRED: 'expired',
-  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'bad signature',
-  ERR_JWKS_NO_MATCHING_KEY: 'unknown signing key',
-  ERR_JWT_CLAIM_VALIDATION_FAILED: 'claim check failed',
-  ERR_JWS_INVALID: 'malformed',
-  ERR_JWT_INVALID: 'malformed',
-  ERR_JOSE_ALG_NOT_ALLOWED: 'algorithm not allowed',
-};
 
 /**
  * The gateway's token check, from gateway_config.authentication.jwt: signature by the JWKS (fetched and cached by
@@ -24,16 +15,12 @@ const reasons: Record<string, string> = {
  */
 export async function jwtVerifier(settings: JwtSettings, env: NodeJS.ProcessEnv): Promise<(token: string) => Promise<GatewayIdentity>> {
   const algorithms = [...(settings.algorithms ?? ['RS256', 'ES256', 'EdDSA'])];
-  let key: JWTVerifyGetKey | KeyObject | CryptoKey;
-  if (settings.jwks_url !== undefined) {
-    key = createRemoteJWKSet(new URL(resolve(settings.jwks_url, env)), { timeoutDuration: 3000, cooldownDuration: 30_000 });
-  } else {
-    const pem = resolve(settings.public_key ?? '', env);
-    try {
-      key = await importSPKI(pem, algorithms[0]!);
-    } catch (error) {
-      throw new DbarchError('DBA_GATEWAY_CONFIG', `gateway_config.authentication.jwt.public_key is not a PEM public key for ${algorithms[0]}`, { cause: error });
-    }
+  let key: JwtKey;
+  const source = settings.jwks_url !== undefined ? { jwksUrl: resolve(settings.jwks_url, env) } : { publicKey: resolve(settings.public_key ?? '', env) };
+  try {
+    key = await jwtKey(source, algorithms[0]!);
+  } catch (error) {
+    throw new DbarchError('DBA_GATEWAY_CONFIG', `gateway_config.authentication.jwt.public_key is not a PEM public key for ${algorithms[0]}`, { cause: error });
   }
   const serviceClaim = settings.service_claim ?? 'sub';
   const rolesClaim = settings.roles_claim ?? 'roles';
@@ -42,9 +29,8 @@ export async function jwtVerifier(settings: JwtSettings, env: NodeJS.ProcessEnv)
     try {
       ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, { issuer: settings.issuer, audience: settings.audience, algorithms }));
     } catch (error) {
-      const code = error instanceof errors.JOSEError ? error.code : 'ERR_UNKNOWN';
-      const claim = error instanceof errors.JWTClaimValidationFailed ? error.claim : undefined;
-      throw new DbarchError('DBA_GATEWAY_UNAUTHENTICATED', `token refused: ${reasons[code] ?? code}${claim ? ` (${claim})` : ''}`, { details: { reason: reasons[code] ?? code, ...(claim ? { claim } : {}) } });
+      const { reason, claim } = joseRefusal(error);
+      throw new DbarchError('DBA_GATEWAY_UNAUTHENTICATED', `token refused: ${reason}${claim ? ` (${claim})` : ''}`, { details: { reason, ...(claim ? { claim } : {}) } });
     }
     const service = payload[serviceClaim];
     if (typeof service !== 'string' || service === '') {

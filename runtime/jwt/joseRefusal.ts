@@ -26,6 +26,6 @@ const reasons: Readonly<Record<string, string>> = {
 
 export function joseRefusal(error: unknown): JoseRefusal {
   const code = error instanceof errors.JOSEError ? error.code : 'ERR_UNKNOWN';
-  const claim = error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired ? error.claim : undefined;
+  const claim = error instanceof errors.JWTClaimValidationFailed ? error.claim : undefined;
   return { code, reason: reasons[code] ?? code, ...(claim ? { claim } : {}) };
 }
