@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { listBaseBackups } from '../../activities/backup/baseBackup/listBaseBackups.ts';
+import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBackup.ts';
+import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
+import { restoreBaseBackup } from '../../activities/backup/restore/restoreBaseBackup.ts';
+import type { S3Settings } from '../../activities/backup/store/S3Settings.ts';
+import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
+import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
+import { expectCode } from '../migrations/expectCode.ts';
+import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
+import { startS3Server, type S3Server } from '../support/s3Server.ts';
+import { postgresUser, startRestoredCluster } from './startRestoredCluster.ts';
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const fingerprint = "SELECT count(*)::int AS n, md5(string_agg(id::text || payload, ',' ORDER BY id)) AS digest FROM orders";
+
+describe('base backups: pg_basebackup streamed, zstd, AES-256-GCM, to file:// and s3://; verify; restore', function () {
+  this.timeout(120_000);
+  let cluster: PgCluster;
+  let s3: S3Server;
+  let s3Settings: S3Settings;
+  let bucket: string;
+  let work: string;
+  let expected: { n: number; digest: string };
+  const signal = new AbortController().signal;
+  const master = localKeyProvider(randomBytes(32));
+  const owner = postgresUser();
+
+  before(async () => {
+    [cluster, s3] = await Promise.all([startPgCluster({ label: 'basebackup', walLevel: 'replica' }), startS3Server()]);
+    bucket = await s3.createBucket();
+    s3Settings = { endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
+    work = mkdtempSync(join(tmpdir(), 'dbarch-basebackup-'));
+    chmodSync(work, 0o755);
+    await query(cluster.url, 'CREATE TABLE orders (id int PRIMARY KEY, payload text)');
+    await query(cluster.url, "INSERT INTO orders SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 30000) g");
+    [expected] = await query<{ n: number; digest: string }>(cluster.url, fingerprint) as [{ n: number; digest: string }];
+  });
+  after(async () => {
+    await Promise.all([cluster?.stop(), s3?.stop()]);
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const destinations = () => ({ 'file://': `file://${work}/store/`, 's3://': `s3://${bucket}/base/` });
+
+  for (const scheme of ['file://', 's3://'] as const) {
+    it(`${scheme}: backup → list → verify → restore → start gives the same data`, async () => {
+      const destination = destinations()[scheme];
+      const progress: number[] = [];
+      const manifest = await takeBaseBackup(
+        { cluster: 'main', connectionUrl: cluster.url, destination, backupId: 'b1', compression: { algorithm: 'zstd' }, keyProvider: master, s3: s3Settings },
+        { signal, progress: (p) => progress.push(p.tarBytes) },
+      );
+      expect(manifest.encryption?.wrappedKey.keyId).to.equal(master.keyId);
+      expect(manifest.files.length).to.be.greaterThan(100);
+      expect(manifest.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256))).to.equal(true);
+      expect(manifest.startLsn).to.match(/^[0-9A-F]+\/[0-9A-F]+$/);
+      expect(manifest.timeline).to.equal(1);
+      expect(manifest.totals.storedBytes).to.be.lessThan(manifest.objects[0]!.tarBytes);
+      expect(progress.at(-1)).to.equal(manifest.objects[0]!.tarBytes);
+
+      const store = openObjectStore(destination, s3Settings);
+      expect((await listBaseBackups(store)).map((b) => b.backupId)).to.deep.equal(['b1']);
+      // Taking it again under the same id returns the complete one, without a second stream.
+      expect((await takeBaseBackup({ cluster: 'main', connectionUrl: cluster.url, destination, backupId: 'b1', compression: { algorithm: 'zstd' }, keyProvider: master, s3: s3Settings }, { signal })).attempt).to.equal(manifest.attempt);
+
+      const report = await verifyBaseBackup({ destination, backupId: 'b1', keyProvider: master, s3: s3Settings }, { signal });
+      expect(report.files).to.be.greaterThanOrEqual(manifest.files.length);
+
+      const target = join(work, `restored-${scheme.replace(/\W/g, '')}`);
+      const restored = await restoreBaseBackup({ destination, backupId: 'b1', targetDir: target, keyProvider: master, s3: s3Settings, ...(owner ? { owner } : {}) }, { signal });
+      expect(restored.files).to.be.greaterThanOrEqual(manifest.files.length);
+      const server = await startRestoredCluster(target);
+      try {
+        expect((await query<{ n: number; digest: string }>(server.url, fingerprint))[0]).to.deep.equal(expected);
+      } finally {
+        server.stop();
+      }
+    });
+  }
+
+  describe('refusals (file://, encrypted): each with its code, nothing restored', () => {
+    let destination: string;
+    let objectPath: string;
+    let pristine: Buffer;
+    before(async () => {
+      destination = `file://${work}/refusals/`;
+      const manifest = await takeBaseBackup(
+        { cluster: 'main', connectionUrl: cluster.url, destination, backupId: 'r1', compression: { algorithm: 'zstd' }, keyProvider: master, chunkSize: 64 * 1024 },
+        { signal },
+      );
+      objectPath = join(work, 'refusals', manifest.objects[0]!.key);
+      pristine = readFileSync(objectPath);
+    });
+    afterEach(() => writeFileSync(objectPath, pristine));
+
+    const refused = async (code: string, keyProvider = master) => {
+      await expectCode(verifyBaseBackup({ destination, backupId: 'r1', keyProvider }, { signal }), code);
+      const target = join(work, `refused-${code}`);
+      await expectCode(restoreBaseBackup({ destination, backupId: 'r1', targetDir: target, keyProvider }, { signal }), code);
+      expect(existsSync(target), 'target directory').to.equal(false);
+      expect(readdirSync(work).filter((name) => name.includes('dbarch-partial')), 'staging directories').to.deep.equal([]);
+    };
+
+    it('a tampered byte in a chunk: DBA_BACKUP_CHUNK_TAMPERED', async () => {
+      const bytes = Buffer.from(pristine);
+      const at = Math.floor(bytes.length * 0.6);
+      bytes[at] = bytes[at]! ^ 0x40;
+      writeFileSync(objectPath, bytes);
+      await refused('DBA_BACKUP_CHUNK_TAMPERED');
+    });
+
+    it('a truncated object: DBA_BACKUP_TRUNCATED', async () => {
+      truncateSync(objectPath, statSync(objectPath).size - 1000);
+      await refused('DBA_BACKUP_TRUNCATED');
+    });
+
+    it('the wrong master key: DBA_BACKUP_KEY_WRONG', async () => {
+      await refused('DBA_BACKUP_KEY_WRONG', localKeyProvider(randomBytes(32)));
+    });
+
+    it('a restore never writes into a non-empty directory: DBA_BACKUP_RESTORE_TARGET', async () => {
+      const target = join(work, 'occupied');
+      rmSync(target, { recursive: true, force: true });
+      mkdirSync(target);
+      writeFileSync(join(target, 'PG_VERSION'), '15\n');
+      await expectCode(restoreBaseBackup({ destination, backupId: 'r1', targetDir: target, keyProvider: master }, { signal }), 'DBA_BACKUP_RESTORE_TARGET');
+      expect(readdirSync(target)).to.deep.equal(['PG_VERSION']);
+    });
+  });
+});
