@@ -45,9 +45,9 @@ describe('the gateway\'s token bucket (GCRA)', () => {
     const redis = new Redis(serviceUrls().redis, { maxRetriesPerRequest: 1 });
     const key = `dbarch:test:bucket:${process.pid}:${Date.now()}`;
     try {
-      const replies = [];
+      const replies: [number, number][] = [];
       // 5 tokens refilling one per minute: the refill is far slower than this loop, so the answers are exact.
-      for (let i = 0; i < 7; i++) replies.push((await redis.eval(cellRateScript, 1, key, String(60_000_000), '5')));
+      for (let i = 0; i < 7; i++) replies.push((await redis.eval(cellRateScript, 1, key, String(60_000_000), '5')) as [number, number]);
       expect(replies.map(([allowed]) => allowed)).to.deep.equal([1, 1, 1, 1, 1, 0, 0]);
       expect(replies[5]![1]).to.be.within(59_000_000, 60_000_000);
       expect(await redis.pttl(key)).to.be.within(1, 5 * 60_000 + 1);
