@@ -78,8 +78,12 @@ export function describeHistory(events: readonly HistoryEvent[]): TimelineEntry[
       push(event, 'step timed out', `${step?.step ?? '?'}: ${event.activityTaskTimedOutEventAttributes.failure?.message ?? ''}`);
     } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
       const request = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
-      const args = payload(request?.input?.args, 0) as { identity?: string; comment?: string; planHash?: string } | undefined;
-      push(event, `${request?.input?.name ?? 'update'}`, `by ${args?.identity ?? '?'}${args?.comment ? `: "${args.comment}"` : ''} (plan ${String(args?.planHash ?? '').slice(0, 12)})`);
+      const args = payload(request?.input?.args, 0) as { identity?: string; token?: string; comment?: string; planHash?: string } | undefined;
+      // A token's holder is known only once a worker verified it: the outcome line below says who it proved.
+      push(event, `${request?.input?.name ?? 'update'}`, `by ${args?.identity ?? (args?.token ? 'a token (to verify)' : '?')}${args?.comment ? `: "${args.comment}"` : ''} (plan ${String(args?.planHash ?? '').slice(0, 12)})`);
+    } else if (event.workflowExecutionUpdateCompletedEventAttributes?.outcome?.failure) {
+      const failure = event.workflowExecutionUpdateCompletedEventAttributes.outcome.failure;
+      push(event, 'update refused', `${failure.applicationFailureInfo?.type ?? ''}: ${failure.message ?? ''}`);
     } else if (event.workflowExecutionSignaledEventAttributes) {
       const attributes = event.workflowExecutionSignaledEventAttributes;
       const args = payload(attributes.input, 0) as { identity?: string; comment?: string } | undefined;

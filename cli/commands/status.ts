@@ -56,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`${workflowId}  ${out.status}${out.phase ? ` · ${out.phase}` : ''}${out.summary ? ` · ${out.summary}` : ''}`);
     if (out.planHash) console.log(`plan ${out.planHash}`);
     for (const gate of out.openGates) {
-      console.log(`awaiting approval at ${gate.gate}: ${gate.approvedBy.length}/${gate.required} from ${[...gate.roles.map((r) => `role ${r}`), ...gate.identities].join(', ')}${gate.deadline ? ` (until ${gate.deadline}, then ${gate.onTimeout})` : ''}`);
+      console.log(`awaiting approval at ${gate.gate}: ${gate.approvedBy.length}/${gate.required} from ${[...gate.roles.map((r) => `role ${r}`), ...gate.identities].join(', ')}${gate.deadline ? ` (until ${gate.deadline}, then ${gate.onTimeout})` : ''}${gate.tokenIssuer ? `; needs a token from ${gate.tokenIssuer} (--token-file)` : ''}`);
     }
     for (const [id, step] of Object.entries(out.steps)) {
       const error = step.lastError ? `  last error ${step.lastError.code}: ${step.lastError.message}` : '';

@@ -96,6 +96,14 @@ describe('a gate of a protected environment with security_config.approvals', () 
       expect(result.approvals[0]?.proof).to.deep.include({ kind: 'jwt', issuer, roles: ['release_manager'], amr: ['pwd'], mfa: false, asRoles: ['release_manager'] });
       expect(result.refused).to.have.length(6);
       expect(JSON.stringify(result)).to.not.contain('eyJ'); // no token text in the result
+      // Both sides are in the workflow's history, as `dbarch history` reads it from the server.
+      const history = spawnTs('bin/dbarch.js', ['history', workflowId], cliEnv);
+      expect(await history.exited, history.output()).to.equal(0);
+      for (const code of ['DBA_APPROVAL_TOKEN_INVALID', 'DBA_APPROVAL_TOKEN_EXPIRED', 'DBA_APPROVAL_TOKEN_CLAIMS', 'DBA_APPROVAL_MFA_REQUIRED', 'DBA_APPROVAL_NOT_AUTHORISED']) {
+        expect(history.output()).to.match(new RegExp(`update refused\\s+${code}: `));
+      }
+      expect(history.output()).to.match(/approve\s+by a token \(to verify\): "verified"/);
+      expect(history.output()).to.contain('completed');
       await recordHistory(handle, 'verified-approval-granted');
     });
   });
@@ -108,6 +116,10 @@ describe('a gate of a protected environment with security_config.approvals', () 
       const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
       const handle = temporal.client.workflow.getHandle<(input: unknown) => Promise<InterpreterResult>>(workflowId);
       await eventually(async () => ((await handle.query(interpreterMessages.status)).awaitingApproval ? true : undefined), 'the gate');
+      // A rejection needs proof too: a named identity alone could stop a production release.
+      let rejected: unknown;
+      await handle.executeUpdate(interpreterMessages.reject, { args: [{ identity: 'alice', planHash: plan.hash }] }).catch((error: unknown) => (rejected = error));
+      expect(rejected instanceof WorkflowUpdateFailedError && rejected.cause instanceof ApplicationFailure && rejected.cause.type).to.equal('DBA_APPROVAL_TOKEN_REQUIRED');
       const record = await handle.executeUpdate(interpreterMessages.approve, { args: [{ planHash: plan.hash, token: await idp.token('dan@example.com', { claims: { roles: ['dba'], amr: ['pwd', 'hwk'] } }) }] });
       expect(record).to.deep.include({ identity: 'dan@example.com' });
       expect(record.proof).to.deep.include({ mfa: true, asRoles: ['dba'] });
