@@ -15,6 +15,8 @@ export interface BaseBackupRequest {
   /** Absent: not encrypted (base_backups.encryption none). */
   readonly keyProvider?: KeyProvider;
   readonly chunkSize?: number;
+  /** pg_basebackup --max-rate (e.g. `50M`): caps the read rate on a busy primary. */
+  readonly maxRate?: string;
   /** Directory of pg_basebackup (DBARCH_PG_BINDIR); PATH otherwise. */
   readonly pgBinDir?: string;
   readonly s3?: S3Settings;

@@ -74,7 +74,7 @@ export async function takeBaseBackup(request: BaseBackupRequest, execution: Base
   const child = libpqChildEnv(request.connectionUrl);
   const tool = runTool(
     request.pgBinDir ? join(request.pgBinDir, 'pg_basebackup') : 'pg_basebackup',
-    ['-d', child.url, '-D', '-', '-F', 'tar', '-X', 'fetch', '-c', 'fast', '--manifest-checksums=SHA256', '-P', '-l', `dbarch ${request.backupId}`],
+    ['-d', child.url, '-D', '-', '-F', 'tar', '-X', 'fetch', '-c', 'fast', '--manifest-checksums=SHA256', '-P', '-l', `dbarch ${request.backupId}`, ...(request.maxRate ? ['-r', request.maxRate] : [])],
     { env: child.env, signal: execution.signal, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   tool.child.stderr?.on('data', (chunk: Buffer) => {
@@ -163,6 +163,7 @@ export async function takeBaseBackup(request: BaseBackupRequest, execution: Base
     for (const object of await store.list(`${request.backupId}/`)) {
       if (object.key !== manifestKey(request.backupId) && !object.key.startsWith(`${request.backupId}/${attempt}/`)) await store.delete(object.key);
     }
+    await store.removeIncomplete(`${request.backupId}/`);
     report('complete', true);
     return manifest;
   } catch (error) {

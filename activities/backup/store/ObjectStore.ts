@@ -47,4 +47,9 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Removes the object; no error when it is already gone. */
   delete(key: string): Promise<void>;
+  /**
+   * Removes writes under `prefix` that never completed (a worker killed mid-put): temporary files on file://,
+   * incomplete multipart uploads on S3. Only for prefixes no live writer uses (a dead backup attempt's).
+   */
+  removeIncomplete(prefix: string): Promise<number>;
 }

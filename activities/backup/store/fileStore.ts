@@ -119,7 +119,20 @@ export function fileStore(destination: string, root: string): ObjectStore {
     });
   }
 
-  return { destination, put, get, getBytes, head, list, delete: remove };
+  async function removeIncomplete(prefix: string): Promise<number> {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+    let removed = 0;
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.startsWith(tempPrefix)) continue;
+      const full = join(entry.parentPath, entry.name);
+      if (!relative(root, full).split(sep).join('/').startsWith(prefix)) continue;
+      await unlink(full).catch(() => undefined);
+      removed++;
+    }
+    return removed;
+  }
+
+  return { destination, put, get, getBytes, head, list, delete: remove, removeIncomplete };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,7 +1,9 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -147,7 +149,23 @@ export function s3Store(destination: string, bucket: string, prefix: string, set
     }
   }
 
-  return { destination, put, get, getBytes, head, list, delete: remove };
+  async function removeIncomplete(listPrefix: string): Promise<number> {
+    let removed = 0;
+    try {
+      const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: base + listPrefix }));
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId) continue;
+        await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
+        removed++;
+      }
+    } catch (error) {
+      const coded = fail(listPrefix, error);
+      if (coded.code !== 'DBA_BACKUP_OBJECT_MISSING') throw coded;
+    }
+    return removed;
+  }
+
+  return { destination, put, get, getBytes, head, list, delete: remove, removeIncomplete };
 }
 
 const deniedNames = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'NoSuchBucket', 'AllAccessDisabled', 'InvalidBucketName']);
