@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PowerDnsRecordSettings } from '../../activities/dns/DnsRecordInput.ts';
 import { updateDnsRecord } from '../../activities/dns/updateDnsRecord.ts';
+import pg from 'pg';
+import { publishTopology } from '../../activities/topology/publishTopology.ts';
 import { isDbarchError } from '../../errors/DbarchError.ts';
 import { planSpec } from '../../plan/planSpec.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
@@ -12,6 +14,7 @@ import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { deploymentSection } from '../support/deploymentSection.ts';
+import { freshDatabase } from '../support/postgres.ts';
 import { startPowerDns, type PowerDns } from '../support/powerDns.ts';
 import { sharedTemporal, testLog, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
 
@@ -86,11 +89,18 @@ describe('dns/update_record at PowerDNS (a real authoritative server and its RES
     expect(await serial()).to.equal(before);
   });
 
-  it('runs as the failover procedure\'s action on a worker, its settings from failover_procedure.dns', async () => {
-    const specPath = join(mkdtempSync(join(tmpdir(), 'dbarch-dns-')), 'spec.yaml');
-    writeFileSync(
-      specPath,
-      `${deploymentSection('dev_db')}failover_procedure:
+  it('runs as the failover procedure\'s action on a worker: settings from failover_procedure.dns, the value from the published primary', async () => {
+    const control = await freshDatabase('dns_control');
+    const pool = new pg.Pool({ connectionString: control.url });
+    try {
+      await publishTopology({ url: control.url, pool }, {
+        cluster: 'ha', expectedEpoch: 0, kind: 'initial', reason: 'test',
+        primary: { member: 'ha2', url: 'postgres://postgres@127.0.0.22:5432/postgres' }, replicas: [],
+      });
+      const specPath = join(mkdtempSync(join(tmpdir(), 'dbarch-dns-')), 'spec.yaml');
+      writeFileSync(
+        specPath,
+        `${deploymentSection('dev_db')}failover_procedure:
   dns:
     provider: powerdns
     api_url: ${pdns.apiUrl}
@@ -102,26 +112,52 @@ describe('dns/update_record at PowerDNS (a real authoritative server and its RES
   steps:
     - name: Point DNS at the new primary
       action: dns.update_record
-      with: { value: 127.0.0.21 }
+      with: { cluster: ha, control_url: "${control.url}" }
 `,
-    );
-    const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
-    const planned = await planSpec({ paths: [specPath], environment: 'dev', procedure: 'failover', registry });
-    if (!planned.ok) throw new Error(JSON.stringify([...planned.specIssues, ...planned.planIssues]));
-    const step = planned.plan.root.nodes[0];
-    expect(step).to.include({ kind: 'step', activity: 'dns/update_record' });
-    // Everything but the value came from failover_procedure.dns.
-    expect(step?.kind === 'step' && step.input).to.deep.equal({
-      provider: 'powerdns', api_url: pdns.apiUrl, api_key: `\${${keyVariable}}`, zone, name: `failover.${zone}`, type: 'A', ttl: 5, value: '127.0.0.21',
-    });
+      );
+      const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
+      const planned = await planSpec({ paths: [specPath], environment: 'dev', procedure: 'failover', registry });
+      if (!planned.ok) throw new Error(JSON.stringify([...planned.specIssues, ...planned.planIssues]));
+      const step = planned.plan.root.nodes[0];
+      expect(step).to.include({ kind: 'step', activity: 'dns/update_record' });
+      // Everything but the cluster came from failover_procedure.dns.
+      expect(step?.kind === 'step' && step.input).to.deep.equal({
+        provider: 'powerdns', api_url: pdns.apiUrl, api_key: `\${${keyVariable}}`, zone, name: `failover.${zone}`, type: 'A', ttl: 5, cluster: 'ha', control_url: control.url,
+      });
 
-    const temporal = await sharedTemporal();
-    const taskQueue = uniqueTaskQueue('dns');
-    const result = await withWorker({ taskQueue }, () =>
-      temporal.client.workflow.execute<(input: unknown) => Promise<InterpreterResult>>('planInterpreterWorkflow', { taskQueue, workflowId: `dns-${taskQueue}`, args: [{ plan: planned.plan }] }),
+      const temporal = await sharedTemporal();
+      const taskQueue = uniqueTaskQueue('dns');
+      const result = await withWorker({ taskQueue }, () =>
+        temporal.client.workflow.execute<(input: unknown) => Promise<InterpreterResult>>('planInterpreterWorkflow', { taskQueue, workflowId: `dns-${taskQueue}`, args: [{ plan: planned.plan }] }),
+      );
+      const outputs = Object.values(result.steps).map((s) => s?.output);
+      expect(outputs).to.deep.include({ provider: 'powerdns', name: `failover.${zone}`, type: 'A', value: '127.0.0.22', ttl: 5, changed: true, previous: [], member: 'ha2', epoch: 1 });
+      expect(await resolver.resolve4(`failover.${zone}`)).to.deep.equal(['127.0.0.22']);
+    } finally {
+      await pool.end();
+      await control.drop();
+    }
+  });
+
+  it('dbarch/failover can run the step only where the spec names a record: {{ dns.configured }}', async () => {
+    const procedure = `procedures:
+  definitions:
+    point:
+      steps:
+        - { id: dns, uses: dns/update_record, when: { env: { "dns.configured": true } }, with: { cluster: ha } }
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'dbarch-dns-'));
+    const registry = createPluginRegistry(createPluginDeps(serviceUrls(), testLog));
+    writeFileSync(join(dir, 'without.yaml'), `${deploymentSection('dev_db')}${procedure}`);
+    const without = await planSpec({ paths: [join(dir, 'without.yaml')], environment: 'dev', procedure: 'point', registry });
+    if (!without.ok) throw new Error(JSON.stringify([...without.specIssues, ...without.planIssues]));
+    expect(without.plan.root.nodes).to.deep.equal([]);
+    writeFileSync(
+      join(dir, 'with.yaml'),
+      `${deploymentSection('dev_db')}failover_procedure:\n  dns: { provider: route53, hosted_zone_id: Z1, name: p.example.com., type: A }\n  steps: "1. Update DNS"\n${procedure}`,
     );
-    const outputs = Object.values(result.steps).map((s) => s?.output);
-    expect(outputs).to.deep.include({ provider: 'powerdns', name: `failover.${zone}`, type: 'A', value: '127.0.0.21', ttl: 5, changed: true, previous: [] });
-    expect(await resolver.resolve4(`failover.${zone}`)).to.deep.equal(['127.0.0.21']);
+    const withDns = await planSpec({ paths: [join(dir, 'with.yaml')], environment: 'dev', procedure: 'point', registry });
+    if (!withDns.ok) throw new Error(JSON.stringify([...withDns.specIssues, ...withDns.planIssues]));
+    expect(withDns.plan.root.nodes.map((node) => node.kind === 'step' && node.activity)).to.deep.equal(['dns/update_record']);
   });
 });
