@@ -4,6 +4,14 @@ export interface TargetEndpoint {
   readonly port: number;
   /** Relative share of replica reads; 0 drains the endpoint. */
   readonly weight: number;
+  /** The managed cluster's member at this host and port (clusters[].members), which the published topology names. */
+  readonly member?: string;
+}
+
+/** Where a managed cluster's published topology is read (activities/topology/): the control database and the cluster. */
+export interface PublishedTopologySource {
+  readonly controlUrl: string;
+  readonly cluster: string;
 }
 
 export type ReadPreference = 'primary' | 'replica' | 'nearest';
@@ -16,6 +24,11 @@ export interface DataPlaneTarget {
   /** The mesh service or gateway route it was resolved for (metrics and log label). */
   readonly name: string;
   readonly endpoints: readonly TargetEndpoint[];
+  /**
+   * Set for a cluster dbarch manages: writes go only to the member the published topology names primary, and a
+   * fenced member takes nothing, whatever the servers say of themselves (a restarted old primary says primary).
+   */
+  readonly published: PublishedTopologySource | undefined;
   readonly database: string;
   readonly user: string;
   readonly password: string | undefined;

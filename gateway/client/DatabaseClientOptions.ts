@@ -40,6 +40,11 @@ export interface DatabaseClientOptions {
   readonly metricsRegistry?: Registry;
   /** Type parsers for result values (the gateway keeps them JSON-exact); default pg's. */
   readonly types?: CustomTypesConfig;
+  /**
+   * The control database holding the published topology of managed clusters (clusters[].members); default
+   * DATABASE_URL. null ignores the published topology and trusts the servers' own answers alone.
+   */
+  readonly controlUrl?: string | null;
   readonly logger?: Logger;
   readonly env?: NodeJS.ProcessEnv;
 }

@@ -34,6 +34,8 @@ export class Endpoint {
   readonly host: string;
   readonly port: number;
   readonly weight: number;
+  /** The managed cluster's member name, when the endpoint is one. */
+  readonly member: string | undefined;
   readonly pool: pg.Pool;
   readonly breaker: CircuitBreakerPolicy;
   role: EndpointRole = 'unknown';
@@ -57,6 +59,7 @@ export class Endpoint {
     this.host = endpoint.host;
     this.port = endpoint.port;
     this.weight = endpoint.weight;
+    this.member = endpoint.member;
     this.key = `${endpoint.host}:${endpoint.port}`;
     this.pool = new pg.Pool({
       host: endpoint.host,

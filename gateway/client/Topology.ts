@@ -1,4 +1,6 @@
 import pg from 'pg';
+import type { ClusterTopology } from '../../activities/topology/ClusterTopology.ts';
+import { listenTopology, type TopologyListener } from '../../activities/topology/listenTopology.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { DataPlaneTarget } from './DataPlaneTarget.ts';
 import { Endpoint, type EndpointStatus } from './Endpoint.ts';
@@ -10,6 +12,10 @@ import { probeEndpoint } from './probeEndpoint.ts';
  * The endpoints of one target and what they are: probed at the health-check interval (role, WAL position, lag,
  * up/down by the thresholds), and the choice of an endpoint per read preference. Replica reads are spread by
  * smooth weighted round robin (nginx's), so shares follow the weights exactly rather than on average.
+ *
+ * For a cluster dbarch manages, the published topology (LISTEN on the control database) has the last word: only
+ * the member it names primary takes writes and a fenced member takes nothing, so a killed primary that comes
+ * back still saying "primary" gets no write through dbarch. A change published triggers a probe round at once.
  */
 export class Topology {
   readonly endpoints: readonly Endpoint[];
@@ -18,6 +24,8 @@ export class Topology {
   readonly #probeClients = new Map<Endpoint, pg.Client>();
   readonly #logger: Logger | undefined;
   #primary: Endpoint | undefined;
+  #published: ClusterTopology | undefined;
+  #listener: TopologyListener | undefined;
   #round: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ready: Promise<void> | undefined;
@@ -32,7 +40,7 @@ export class Topology {
 
   /** Resolves after the first probe round; starts probing on first call. */
   whenReady(): Promise<void> {
-    this.#ready ??= this.refresh().then(() => {
+    this.#ready ??= this.#followPublished().then(() => this.refresh()).then(() => {
       this.isReady = true;
       if (this.#closed) return;
       this.#timer = setInterval(() => void this.#probeRound(), this.#target.health.intervalMs);
@@ -48,7 +56,13 @@ export class Topology {
   }
 
   get primary(): Endpoint | undefined {
-    return this.#primary !== undefined && this.#primary.up && this.#primary.callable ? this.#primary : undefined;
+    const primary = this.#primary;
+    return primary !== undefined && primary.up && primary.callable && this.#writable(primary) ? primary : undefined;
+  }
+
+  /** The published topology of a managed cluster, once read. */
+  get published(): ClusterTopology | undefined {
+    return this.#published;
   }
 
   /** The last primary seen, up or not (getPrimary()). */
@@ -57,7 +71,7 @@ export class Topology {
   }
 
   readable(endpoint: Endpoint): boolean {
-    return endpoint.role === 'replica' && endpoint.up && endpoint.weight > 0 && endpoint.callable && (endpoint.lagMs ?? Number.POSITIVE_INFINITY) <= this.#target.health.maxReplicationLagMs;
+    return endpoint.role === 'replica' && !this.#fenced(endpoint) && endpoint.up && endpoint.weight > 0 && endpoint.callable && (endpoint.lagMs ?? Number.POSITIVE_INFINITY) <= this.#target.health.maxReplicationLagMs;
   }
 
   /** A replica for a read, by weight; with `atLeast`, one known to have replayed that far if any. */
@@ -84,6 +98,7 @@ export class Topology {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    await this.#listener?.close();
     await this.#round;
     await Promise.all([...this.#probeClients.values()].map((c) => c.end().catch(() => undefined)));
     await Promise.all(this.endpoints.map((e) => e.pool.end()));
@@ -132,8 +147,9 @@ export class Topology {
       }
     });
     // Two servers claiming primary (a split brain, or a failover in progress): trust the heavier, then the first listed.
-    const primaries = this.endpoints.filter((e) => e.role === 'primary' && e.up);
-    this.#primary = primaries.reduce<Endpoint | undefined>((best, e) => (best === undefined || e.weight > best.weight ? e : best), undefined) ?? this.#primary;
+    const primaries = this.endpoints.filter((e) => e.role === 'primary' && e.up && this.#writable(e));
+    const last = this.#primary !== undefined && this.#writable(this.#primary) ? this.#primary : undefined;
+    this.#primary = primaries.reduce<Endpoint | undefined>((best, e) => (best === undefined || e.weight > best.weight ? e : best), undefined) ?? last;
     const primary = this.#primary;
     if (primary?.up !== true) return;
     this.#lag.record(now, primary.position);
@@ -142,6 +158,37 @@ export class Topology {
       e.lagBytes = Number(primary.position > e.position ? primary.position - e.position : 0n);
       e.lagMs = this.#lag.lagMs(e.position, now);
     }
+  }
+
+  /** Without a published topology every server claiming primary may be it; with one, only the member it names. */
+  #writable(e: Endpoint): boolean {
+    return this.#published === undefined || e.member === this.#published.primary.member;
+  }
+
+  #fenced(e: Endpoint): boolean {
+    return e.member !== undefined && this.#published?.fenced.includes(e.member) === true;
+  }
+
+  /**
+   * Starts following the published topology and waits for its first answer, at most one health timeout: an
+   * unreachable control database must not keep the data plane down, so the servers' answers then decide alone
+   * until the listener gets through.
+   */
+  async #followPublished(): Promise<void> {
+    const source = this.#target.published;
+    if (source === undefined || this.#closed) return;
+    this.#listener = listenTopology(source.controlUrl, source.cluster, {
+      onTopology: (topology) => {
+        this.#published = topology;
+        this.#logger?.info({ cluster: topology.cluster, epoch: topology.epoch, primary: topology.primary.member, fenced: topology.fenced }, 'published topology');
+        if (this.isReady) void this.refresh();
+      },
+      onError: (error) => this.#logger?.debug({ err: error, cluster: source.cluster }, 'topology listener reconnecting'),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#target.health.timeoutMs)));
+    await Promise.race([this.#listener.ready, timeout]);
+    clearTimeout(timer);
   }
 
   async #probeClient(e: Endpoint): Promise<pg.Client> {

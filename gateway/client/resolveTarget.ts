@@ -13,7 +13,8 @@ type Route = NonNullable<CompiledSpec['gateway_config']>['database_routing'][num
  * The spec read for the data plane. Endpoints: the named mesh service's and those of every mesh service of the
  * same cluster (services naming no cluster form one group), since the seed names `postgres-primary` and expects
  * reads to reach `postgres-replicas`; for a route, the mesh services of its cluster, else the cluster's own URLs.
- * Which endpoint is the primary is not taken from the spec: the client asks each server.
+ * Which endpoint is the primary is not taken from the spec: the client asks each server, and for a cluster
+ * dbarch manages it also follows the published topology, which has the last word.
  */
 export function resolveTarget(options: DatabaseClientOptions): DataPlaneTarget {
   const { spec } = options;
@@ -48,6 +49,10 @@ export function resolveTarget(options: DatabaseClientOptions): DataPlaneTarget {
       return { host: url.hostname, port: Number(url.port || 5432), weight: 1 };
     }));
   }
+  const members = new Map((cluster?.members ?? []).map((m) => [`${m.host}:${m.port}`, m.name]));
+  if (members.size > 0) endpoints = endpoints.map((e) => ({ ...e, member: members.get(`${e.host}:${e.port}`) }));
+  const controlUrl = options.controlUrl === undefined ? serviceUrls(env).postgres : options.controlUrl;
+  const published = members.size > 0 && controlUrl !== null && cluster !== undefined ? { controlUrl, cluster: cluster.name } : undefined;
   if (endpoints.length === 0) {
     throw new DbarchError('DBA_CLIENT_CONFIG', `no endpoints for ${route ? `route \`${route.service}\`` : `service \`${options.serviceName}\``}`, {
       hint: 'List the servers under service_mesh.database_services (with the route\'s cluster), or give the cluster primary and replica URLs.',
@@ -61,6 +66,7 @@ export function resolveTarget(options: DatabaseClientOptions): DataPlaneTarget {
   return {
     name: route?.service ?? options.serviceName ?? 'default',
     endpoints,
+    published,
     database: options.database ?? route?.database ?? (decodeURIComponent(credentials.pathname.slice(1)) || 'postgres'),
     user: decodeURIComponent(credentials.username) || 'postgres',
     password: credentials.password === '' ? undefined : decodeURIComponent(credentials.password),
