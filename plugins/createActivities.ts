@@ -1,6 +1,7 @@
 import type { ActivityDeps } from '../activities/ActivityDeps.ts';
 import { approvalTokenVerifier } from '../activities/approvals/approvalTokenVerifier.ts';
 import { backupActivities } from '../activities/backup/backupActivities.ts';
+import { failoverActivities } from '../activities/failover/failoverActivities.ts';
 import { outboxActivities } from '../activities/outbox/outboxActivities.ts';
 import { replicationActivities } from '../activities/replication/replicationActivities.ts';
 import { smokeActivities } from '../activities/smoke/smokeActivities.ts';
@@ -13,7 +14,7 @@ import { planFromSpec } from './planFromSpec.ts';
 /**
  * Every activity a worker registers, by the name workflows call it: every step of the built-in, in-tree and
  * external plugins (`plugins`, from DBARCH_PLUGINS) as `<plugin>/<step>`, the planner for UI starts, the approval-token check of verified gates, and the
- * engine activities workflows call directly (smoke, backup, replication, the outbox relay).
+ * engine activities workflows call directly (smoke, backup, replication, the outbox relay, the failover monitor's watch).
  */
 export function createActivities(deps: ActivityDeps, plugins: readonly PluginEntry[] = []) {
   const registry = createPluginRegistry(deps, plugins);
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     ...backupActivities(deps),
     ...replicationActivities(deps),
     ...outboxActivities(deps),
+    ...failoverActivities(deps),
   };
 }
 

@@ -2,3 +2,4 @@
 export { smokeWorkflow } from './smokeWorkflow.ts';
 export { planInterpreterWorkflow } from './interpreter/planInterpreterWorkflow.ts';
 export { relayWorkflow } from './relayWorkflow.ts';
+export { monitorWorkflow } from './monitorWorkflow.ts';

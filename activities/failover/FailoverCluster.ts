@@ -28,6 +28,8 @@ export interface FailoverCluster {
   readonly replication: { readonly mode: ReplicationMode; readonly method: 'ANY' | 'FIRST'; readonly count: number };
   readonly health: HealthSettings;
   readonly controlUrl?: string;
+  /** clusters[].data_directory as written (a reference, resolved on the worker): where rejoin finds the members. */
+  readonly dataDirectory?: string;
 }
 
 /** The spec's defaults when a cluster's service has no health_check: fast enough to fail over within seconds. */

@@ -32,6 +32,7 @@ export const failoverClusterSchema = {
       additionalProperties: false,
     },
     controlUrl: { type: 'string', minLength: 1 },
+    dataDirectory: { type: 'string', minLength: 1 },
   },
   additionalProperties: false,
 } as const;

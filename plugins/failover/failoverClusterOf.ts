@@ -28,6 +28,7 @@ export function failoverClusterOf(sections: Sections, name: string): FailoverClu
       count: cluster.replication?.synchronous?.count ?? 1,
     },
     health: healthOf(sections, name),
+    dataDirectory: dir,
   };
 }
 
