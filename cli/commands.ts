@@ -23,5 +23,7 @@ export const commands: Record<string, CommandEntry> = {
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
   'wal-push': { summary: 'archive_command: compress, encrypt and store one WAL file in wal_archiving.destination (dbarch wal-push %p)', load: () => import('./commands/walPush.ts') },
   'wal-fetch': { summary: 'restore_command: fetch, authenticate, check and write one archived WAL file (dbarch wal-fetch %f %p)', load: () => import('./commands/walFetch.ts') },
+  cluster: { summary: 'up|down|rejoin: provision a managed HA cluster on this machine (idempotent), stop it, or rejoin a former primary via pg_rewind', load: () => import('./commands/cluster.ts') },
+  topology: { summary: 'The published topology of a managed cluster beside a live check of its members (role, timeline, lag, sync state) and the last failover', load: () => import('./commands/topology.ts') },
   cache: { summary: 'check: sample cached entries of cache_config and report those that differ from the database', load: () => import('./commands/cache.ts') },
 };

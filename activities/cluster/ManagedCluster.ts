@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
+import type { DeepReadonly } from '../../compiler/DeepReadonly.ts';
 import type { ClusterSpec } from '../../compiler/sections/clusters/schema.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 
@@ -27,7 +28,7 @@ export interface ManagedCluster {
  * The managed cluster `name` of a compiled spec's clusters, with env references in its data directory resolved
  * here (on the machine that provisions). DBA_CLUSTER_UNKNOWN when there is no such cluster or it has no members.
  */
-export function managedCluster(clusters: readonly ClusterSpec[] | undefined, name: string, env: NodeJS.ProcessEnv = process.env): ManagedCluster {
+export function managedCluster(clusters: DeepReadonly<ClusterSpec[]> | undefined, name: string, env: NodeJS.ProcessEnv = process.env): ManagedCluster {
   const managed = (clusters ?? []).filter((c) => c.members !== undefined);
   const cluster = managed.find((c) => c.name === name);
   if (cluster?.members === undefined) {

@@ -37,7 +37,7 @@ export async function haFixture(options: { members?: number; mode?: 'async' | 's
   const specFile = path.join(dir, 'spec.yaml');
   writeFileSync(specFile, `${yaml}\n`);
   const result = await compileSpec([specFile]);
-  if (!result.valid) throw new Error(`fixture spec invalid: ${JSON.stringify(result.errors)}`);
+  if (!result.valid || result.spec === undefined) throw new Error(`fixture spec invalid: ${JSON.stringify(result.errors)}`);
   const cluster = managedCluster(result.spec.clusters, 'ha');
   return {
     cluster,
