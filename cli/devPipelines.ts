@@ -47,13 +47,15 @@ export async function runDevPipelines(client: Client, input: { specPath: string;
       continue;
     }
     const identity = Object.values(started.plan.roles)[0]?.[0] ?? '<identity>';
-    const json = JSON.stringify({ identity, planHash: started.plan.hash, comment: 'reviewed the migration report' });
+    // A protected environment with security_config.approvals takes a token from its identity provider instead.
+    const verified = started.plan.approvals;
+    const json = JSON.stringify({ ...(verified ? { token: `<JWT from ${verified.issuer}>` } : { identity }), planHash: started.plan.hash, comment: 'reviewed the migration report' });
     input.print(`⏸ ${env.name} is waiting for approval at gate "approve" (review the "report" step's output first).`);
     const link = input.uiLink(started.workflowId);
     if (link) input.print(`  Temporal UI: ${link}`);
     input.print(`    → "Send Update", update name: approve, input: ${json}`);
     input.print(`    (or "Send Signal" approveSignal with the same JSON)`);
-    input.print(`  CLI: dbarch approve ${started.workflowId} --as ${identity} --plan-hash ${started.plan.hash}`);
+    input.print(`  CLI: dbarch approve ${started.workflowId} ${verified ? '--token-file <file>' : `--as ${identity}`} --plan-hash ${started.plan.hash}`);
   }
   return outcomes;
 }

@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     else {
       console.log(`${started.alreadyDone ? 'Already migrated' : 'Migrating'}: ${started.plan.summary} (plan ${started.plan.hash.slice(0, 12)})`);
       console.log(`workflow ${started.workflowId}${uiUrl ? `  ${uiUrl}` : ''}`);
-      if (started.plan.root.nodes.some((node) => node.kind === 'gate')) console.log(`approval: dbarch approve ${started.workflowId} --as <identity> --plan-hash ${started.plan.hash}`);
+      if (started.plan.root.nodes.some((node) => node.kind === 'gate')) console.log(`approval: dbarch approve ${started.workflowId} ${started.plan.approvals ? '--token-file <token from ' + started.plan.approvals.issuer + '>' : '--as <identity>'} --plan-hash ${started.plan.hash}`);
     }
     if (!values.wait) return exitCodes.ok;
     const outcome = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
