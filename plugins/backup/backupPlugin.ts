@@ -7,6 +7,8 @@ import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { compensatedStep, stepKey } from '../migrations/pipelineRunKey.ts';
 import type { StepContext } from '../StepContext.ts';
+import { baseBackupSettings } from './baseBackupSettings.ts';
+import { baseBackupSteps } from './baseBackupSteps.ts';
 import { pipelineBackupId } from './pipelineBackupId.ts';
 import { userSchemas } from './userSchemas.ts';
 
@@ -59,28 +61,33 @@ export const defaultBackupDestination = 'file:///tmp/dbarch/backups/';
  * activities/backup: `backup/dump_schemas` (pg_dump of the named, or all user, schemas) and
  * `backup/restore_schemas` (puts them back in one transaction). Backup ids come from the idempotency key, so a
  * retry reuses its dump and a restore used as a compensation finds the dump of the step it compensates.
+ * Base backups: `backup/base_backup` and `backup/verify_base_backup` (baseBackupSteps.ts), run by the shipped
+ * `dbarch/base_backup` (procedures/base_backup.yaml) from `dbarch backup` and the backup Schedule.
  */
 export const backupPlugin = definePlugin({
   name: 'backup',
   version: '1.0.0',
   host: '^0.1.0',
   description: 'Schema-level logical backups (pg_dump) and restores for backup-before-migrate and rollback.',
-  reads: ['backup_config'],
+  reads: ['backup_config', 'clusters'],
   planning: {
     settings: (sections) => ({
       destination: {
         value: sections.backup_config?.base_backups?.destination ?? defaultBackupDestination,
-        source: { path: ['backup_config', 'base_backups', 'destination'], hint: 'a `file:///dir` destination, or a `${ENV}` reference to one' },
+        source: { path: ['backup_config', 'base_backups', 'destination'], hint: 'a `file:///dir` or `s3://bucket/prefix/` destination, or a `${ENV}` reference to one' },
       },
+      ...baseBackupSettings(sections),
     }),
     env: { destination: 'backup_destination' },
   },
+  procedures: [new URL('../../procedures/base_backup.yaml', import.meta.url)],
   defaults: { timeout: '1h', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s' } },
   steps: (deps) => {
     const { pgBinDir } = dbarchConfig();
     const dump = dumpSchemas(deps, { pgBinDir });
     const restore = restoreSchemas(deps, { pgBinDir });
     return {
+      ...baseBackupSteps(),
       dump_schemas: {
         input: { type: 'object', additionalProperties: false, required: ['destination'], properties: { ...common, schemas: { type: 'array', items: { type: 'string', minLength: 1 } } } },
         describe: (input: DumpStepInput) => `pg_dump ${input.schemas?.join(', ') ?? 'every user schema'} of ${input.database ?? 'the default database'} to ${input.destination}`,

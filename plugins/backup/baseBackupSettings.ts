@@ -1,0 +1,33 @@
+import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
+import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
+import type { PlanSetting } from '../definePlugin.ts';
+
+/** The cluster backup_config backs up: `backup_config.cluster`, else the spec's only cluster. */
+export function backupCluster(sections: Pick<CompiledSpec, 'backup_config' | 'clusters'>): string | undefined {
+  const clusters = sections.clusters ?? [];
+  return sections.backup_config?.cluster ?? (clusters.length === 1 ? clusters[0]!.name : undefined);
+}
+
+/**
+ * What dbarch/base_backup reads as `{{ backup.<key> }}`: the cluster and its primary's connection reference (a
+ * cluster dbarch does not manage: `primary`; a managed one: its first member), compression and encryption.
+ */
+export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' | 'clusters'>): Record<string, PlanSetting> {
+  const base = sections.backup_config?.base_backups;
+  const at = ['backup_config', 'base_backups'];
+  const name = backupCluster(sections);
+  const cluster = (sections.clusters ?? []).find((c) => c.name === name);
+  const first = cluster?.members?.[0];
+  const connection = cluster?.primary ?? (first ? memberUrl(first) : undefined);
+  const encryption = base?.encryption ?? 'none';
+  return {
+    cluster: { value: name ?? null, source: { path: ['backup_config', 'cluster'], hint: 'name the cluster (from `clusters`) to back up' } },
+    connection: { value: connection ?? null, source: { path: ['clusters'], hint: `give cluster ${name ?? '?'} a \`primary\` connection or \`members\`` } },
+    compression: { value: base?.compression ?? 'zstd', source: { path: [...at, 'compression'] } },
+    encryption: { value: encryption, source: { path: [...at, 'encryption'] } },
+    encryption_key: {
+      value: encryption === 'aes-256' ? (base?.encryption_key ?? '${DBARCH_BACKUP_KEY}') : null,
+      source: { path: [...at, 'encryption_key'], hint: 'a `${ENV}` or `file:///path` reference to a 32-byte key (openssl rand -base64 32)' },
+    },
+  };
+}

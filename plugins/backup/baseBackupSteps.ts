@@ -1,0 +1,125 @@
+import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBackup.ts';
+import type { CompressionAlgorithm } from '../../activities/backup/compression/Compression.ts';
+import type { KeyProvider } from '../../activities/backup/crypto/KeyProvider.ts';
+import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
+import { masterKeyFromReference } from '../../activities/backup/crypto/masterKeyFromReference.ts';
+import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
+import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
+import type { StepContext } from '../StepContext.ts';
+import { baseBackupId } from './baseBackupId.ts';
+
+export interface BaseBackupStepInput {
+  readonly cluster: string;
+  /** The primary's connection reference (`${ENV:-default}` resolved on the worker). */
+  readonly connection: string;
+  readonly destination: string;
+  readonly compression?: CompressionAlgorithm | null;
+  readonly level?: number | null;
+  readonly encryption?: 'aes-256' | 'none' | null;
+  /** `${NAME}` or `file:///path`: the master key (required with aes-256). */
+  readonly encryption_key?: string | null;
+  /** Default: from the workflow id (see baseBackupId). */
+  readonly backup_id?: string | null;
+  readonly max_rate?: string | null;
+}
+
+export interface VerifyStepInput {
+  readonly destination: string;
+  readonly encryption_key?: string | null;
+  readonly backup_id?: string | null;
+}
+
+const text = { type: 'string', minLength: 1 };
+const optionalText = { type: ['string', 'null'], minLength: 1 };
+
+/** Resolves `${ENV:-default}` references on the worker, where the environment that holds them is. */
+function resolved(reference: string, what: string): string {
+  const result = resolveEnvReferences(reference, process.env);
+  if (!result.ok) throw new DbarchError('DBA_STEP_CONNECTION', `${what} ${reference}: ${result.message}`);
+  return result.value;
+}
+
+async function keyProviderOf(input: { encryption?: string | null; encryption_key?: string | null }): Promise<KeyProvider | undefined> {
+  if (input.encryption_key === undefined || input.encryption_key === null || input.encryption === 'none') return undefined;
+  return localKeyProvider(await masterKeyFromReference(input.encryption_key));
+}
+
+/**
+ * `backup/base_backup` and `backup/verify_base_backup`: thin steps over activities/backup. The backup id comes
+ * from the workflow id, so a retry (another worker, after a SIGKILL) takes or finds the same backup; progress
+ * goes into the step's heartbeat details, which the Temporal UI shows on the pending activity and
+ * `dbarch backup` prints.
+ */
+export function baseBackupSteps() {
+  return {
+    base_backup: {
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['cluster', 'connection', 'destination'],
+        properties: {
+          cluster: text,
+          connection: text,
+          destination: text,
+          compression: { enum: ['zstd', 'gzip', 'lz4', 'none', null] },
+          level: { type: ['integer', 'null'], minimum: 1, maximum: 22 },
+          encryption: { enum: ['aes-256', 'none', null] },
+          encryption_key: optionalText,
+          backup_id: optionalText,
+          max_rate: optionalText,
+        },
+        if: { properties: { encryption: { const: 'aes-256' } }, required: ['encryption'] },
+        then: { required: ['encryption_key'], properties: { encryption_key: text } },
+      },
+      describe: (input: BaseBackupStepInput) =>
+        `base backup of cluster ${input.cluster} to ${input.destination} (${input.compression ?? 'zstd'}${input.encryption === 'aes-256' ? ', AES-256' : ''})`,
+      defaults: { timeout: '12h', heartbeatTimeout: '1m' },
+      run: async (input: BaseBackupStepInput, ctx: StepContext) => {
+        const keyProvider = await keyProviderOf(input);
+        const { pgBinDir } = dbarchConfig();
+        const manifest = await takeBaseBackup(
+          {
+            cluster: input.cluster,
+            connectionUrl: resolved(input.connection, 'connection'),
+            destination: resolved(input.destination, 'destination'),
+            backupId: input.backup_id ?? baseBackupId(ctx.workflowId),
+            compression: { algorithm: input.compression ?? 'zstd', ...(input.level ? { level: input.level } : {}) },
+            ...(keyProvider ? { keyProvider } : {}),
+            ...(pgBinDir ? { pgBinDir } : {}),
+            ...(input.max_rate ? { maxRate: input.max_rate } : {}),
+          },
+          { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
+        );
+        return {
+          backupId: manifest.backupId,
+          startLsn: manifest.startLsn,
+          stopLsn: manifest.stopLsn,
+          timeline: manifest.timeline,
+          files: manifest.totals.files,
+          bytes: manifest.totals.bytes,
+          storedBytes: manifest.totals.storedBytes,
+          keyId: manifest.encryption?.wrappedKey.keyId ?? null,
+        };
+      },
+    },
+    verify_base_backup: {
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['destination'],
+        properties: { destination: text, encryption_key: optionalText, backup_id: optionalText },
+      },
+      describe: (input: VerifyStepInput) => `verify ${input.backup_id ?? 'the backup of this run'} in ${input.destination} (every chunk tag and file checksum)`,
+      defaults: { timeout: '12h', heartbeatTimeout: '1m' },
+      run: async (input: VerifyStepInput, ctx: StepContext) => {
+        const keyProvider = await keyProviderOf(input);
+        return verifyBaseBackup(
+          { destination: resolved(input.destination, 'destination'), backupId: input.backup_id ?? baseBackupId(ctx.workflowId), ...(keyProvider ? { keyProvider } : {}) },
+          { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
+        );
+      },
+    },
+  };
+}
