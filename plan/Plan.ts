@@ -21,7 +21,10 @@ export interface Plan {
   readonly specRevision: string;
   /** One line for the memo and the UI list, e.g. `release on staging: 3 steps, 1 approval gate`. */
   readonly summary: string;
-  /** Role name → identities holding it, frozen into the plan so approvals are checked against what was reviewed. */
+  /**
+   * Role name → identities holding it, frozen into the plan so approvals are checked against what was reviewed.
+   * Empty lists where `approvals` is set: the token's claims say who holds a role.
+   */
   readonly roles: Readonly<Record<string, readonly string[]>>;
   /**
    * Set for a protected environment with security_config.approvals: its gates accept only decisions carrying a

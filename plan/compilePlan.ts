@@ -77,7 +77,9 @@ function planProcedure(input: CompilePlanInput, procedure: string, issues: PlanI
   const basePath = ['procedures', 'definitions', procedure, 'steps'];
   const nodes = builder.steps(definition.steps, basePath);
   const root: SequenceNode = { kind: 'sequence', id: procedure, reason: definition.description ?? `procedure ${procedure}`, nodes };
-  const roles = Object.fromEntries(Object.entries(input.procedures.roles ?? {}).map(([role, members]) => [role, [...members]]));
+  // Where approvals are verified, roles come from the token's claims: no member list is frozen in, so a worker from
+  // before verified approvals (which ignores `approvals`) accepts no one by role either.
+  const roles = Object.fromEntries(Object.entries(input.procedures.roles ?? {}).map(([role, members]) => [role, input.approvals ? [] : [...members]]));
   const body = {
     apiVersion: planApiVersion,
     operation: definition.operation ?? 'apply',

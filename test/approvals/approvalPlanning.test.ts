@@ -22,10 +22,12 @@ describe('planning verified approvals (security_config.approvals)', () => {
       mfaMethods: ['mfa', 'otp', 'hwk'],
       maxTokenAgeMs: 900_000,
     });
+    expect(production.roles, 'roles come from the token: no member list').to.deep.equal({ dba: [], release_manager: [], admin: [] });
     expect(renderPlan(production)).to.contain(`approvals need a token signed by ${issuer} (roles from claim roles; MFA for admin, dba)`);
     const dev = await planRelease(path, 'dev');
     expect(dev.approvals).to.equal(undefined);
     expect(renderPlan(dev)).to.not.contain('approvals need a token');
+    expect(dev.roles.dba).to.deep.equal(['alice']);
     // The settings are part of what approvers review: the hash covers them.
     const other = await planRelease(protectedSpec({ jwks_url: 'http://127.0.0.1:2/jwks.json' }, { max_token_age: '15m' }), 'production');
     expect(other.hash).to.not.equal(production.hash);

@@ -51,7 +51,7 @@ describe('a gate of a protected environment with security_config.approvals', () 
       const status = spawnTs('bin/dbarch.js', ['status', workflowId], cliEnv);
       expect(await status.exited, status.output()).to.equal(0);
       expect(status.output()).to.contain(`needs a token from ${issuer}`);
-      // `--as` alone, even for alice whom procedures.roles lists as a dba: refused by the validator.
+      // `--as` alone, even for alice whom the spec's procedures.roles lists as a dba: refused by the validator.
       const asAlice = spawnTs('bin/dbarch.js', ['approve', workflowId, '--as', 'alice', '--yes'], cliEnv);
       expect(await asAlice.exited, asAlice.output()).to.equal(1);
       expect(asAlice.output()).to.contain('DBA_APPROVAL_TOKEN_REQUIRED');
