@@ -3,6 +3,7 @@ import { approvalCodes } from './codes/approvals.ts';
 import { backupCodes } from './codes/backup.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
+import { cdcCodes } from './codes/cdc.ts';
 import { clusterCodes } from './codes/cluster.ts';
 import { dataPlaneCodes } from './codes/dataplane.ts';
 import { dnsCodes } from './codes/dns.ts';
@@ -26,6 +27,7 @@ export const errorCodes = {
   ...backupCodes,
   ...blueGreenCodes,
   ...cliCodes,
+  ...cdcCodes,
   ...clusterCodes,
   ...dataPlaneCodes,
   ...dnsCodes,
