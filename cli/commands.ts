@@ -25,5 +25,7 @@ export const commands: Record<string, CommandEntry> = {
   'wal-fetch': { summary: 'restore_command: fetch, authenticate, check and write one archived WAL file (dbarch wal-fetch %f %p)', load: () => import('./commands/walFetch.ts') },
   cluster: { summary: 'up|down|rejoin: provision a managed HA cluster on this machine (idempotent), stop it, or rejoin a former primary via pg_rewind', load: () => import('./commands/cluster.ts') },
   topology: { summary: 'The published topology of a managed cluster beside a live check of its members (role, timeline, lag, sync state) and the last failover', load: () => import('./commands/topology.ts') },
+  monitor: { summary: 'Start the health monitor of a managed cluster with automatic failover (workflow monitor:<cluster>, one per cluster)', load: () => import('./commands/monitor.ts') },
+  switchover: { summary: 'Planned change of a managed cluster\'s primary without data loss (--to <member>; approval where the environment requires it)', load: () => import('./commands/switchover.ts') },
   cache: { summary: 'check: sample cached entries of cache_config and report those that differ from the database', load: () => import('./commands/cache.ts') },
 };

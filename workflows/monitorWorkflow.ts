@@ -2,6 +2,7 @@ import {
   CancellationScope,
   continueAsNew,
   defineQuery,
+  defineSignal,
   executeChild,
   isCancellation,
   proxyActivities,
@@ -48,11 +49,11 @@ export interface FailoverRecord {
   readonly rejoin: unknown;
 }
 
-export type MonitorPhase = 'watching' | 'failing-over' | 'fencing' | 'rejoining' | 'stopped';
+export type MonitorPhase = 'watching' | 'failing-over' | 'switching-over' | 'fencing' | 'rejoining' | 'stopped';
 
 /** CloudNativePG-style condition, as the other long operations report them. */
 export interface MonitorCondition {
-  readonly type: 'PrimaryHealthy' | 'LastFailoverSucceeded' | 'FormerPrimaryRejoined';
+  readonly type: 'PrimaryHealthy' | 'LastFailoverSucceeded' | 'LastSwitchoverSucceeded' | 'FormerPrimaryRejoined';
   readonly status: 'True' | 'False' | 'Unknown';
   readonly reason: string;
   readonly message: string;
@@ -70,6 +71,14 @@ export interface MonitorStatus {
 }
 
 export const monitorStatusQuery = defineQuery<MonitorStatus>('status');
+
+/** A planned switchover for the monitor to run as its child `workflowId` (the watch pauses, so no failover races it). */
+export interface SwitchoverRequest {
+  readonly plan: Plan;
+  readonly workflowId: string;
+}
+
+export const switchoverSignal = defineSignal<[SwitchoverRequest]>('switchover');
 
 const defaultRunForMs = 10 * 60_000;
 /** Failover records kept in the carried state (the rest are in earlier runs' histories). */
@@ -101,6 +110,12 @@ export async function monitorWorkflow(input: MonitorWorkflowInput): Promise<Moni
   condition('PrimaryHealthy', 'Unknown', 'Watching', 'the watch is starting');
   const status = (): MonitorStatus => ({ phase, cluster: cluster.name, primary, conditions: [...conditions.values()], failovers: failovers.length, lastFailover: failovers.at(-1) ?? null });
   setHandler(monitorStatusQuery, status);
+  const switchovers: SwitchoverRequest[] = [];
+  let watchScope: CancellationScope | undefined;
+  setHandler(switchoverSignal, (request) => {
+    switchovers.push(request);
+    watchScope?.cancel();
+  });
 
   const heartbeatTimeout = input.heartbeatTimeoutMs ?? 3000;
   const runForMs = input.runForMs ?? defaultRunForMs;
@@ -132,8 +147,31 @@ export async function monitorWorkflow(input: MonitorWorkflowInput): Promise<Moni
 
   try {
     for (;;) {
+      const switchover = switchovers.shift();
+      if (switchover !== undefined) {
+        phase = 'switching-over';
+        try {
+          await executeChild<typeof planInterpreterWorkflow>('planInterpreterWorkflow', { args: [{ plan: switchover.plan }], workflowId: switchover.workflowId, parentClosePolicy: 'ABANDON' });
+          condition('LastSwitchoverSucceeded', 'True', 'Switched', `${switchover.workflowId} succeeded`);
+        } catch (error) {
+          if (isCancellation(error)) throw error;
+          condition('LastSwitchoverSucceeded', 'False', 'SwitchoverFailed', `${switchover.workflowId}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        continue;
+      }
       phase = 'watching';
-      const outcome = await failoverWatchCluster({ cluster, runForMs });
+      // The watch runs in a scope of its own: a switchover request cancels it, not the monitor.
+      const scope = new CancellationScope();
+      watchScope = scope;
+      let outcome: Awaited<ReturnType<typeof failoverWatchCluster>>;
+      try {
+        outcome = await scope.run(() => failoverWatchCluster({ cluster, runForMs }));
+      } catch (error) {
+        if (isCancellation(error) && switchovers.length > 0 && !CancellationScope.current().consideredCancelled) continue;
+        throw error;
+      } finally {
+        watchScope = undefined;
+      }
       if (outcome.kind === 'renew') {
         primary = outcome.primary;
         condition('PrimaryHealthy', 'True', 'ChecksPassing', `${outcome.checks} checks of ${outcome.primary ?? '?'} in this run`);
