@@ -41,8 +41,8 @@ describe('HTTP API: auth and request validation', function () {
     return { status: response.statusCode, body: response.json<ErrorAnswer>(), raw: response.body, headers: response.headers };
   }
 
-  it('health answers without a token', async () => {
-    const response = await server().inject({ method: 'GET', url: '/api/v1/health' });
+  it('health (liveness) answers without a token', async () => {
+    const response = await server().inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).to.equal(200);
     expect(response.json()).to.deep.equal({ status: 'ok' });
   });

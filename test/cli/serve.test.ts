@@ -37,7 +37,7 @@ describe('dbarch serve: the port', function () {
     const server = spawnTs('bin/dbarch.js', ['serve', 'specs/platform.yaml', '--port', String(port)], { DBARCH_API_TOKEN: 't0ken', TEMPORAL_ADDRESS: temporal.address, DBARCH_LOG_LEVEL: 'warn' });
     try {
       await server.waitForLine(new RegExp(`listening on http://127\\.0\\.0\\.1:${port}`));
-      const health = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).to.equal(200);
       expect(await health.json()).to.deep.equal({ status: 'ok' });
       const refused = await fetch(`http://127.0.0.1:${port}/api/v1/migrations`, { method: 'POST', body: '{"environment":"staging"}' });
