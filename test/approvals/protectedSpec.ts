@@ -12,9 +12,9 @@ import { audience, issuer } from './identityProvider.ts';
 
 /**
  * A spec whose `production` (protected by name) verifies approvals with the given key source: a gate that `dba`
- * (MFA required by require_mfa) or `release_manager` (no MFA) may approve, between two notify steps.
+ * (MFA required by require_mfa) or `release_manager` (no MFA) may approve (`count` approvals), between two notify steps.
  */
-export function protectedSpec(key: { jwks_url: string } | { public_key: string }, extra: Record<string, unknown> = {}): string {
+export function protectedSpec(key: { jwks_url: string } | { public_key: string }, extra: Record<string, unknown> = {}, count = 1): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbarch-approvals-'));
   const path = join(dir, 'spec.yaml');
   writeFileSync(
@@ -32,7 +32,7 @@ export function protectedSpec(key: { jwks_url: string } | { public_key: string }
             description: `release behind a verified approval (${dir})`,
             steps: [
               { id: 'before', uses: 'builtin/notify', with: { message: 'release starts' } },
-              { id: 'prod_approval', approval: { roles: ['dba', 'release_manager'] } },
+              { id: 'prod_approval', approval: { roles: ['dba', 'release_manager'], count } },
               { id: 'after', uses: 'builtin/notify', with: { message: 'released' } },
             ],
           },

@@ -129,4 +129,26 @@ describe('a gate of a protected environment with security_config.approvals', () 
       expect((await handle.result()).phase).to.equal('succeeded');
     });
   });
+
+  it('checks again once the token is verified: of two approvals by one person sent at once, one counts and the other is refused as a duplicate', async () => {
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('verified-twice');
+    const plan = await planRelease(protectedSpec({ jwks_url: idp.jwksUrl }, {}, 2), 'production');
+    await withWorker({ taskQueue }, async () => {
+      const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
+      const handle = temporal.client.workflow.getHandle<(input: unknown) => Promise<InterpreterResult>>(workflowId);
+      await eventually(async () => ((await handle.query(interpreterMessages.status)).awaitingApproval ? true : undefined), 'the gate');
+      const claims = { roles: ['release_manager'] };
+      // Two tokens of one person: the validator cannot know whom a token names, so the check after verification must refuse one.
+      const [first, second] = await Promise.all([idp.token('rita@example.com', { claims }), idp.token('rita@example.com', { claims, expiresIn: 900 })]);
+      const codes = await Promise.all([first, second].map((token) => updateRefusal(handle, { planHash: plan.hash, token })));
+      expect(codes.filter((code) => code === undefined)).to.have.length(1);
+      expect(codes.filter((code) => code === 'DBA_APPROVAL_DUPLICATE')).to.have.length(1);
+      expect(await updateRefusal(handle, { planHash: plan.hash, token: await idp.token('sam@example.com', { claims }) })).to.equal(undefined);
+      const result = await handle.result();
+      expect(result.phase).to.equal('succeeded');
+      expect(result.approvals.map((a) => a.identity)).to.deep.equal(['rita@example.com', 'sam@example.com']);
+      expect(result.refused.map((r) => [r.identity, r.code])).to.deep.equal([['rita@example.com', 'DBA_APPROVAL_DUPLICATE']]);
+    });
+  });
 });
