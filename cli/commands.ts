@@ -21,6 +21,7 @@ export const commands: Record<string, CommandEntry> = {
   monitoring: { summary: 'rules|alertmanager|dashboard: generate the Prometheus rule file, Alertmanager config or Grafana dashboard from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
+  backup: { summary: 'A base backup of a cluster as a workflow (streamed, compressed, encrypted, verified); verify: check a backup without restoring', load: () => import('./commands/backup.ts') },
   'wal-push': { summary: 'archive_command: compress, encrypt and store one WAL file in wal_archiving.destination (dbarch wal-push %p)', load: () => import('./commands/walPush.ts') },
   'wal-fetch': { summary: 'restore_command: fetch, authenticate, check and write one archived WAL file (dbarch wal-fetch %f %p)', load: () => import('./commands/walFetch.ts') },
   cluster: { summary: 'up|down|rejoin: provision a managed HA cluster on this machine (idempotent), stop it, or rejoin a former primary via pg_rewind', load: () => import('./commands/cluster.ts') },
