@@ -40,7 +40,11 @@ export async function run(argv: string[]): Promise<number> {
     if (values.verbose === true) console.error(`dbarch wal-fetch: ${result.name} restored (${result.size} bytes)`);
     return exitCodes.ok;
   } catch (error) {
-    const missing = isDbarchError(error) && error.code === 'DBA_WAL_SEGMENT_MISSING';
-    return reportWalCommandError(error, missing ? exitCodes.failed : abortRecovery);
+    if (isDbarchError(error) && error.code === 'DBA_WAL_SEGMENT_MISSING') {
+      // PostgreSQL asks for history files and the segment past the end as a matter of course: one line, no hint.
+      console.error(`${error.code}: ${error.message}`);
+      return exitCodes.failed;
+    }
+    return reportWalCommandError(error, abortRecovery);
   }
 }
