@@ -7,6 +7,8 @@ import pg from 'pg';
  */
 export async function ensureReplicationSlots(url: string, slots: readonly string[], options: { reserve: boolean; timeoutMs?: number }): Promise<string[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: options.timeoutMs ?? 5000, application_name: 'dbarch:cluster' });
+  // A server that dies mid-check emits 'error' on the client; the awaited call reports it.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rows } = await client.query<{ slot: string }>(

@@ -31,6 +31,8 @@ export async function inspectMember(member: ManagedMember, paths: MemberPaths, t
     return exists ? { kind: 'stopped', standby: existsSync(path.join(paths.data, 'standby.signal')) } : { kind: 'missing' };
   }
   const client = new pg.Client({ connectionString: memberUrl(member), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'dbarch:cluster' });
+  // A server that dies mid-check emits 'error' on the client; the awaited call reports it.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const { rows } = await client.query<{ data_directory: string; in_recovery: boolean }>(`SELECT current_setting('data_directory') AS data_directory, pg_is_in_recovery() AS in_recovery`);
@@ -62,6 +64,8 @@ export function livePostmaster(dataDir: string): number | undefined {
 
 async function describeHolder(member: ManagedMember, timeoutMs: number): Promise<string> {
   const client = new pg.Client({ connectionString: memberUrl(member), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  // A server that dies mid-check emits 'error' on the client; the awaited call reports it.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     const { rows } = await client.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`);

@@ -18,7 +18,7 @@ export interface ClusterStatus {
 }
 
 /** Checks every member at once (each bounded by `timeoutMs`) and relates the standbys to the primary. */
-export async function readClusterStatus(cluster: Pick<ManagedCluster, 'name' | 'members'>, timeoutMs: number): Promise<ClusterStatus> {
+export async function readClusterStatus(cluster: { readonly name: string; readonly members: readonly (ManagedCluster['members'][number] & { readonly url?: string })[] }, timeoutMs: number): Promise<ClusterStatus> {
   const statuses = await Promise.all(cluster.members.map((m) => readMemberStatus(m, timeoutMs)));
   const primaries = statuses.filter((s) => s.role === 'primary');
   const primary = primaries.length === 1 ? primaries[0] : undefined;

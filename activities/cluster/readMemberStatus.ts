@@ -44,16 +44,19 @@ interface MemberRow {
  * One health check of one member, bounded by `timeoutMs` for connect and queries together: reachability, role
  * (pg_is_in_recovery), timeline, LSNs, replay lag in time and bytes, and on a primary its standbys
  * (pg_stat_replication, sync state) and slots. Never throws: an unreachable member is a status, not an error.
+ * `url` checks a server of a cluster dbarch does not manage (its connection reference, resolved).
  */
-export async function readMemberStatus(member: ManagedMember, timeoutMs: number): Promise<MemberStatus> {
+export async function readMemberStatus(member: ManagedMember & { readonly url?: string }, timeoutMs: number): Promise<MemberStatus> {
   const started = performance.now();
   const client = new pg.Client({
-    connectionString: memberUrl(member),
+    connectionString: member.url ?? memberUrl(member),
     connectionTimeoutMillis: timeoutMs,
     statement_timeout: timeoutMs,
     query_timeout: timeoutMs,
     application_name: 'dbarch:health',
   });
+  // A server that dies mid-check emits 'error' on the client; the awaited call reports it.
+  client.on('error', () => undefined);
   const base = { member: member.name, host: member.host, port: member.port };
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -68,6 +68,8 @@ export async function rejoinMember(cluster: ManagedCluster, memberName: string, 
 
 async function checkpoint(primary: ManagedMember): Promise<void> {
   const client = new pg.Client({ connectionString: memberUrl(primary), connectionTimeoutMillis: 5000, application_name: 'dbarch:cluster' });
+  // A server that dies mid-check emits 'error' on the client; the awaited call reports it.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('CHECKPOINT');

@@ -19,7 +19,7 @@ export interface HaFixture {
  * A spec with one managed cluster `ha` on free ports under a temp directory of its own (traversable by the
  * postgres user, who owns the members), compiled, plus its ManagedCluster. Nothing is provisioned yet.
  */
-export async function haFixture(options: { members?: number; mode?: 'async' | 'sync' | 'strict'; extra?: string } = {}): Promise<HaFixture> {
+export async function haFixture(options: { members?: number; mode?: 'async' | 'sync' | 'strict'; extra?: (ports: readonly number[]) => string } = {}): Promise<HaFixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'dbarch-ha-'));
   chmodSync(dir, 0o755);
   const ports = await Promise.all(Array.from({ length: options.members ?? 3 }, () => freePort()));
@@ -32,7 +32,7 @@ export async function haFixture(options: { members?: number; mode?: 'async' | 's
     ...ports.map((port, i) => `      - { name: ha${i + 1}, host: 127.0.0.1, port: ${port} }`),
     `    replication: { mode: ${mode}${mode === 'async' ? '' : ', synchronous: { method: ANY, count: 1 }'} }`,
     `    data_directory: ${path.join(dir, 'data')}`,
-    options.extra ?? '',
+    options.extra?.(ports) ?? '',
   ].join('\n');
   const specFile = path.join(dir, 'spec.yaml');
   writeFileSync(specFile, `${yaml}\n`);
