@@ -151,4 +151,25 @@ describe('a gate of a protected environment with security_config.approvals', () 
       expect(result.refused.map((r) => [r.identity, r.code])).to.deep.equal([['rita@example.com', 'DBA_APPROVAL_DUPLICATE']]);
     });
   });
+
+  it('takes a rejection with a verified token: the plan fails as rejected, by the identity the token proved', async () => {
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('verified-reject');
+    const plan = await planRelease(protectedSpec({ jwks_url: idp.jwksUrl }), 'production');
+    await withWorker({ taskQueue }, async () => {
+      const { workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue);
+      const handle = temporal.client.workflow.getHandle<(input: unknown) => Promise<InterpreterResult>>(workflowId);
+      await eventually(async () => ((await handle.query(interpreterMessages.status)).awaitingApproval ? true : undefined), 'the gate');
+      const token = await idp.token('dan@example.com', { claims: { roles: ['dba'], amr: ['otp'] } });
+      const cli = spawnTs('bin/dbarch.js', ['reject', workflowId, '--comment', 'not today', '--format', 'json'], { TEMPORAL_ADDRESS: temporal.address, DBARCH_LOG_LEVEL: 'warn', DBARCH_APPROVAL_TOKEN: token });
+      expect(await cli.exited, cli.output()).to.equal(0);
+      const record = JSON.parse(cli.output().trim().split('\n').at(-1) ?? '{}') as { identity: string; decision: string; proof?: { mfa: boolean } };
+      expect(record).to.deep.include({ identity: 'dan@example.com', decision: 'reject' });
+      expect(record.proof?.mfa).to.equal(true);
+      let failure: unknown;
+      await handle.result().catch((error: unknown) => (failure = error));
+      const cause = (failure as { cause?: unknown } | undefined)?.cause;
+      expect(cause instanceof ApplicationFailure && cause.type).to.equal('DBA_APPROVAL_REJECTED');
+    });
+  });
 });
