@@ -11,6 +11,8 @@ export interface DbarchConfig {
   readonly apiToken: string | undefined;
   /** DBARCH_DEBUG=1: error output adds stack traces. */
   readonly debug: boolean;
+  /** DBARCH_ALERTMANAGER_URL: the Alertmanager whose firing alerts the status page shows; undefined: none. */
+  readonly alertmanagerUrl: string | undefined;
 }
 
 /**
@@ -24,5 +26,6 @@ export function dbarchConfig(env: NodeJS.ProcessEnv = process.env): DbarchConfig
     pgBinDir: env.DBARCH_PG_BINDIR || undefined,
     apiToken: env.DBARCH_API_TOKEN || undefined,
     debug: env.DBARCH_DEBUG === '1',
+    alertmanagerUrl: env.DBARCH_ALERTMANAGER_URL || undefined,
   });
 }

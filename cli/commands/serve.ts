@@ -9,7 +9,8 @@ import { serveUntilSignal } from '../serveUntilSignal.ts';
 
 const help = `Usage: dbarch serve <spec> [--port 8081] [--host 127.0.0.1]
 
-Serves the HTTP API (docs/api.md): GET /api/v1/health, POST /api/v1/migrations, and with DBARCH_PAYLOAD_KEYS
+Serves the HTTP API (docs/api.md): the status page at / (clusters, lag, alerts from DBARCH_ALERTMANAGER_URL, running
+workflows), GET /api/v1/health, GET /api/v1/status, POST /api/v1/migrations, and with DBARCH_PAYLOAD_KEYS
 the codec endpoint POST /codec/decode|encode that the Temporal Web UI can be pointed at. Every request but health needs
 \`Authorization: Bearer <DBARCH_API_TOKEN>\`. Stops on SIGINT/SIGTERM. A port that is not 0–65535 is a usage
 error (exit 2); a port in use or not allowed is DBA_SERVE_LISTEN_FAILED (exit 1).`;
@@ -33,7 +34,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const codec = temporal.dataConverter?.payloadCodecs?.[0];
     const uiOrigin = temporal.uiUrl === undefined ? undefined : new URL(temporal.uiUrl).origin;
-    const server = createApiServer({ client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token, ...(codec ? { codec } : {}), ...(uiOrigin ? { uiOrigin } : {}) });
+    const server = createApiServer({
+      client: temporal.client, specPath, taskQueue: config.taskQueue, registry: await loadPluginRegistry(), token,
+      ...(codec ? { codec } : {}), ...(uiOrigin ? { uiOrigin, uiUrl: temporal.uiUrl! } : {}), ...(config.alertmanagerUrl ? { alertmanagerUrl: config.alertmanagerUrl } : {}),
+    });
     await serveUntilSignal(server, { verb: 'serve', port, host: values.host, listenFailed: 'DBA_SERVE_LISTEN_FAILED', name: 'dbarch API' });
     return exitCodes.ok;
   } finally {
