@@ -41,8 +41,18 @@ export class GateDecisions {
 
   /** Update validator: refuses (nothing enters history) what `decide` would refuse, or for a verified gate what is known before the token is checked. */
   validate(request: DecisionRequest, decision: 'approve' | 'reject'): void {
-    const problem = this.verification ? this.earlyProblem(request, decision) : this.check(request, decision).problem;
+    const problem = this.verification ? this.earlyProblem(request, decision) : this.check(request, decision).problem ?? this.unverifiable(decision);
     if (problem) throw workflowFailure(problem.code, problem.message);
+  }
+
+  /**
+   * A plan that asks for verified approvals in a run without the patch (begun on a worker from before it): its
+   * handler cannot verify without changing history, so the validator (never replayed) refuses every Update instead.
+   */
+  private unverifiable(decision: 'approve' | 'reject'): DecisionProblem | undefined {
+    const approvals = this.plan()?.approvals;
+    if (approvals === undefined) return undefined;
+    return { code: 'DBA_APPROVAL_TOKEN_REQUIRED', message: `this plan accepts a ${decision} only with a token signed by ${approvals.issuer}, but this run began on a worker that could not verify one: cancel it and apply again` };
   }
 
   decide(request: DecisionRequest, decision: 'approve' | 'reject', via: 'update' | 'signal', at: string): ApprovalRecord {
