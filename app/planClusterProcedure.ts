@@ -16,6 +16,8 @@ export interface ClusterProcedureRequest {
   readonly environment?: string;
   /** A switchover's target member. */
   readonly to?: string;
+  /** The control database holding the topology, when not the worker's DATABASE_URL (a reference or a URL). */
+  readonly controlUrl?: string;
   readonly registry: CapabilityCatalog;
 }
 
@@ -33,7 +35,8 @@ export async function planClusterProcedure(request: ClusterProcedureRequest): Pr
   const compiled = await compileSpec(request.paths, { sections: request.registry.sections() });
   if (!compiled.valid || compiled.spec === undefined) throw planningError(`${request.paths.join(', ')} is not a valid spec`, compiled.errors);
   const spec = compiled.spec;
-  const cluster = failoverClusterOf(spec, request.cluster);
+  const found = failoverClusterOf(spec, request.cluster);
+  const cluster = found === undefined || request.controlUrl === undefined ? found : { ...found, controlUrl: request.controlUrl };
   if (cluster === undefined) {
     const managed = managedClusters(spec);
     throw new DbarchError('DBA_FAILOVER_INPUT', `the spec has no managed cluster named ${request.cluster}`, {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { faultAfterCommit } from '../faultInjection.ts';
 import type { StepExecution } from '../StepExecution.ts';
 import { failoverContext, memberNamed } from './failoverContext.ts';
 import type { FailoverCluster } from './FailoverCluster.ts';
@@ -48,6 +49,7 @@ export async function promoteBestReplica(
   exec.heartbeat({ choice } satisfies PromoteProgress);
   exec.log.info({ cluster: cluster.name, oldPrimary: old, chosen: choice.chosen, flushLsn: choice.flushLsn, candidates: choice.candidates }, 'promoting the most advanced replica');
   const promote = await promoteMember(memberNamed(cluster, choice.chosen), promoteTimeoutMs);
+  faultAfterCommit(exec.stepId);
   return { choice, promote, members };
 }
 

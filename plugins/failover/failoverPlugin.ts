@@ -6,6 +6,7 @@ import { failoverContext } from '../../activities/failover/failoverContext.ts';
 import { fenceOldPrimary } from '../../activities/failover/fenceOldPrimary.ts';
 import { promoteBestReplica } from '../../activities/failover/promoteBestReplica.ts';
 import { publishNewPrimary } from '../../activities/failover/publishNewPrimary.ts';
+import { rejoinFormerPrimary } from '../../activities/failover/rejoinFormerPrimary.ts';
 import { repointReplicas } from '../../activities/failover/repointReplicas.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -145,6 +146,17 @@ export const failoverPlugin = definePlugin({
         if (primary === undefined) throw new DbarchError('DBA_TOPOLOGY_UNPUBLISHED', `no topology is published for cluster ${input.cluster.name}`);
         const expect = input.cluster.members.map((m) => m.name).filter((name) => name !== primary && name !== context.oldPrimary.name);
         return checkReplication(input.cluster, primary, expect, input.wait_ms ?? 10_000, ctx);
+      },
+    },
+    rejoin: {
+      input: failoverStepSchema(),
+      describe: (input: FailoverStepInput) => `bring the old primary of ${input.cluster.name} back as a standby of the new one (pg_rewind; never started as a primary) and publish it as a replica`,
+      defaults: { timeout: '15m', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s', nonRetryable: ['DBA_CLUSTER_REJOIN_INVALID'] } },
+      run: async (input: FailoverStepInput, ctx: StepContext) => {
+        const db = control(deps, input);
+        const context = await failoverContext(db.pool, input.cluster, ctx.workflowId);
+        if (context.published === undefined) throw new DbarchError('DBA_TOPOLOGY_UNPUBLISHED', `the new primary of ${input.cluster.name} is not published yet; rejoin runs after publish`);
+        return rejoinFormerPrimary(db, input.cluster, context.oldPrimary.name, (message) => ctx.log.info(message));
       },
     },
     alert: {
