@@ -20,6 +20,7 @@ import { smokeWorkflow } from '../../workflows/smokeWorkflow.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { runDevPipelines } from '../devPipelines.ts';
+import { upDevClusters } from '../../app/upDevClusters.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
 
@@ -30,6 +31,9 @@ Temporal server (history kept in $DBARCH_STATE_DIR/temporal.sqlite, default ./.d
 worker, and runs the example spec's main job: creates every deployment environment's database (idempotent) and
 runs the migration pipeline for each; environments with require_approval wait for an approval (printed: the UI
 link, the update name and JSON, and the \`dbarch approve\` command). Stays up until Ctrl-C.
+Managed HA clusters of the spec (clusters[] with members) are brought up too (\`dbarch cluster up\`, members under
+$DBARCH_CLUSTER_DIR, default <state dir>/clusters) and stopped again on exit; one that cannot come up is reported
+and skipped.
 
   spec        the platform spec (default specs/platform.yaml)
   --once      stop after the main job instead of staying up (does not wait for approvals: exits 0 once the
@@ -79,6 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   const deps = createActivityDeps(urls, log);
   // dbarch's own tables, before anything runs: a control database that refuses them fails here, not mid-pipeline.
   await ensureDbarchSchema('control', urls.postgres, log);
+  let stopClusters = async () => {};
   try {
     // Imported once: the worker registers their steps and the planner reads their sections.
     const plugins = await loadPlugins();
@@ -86,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
     const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps, plugins), log });
     const running = worker.run(); // resolves once Ctrl-C (or --once below) has shut the worker down
     console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);
+    stopClusters = await upDevClusters(compiled.spec ?? { apiVersion: '' }, { stateDir: state, controlUrl: urls.postgres, print: (line) => console.log(line) });
 
     const workflowId = `dev-smoke-${Date.now()}`;
     console.log(`Smoke check: workflow ${workflowId} reaches every service from activities…`);
@@ -116,6 +122,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log('Stopped.');
     return exitCodes.ok;
   } finally {
+    await stopClusters();
     await closeActivityDeps(deps);
     await temporal.close();
   }
