@@ -16,6 +16,7 @@ import { pitrCodes } from './codes/pitr.ts';
 import { queueCodes } from './codes/queue.ts';
 import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
+import { securityCodes } from './codes/security.ts';
 import { specCodes } from './codes/spec.ts';
 
 /**
@@ -40,6 +41,7 @@ export const errorCodes = {
   ...queueCodes,
   ...replicationCodes,
   ...runtimeCodes,
+  ...securityCodes,
   ...specCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
