@@ -1,6 +1,7 @@
 import type { ActivityDeps } from '../activities/ActivityDeps.ts';
 import { approvalTokenVerifier } from '../activities/approvals/approvalTokenVerifier.ts';
 import { backupActivities } from '../activities/backup/backupActivities.ts';
+import { cdcActivities } from '../activities/cdc/cdcActivities.ts';
 import { failoverActivities } from '../activities/failover/failoverActivities.ts';
 import { outboxActivities } from '../activities/outbox/outboxActivities.ts';
 import { replicationActivities } from '../activities/replication/replicationActivities.ts';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     ...backupActivities(deps),
     ...replicationActivities(deps),
     ...outboxActivities(deps),
+    ...cdcActivities(deps),
     ...failoverActivities(deps),
   };
 }

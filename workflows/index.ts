@@ -2,4 +2,5 @@
 export { smokeWorkflow } from './smokeWorkflow.ts';
 export { planInterpreterWorkflow } from './interpreter/planInterpreterWorkflow.ts';
 export { relayWorkflow } from './relayWorkflow.ts';
+export { cdcWorkflow } from './cdcWorkflow.ts';
 export { monitorWorkflow } from './monitorWorkflow.ts';
