@@ -1,0 +1,65 @@
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import { parseFrequency } from '../compiler/grammar/parseFrequency.ts';
+import { compileSpec } from '../compiler/compileSpec.ts';
+import { DbarchError } from '../errors/DbarchError.ts';
+import { interpreterWorkflowType } from '../plan/compilePlan.ts';
+import { backupCluster } from '../plugins/backup/baseBackupSettings.ts';
+import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
+import { dbarchSearchAttributes } from '../workflows/searchAttributes.ts';
+import { planBaseBackup } from './startBaseBackup.ts';
+
+export interface AppliedSchedule {
+  readonly scheduleId: string;
+  readonly cron: string;
+  readonly action: 'created' | 'updated';
+  readonly nextRuns: readonly string[];
+}
+
+/**
+ * The Temporal Schedule `backup:<cluster>` that runs dbarch/base_backup on base_backups.frequency (UTC), visible
+ * and pausable in the Temporal UI. Each run's workflow id is `backup:<cluster>` plus the scheduled time, which
+ * Temporal appends (`backup:main-2026-12-02T00:00:00Z`), so a run happens once per slot; a slot whose previous run
+ * is still going is skipped, not queued. Applying again updates it to the spec's current plan and frequency.
+ * Undefined when the spec has no base_backups.
+ */
+export async function applyBackupSchedule(client: Client, paths: readonly string[], taskQueue: string, environment?: string): Promise<AppliedSchedule | undefined> {
+  const compiled = await compileSpec(paths, { sections: (await loadPluginRegistry()).sections() });
+  const base = compiled.spec?.backup_config?.base_backups;
+  if (!compiled.valid || compiled.spec === undefined || base === undefined) return undefined;
+  const cluster = backupCluster(compiled.spec);
+  if (cluster === undefined) throw new DbarchError('DBA_USAGE', 'backup_config names no cluster and the spec has more than one', { hint: 'Set backup_config.cluster.' });
+  const frequency = parseFrequency(base.frequency);
+  if (!frequency.ok) throw new DbarchError(frequency.code, frequency.message);
+  const { plan } = await planBaseBackup(paths, cluster, environment);
+  const scheduleId = `backup:${cluster}`;
+  const options: ScheduleOptions = {
+    scheduleId,
+    spec: { cronExpressions: [frequency.value.cron], timezone: 'UTC' },
+    action: {
+      type: 'startWorkflow',
+      workflowType: interpreterWorkflowType,
+      workflowId: scheduleId,
+      taskQueue,
+      args: [{ plan }],
+      memo: { summary: plan.summary, planHash: plan.hash, procedure: plan.procedure },
+      typedSearchAttributes: [
+        { key: dbarchSearchAttributes.environment, value: plan.environment },
+        { key: dbarchSearchAttributes.operation, value: plan.operation },
+        { key: dbarchSearchAttributes.specRevision, value: plan.specRevision },
+        { key: dbarchSearchAttributes.awaitingApproval, value: false },
+      ],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    memo: { cluster, frequency: base.frequency, planHash: plan.hash },
+  };
+  let action: AppliedSchedule['action'] = 'created';
+  try {
+    await client.schedule.create(options);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    action = 'updated';
+    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
+  }
+  const description = await client.schedule.getHandle(scheduleId).describe();
+  return { scheduleId, cron: frequency.value.cron, action, nextRuns: description.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()) };
+}

@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { listBaseBackups } from '../../activities/backup/baseBackup/listBaseBackups.ts';
+import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
+import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
+import { eventually } from '../support/childProcess.ts';
+import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
+import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
+
+/**
+ * `dbarch schedule apply`: the Schedule backup:<cluster> on base_backups.frequency; applying twice updates it;
+ * a triggered run (what the Schedule does at each slot) takes and verifies a backup named after its time.
+ */
+describe('backup schedule (Temporal Schedule on base_backups.frequency)', function () {
+  this.timeout(120_000);
+  let cluster: PgCluster;
+  let work: string;
+  let scheduleId: string | undefined;
+
+  before(async () => {
+    cluster = await startPgCluster({ label: 'backupschedule', walLevel: 'replica' });
+    work = mkdtempSync(join(tmpdir(), 'dbarch-schedule-'));
+  });
+  after(async () => {
+    if (scheduleId) await (await sharedTemporal()).client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    await cluster?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('creates, updates and runs backup:<cluster>', async () => {
+    const name = `sched${Date.now().toString(36)}`;
+    const specPath = join(work, 'platform.yaml');
+    const spec = (frequency: string) => `clusters:
+  - name: ${name}
+    primary: ${cluster.url}
+    databases: [postgres]
+backup_config:
+  strategy: scheduled
+  base_backups:
+    frequency: ${frequency}
+    retention: 30d
+    destination: file://${work}/backups/
+    compression: lz4
+`;
+    writeFileSync(specPath, spec('daily'));
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('backup-schedule');
+    const created = await applyBackupSchedule(temporal.client, [specPath], taskQueue);
+    scheduleId = created?.scheduleId;
+    expect(created).to.include({ scheduleId: `backup:${name}`, cron: '0 0 * * *', action: 'created' });
+    expect(created!.nextRuns[0]).to.match(/T00:00:00\.000Z$/);
+
+    writeFileSync(specPath, spec('every 6h'));
+    const updated = await applyBackupSchedule(temporal.client, [specPath], taskQueue);
+    expect(updated).to.include({ scheduleId: `backup:${name}`, action: 'updated' });
+    const handle = temporal.client.schedule.getHandle(`backup:${name}`);
+    const description = await handle.describe();
+    expect(description.spec.calendars?.length ?? 0, 'a cron spec').to.be.greaterThan(0);
+    expect(description.policies.overlap).to.equal(ScheduleOverlapPolicy.SKIP);
+    expect(description.action.type === 'startWorkflow' && description.action.workflowId).to.equal(`backup:${name}`);
+
+    await withWorker({ taskQueue }, async () => {
+      await handle.trigger();
+      const runs = await eventually(async () => {
+        const recent = (await handle.describe()).info.recentActions;
+        return recent.length > 0 ? recent : undefined;
+      }, 'the triggered run to start');
+      const workflowId = runs[0]!.action.workflow.workflowId;
+      expect(workflowId).to.match(new RegExp(`^backup:${name}-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
+      const result = (await temporal.client.workflow.getHandle(workflowId).result()) as { phase: string; steps: Record<string, { output?: { backupId?: string } }> };
+      expect(result.phase).to.equal('succeeded');
+      const listed = await listBaseBackups(openObjectStore(`file://${work}/backups/`));
+      expect(listed.map((b) => b.backupId)).to.deep.equal([result.steps.base_backup!.output!.backupId]);
+      expect(listed[0]!.backupId).to.match(new RegExp(`^${name}-\\d{8}T\\d{6}Z$`));
+      expect(listed[0]!.compression.algorithm).to.equal('lz4');
+    });
+  });
+});
