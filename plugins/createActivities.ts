@@ -4,6 +4,7 @@ import { backupActivities } from '../activities/backup/backupActivities.ts';
 import { cdcActivities } from '../activities/cdc/cdcActivities.ts';
 import { failoverActivities } from '../activities/failover/failoverActivities.ts';
 import { outboxActivities } from '../activities/outbox/outboxActivities.ts';
+import { restoreActivities } from '../activities/backup/restore/restoreActivities.ts';
 import { replicationActivities } from '../activities/replication/replicationActivities.ts';
 import { smokeActivities } from '../activities/smoke/smokeActivities.ts';
 import { planFromSpecActivity } from '../workflows/interpreter/planFromSpecActivity.ts';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     ...outboxActivities(deps),
     ...cdcActivities(deps),
     ...failoverActivities(deps),
+    ...restoreActivities(deps),
   };
 }
 

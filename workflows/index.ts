@@ -4,3 +4,4 @@ export { planInterpreterWorkflow } from './interpreter/planInterpreterWorkflow.t
 export { relayWorkflow } from './relayWorkflow.ts';
 export { cdcWorkflow } from './cdcWorkflow.ts';
 export { monitorWorkflow } from './monitorWorkflow.ts';
+export { restoreWorkflow } from './restoreWorkflow.ts';

@@ -1,0 +1,98 @@
+import { Context } from '@temporalio/activity';
+import { resolveEnvReferences } from '../../../compiler/grammar/envReference.ts';
+import { DbarchError } from '../../../errors/DbarchError.ts';
+import { dbarchConfig } from '../../../runtime/dbarchConfig.ts';
+import type { ActivityDeps } from '../../ActivityDeps.ts';
+import { localKeyProvider } from '../crypto/localKeyProvider.ts';
+import { masterKeyFromReference } from '../crypto/masterKeyFromReference.ts';
+import { openObjectStore } from '../store/openObjectStore.ts';
+import { s3SettingsFromEnv } from '../store/S3Settings.ts';
+import type { WalArchiveConfig } from '../wal/WalArchiveConfig.ts';
+import { parseRecoveryTarget } from './parseRecoveryTarget.ts';
+import { planPointInTimeRestore } from './planPointInTimeRestore.ts';
+import type { RestoreRequestInput } from './RestoreRequestInput.ts';
+import { describeTarget, restoreToPointInTime, type PointInTimeRestoreProgress, type PointInTimeRestoreResult } from './restoreToPointInTime.ts';
+
+/** What the restore workflow shows before anything is touched. */
+export interface RestorePlanSummary {
+  readonly backupId: string;
+  readonly backupFinishedAt: string;
+  readonly target: string;
+  readonly walFiles: number;
+  readonly lastArchived: string | null;
+}
+
+function resolved(reference: string, what: string): string {
+  const result = resolveEnvReferences(reference, process.env);
+  if (!result.ok) throw new DbarchError('DBA_STEP_CONNECTION', `${what} ${reference}: ${result.message}`);
+  return result.value;
+}
+
+function walOf(input: RestoreRequestInput): WalArchiveConfig {
+  return { ...input.wal, destination: resolved(input.wal.destination, 'wal_archiving.destination') };
+}
+
+/**
+ * The restore workflow's activities: `pitrPlanRestore` checks (nothing touched) and `pitrRestore` does it,
+ * heartbeating its phase; a retried attempt resumes (restoreToPointInTime's marker). Both throw coded errors.
+ */
+export function restoreActivities(_deps: ActivityDeps) {
+  return {
+    pitrPlanRestore: async (input: RestoreRequestInput): Promise<RestorePlanSummary> => {
+      const wal = walOf(input);
+      const s3 = s3SettingsFromEnv();
+      const plan = await planPointInTimeRestore({
+        backups: openObjectStore(resolved(input.backupDestination, 'base_backups.destination'), s3),
+        wal: openObjectStore(wal.destination, wal.s3Endpoint === undefined ? s3 : { ...s3, endpoint: wal.s3Endpoint }),
+        target: parseRecoveryTarget(input.target),
+        targetDir: input.targetDir,
+        host: input.host ?? '127.0.0.1',
+        port: input.overExisting === true ? 0 : input.port,
+        ...(input.recoveryWindowMs === undefined ? {} : { recoveryWindowMs: input.recoveryWindowMs }),
+        ...(wal.segmentSize === undefined ? {} : { segmentSize: wal.segmentSize }),
+        ...(input.overExisting === undefined ? {} : { overExisting: input.overExisting }),
+      });
+      return { backupId: plan.backup.backupId, backupFinishedAt: plan.backup.finishedAt, target: describeTarget(plan.target), walFiles: plan.walFiles, lastArchived: plan.lastArchived ?? null };
+    },
+    pitrRestore: async (input: RestoreRequestInput, restoreId: string): Promise<PointInTimeRestoreResult> => {
+      const context = Context.current();
+      const keyProvider = input.backupKeyReference === undefined ? undefined : localKeyProvider(await masterKeyFromReference(input.backupKeyReference));
+      const pgBinDir = dbarchConfig().pgBinDir;
+      let last: PointInTimeRestoreProgress = { phase: 'planning' };
+      // The keep-alive repeats the last phase while a long step (the base restore, WAL replay) runs quietly.
+      const keepAlive = setInterval(() => context.heartbeat(last), 5000);
+      try {
+        return await restoreToPointInTime(
+          {
+            restoreId,
+            backupDestination: resolved(input.backupDestination, 'base_backups.destination'),
+            wal: walOf(input),
+            target: parseRecoveryTarget(input.target),
+            targetDir: input.targetDir,
+            port: input.port,
+            s3: s3SettingsFromEnv(),
+            ...(input.host === undefined ? {} : { host: input.host }),
+            ...(input.recoveryWindowMs === undefined ? {} : { recoveryWindowMs: input.recoveryWindowMs }),
+            ...(keyProvider ? { keyProvider } : {}),
+            ...(pgBinDir === undefined ? {} : { pgBinDir }),
+            ...(input.overExisting === undefined ? {} : { overExisting: input.overExisting }),
+            ...(input.countTables === undefined ? {} : { countTables: input.countTables }),
+            ...(input.settings === undefined ? {} : { settings: input.settings }),
+            ...(input.promotionTimeoutMs === undefined ? {} : { promotionTimeoutMs: input.promotionTimeoutMs }),
+          },
+          {
+            signal: context.cancellationSignal,
+            progress: (progress) => {
+              last = progress;
+              context.heartbeat(progress);
+            },
+          },
+        );
+      } finally {
+        clearInterval(keepAlive);
+      }
+    },
+  };
+}
+
+export type RestoreActivities = ReturnType<typeof restoreActivities>;
