@@ -1,4 +1,5 @@
 import { suggestionHint } from '../../didYouMean.ts';
+import { parsePolicyExpression } from '../../grammar/parsePolicyExpression.ts';
 import { roleRestrictions } from '../../grammar/postgresPrivileges.ts';
 import { normaliseTlsVersion, supportedTlsVersions, tls12CipherSuites, tls13CipherSuites } from '../../grammar/tlsCipherSuites.ts';
 import type { SectionCheckContext } from '../../SectionDefinition.ts';
@@ -29,6 +30,8 @@ export function checkSecurityConfig(config: SecurityConfig, ctx: SectionCheckCon
       else if (!roleNames.includes(parent)) ctx.error([...at, 'inherits', j], 'DBA_SPEC_UNKNOWN_REFERENCE', `no role named \`${parent}\``, suggestionHint(parent, roleNames));
     });
   });
+  checkMembers(config, ctx);
+  checkRowLevelSecurity(config, ctx);
   const jwt = config.approvals?.jwt;
   if (jwt !== undefined && (jwt.jwks_url === undefined) === (jwt.public_key === undefined)) {
     ctx.error(['approvals', 'jwt'], 'DBA_SPEC_APPROVALS_KEY', 'give exactly one of `jwks_url` and `public_key`', 'approval tokens are verified with the keys at `jwks_url`, or with the one `public_key`');
@@ -55,4 +58,48 @@ export function checkSecurityConfig(config: SecurityConfig, ctx: SectionCheckCon
       }
     });
   }
+}
+
+/** A member is a login role: not one of the group roles, and listed once per group. */
+function checkMembers(config: SecurityConfig, ctx: SectionCheckContext): void {
+  const roles = config.authorization?.roles ?? [];
+  const groups = roles.map((r) => r.name);
+  roles.forEach((role, i) => {
+    const members = (role.members ?? []).map((m, j) => ({ value: typeof m === 'string' ? m : m.name, path: ['authorization', 'roles', i, 'members', j] }));
+    reportDuplicates(ctx, members, 'member');
+    for (const member of members) {
+      if (groups.includes(member.value)) ctx.error(member.path, 'DBA_SPEC_ROLE_CONFLICT', `\`${member.value}\` is a group role of authorization.roles, not a login member`, `list the login role, or use \`inherits\` for a group in a group`);
+    }
+  });
+}
+
+/** Policies: parseable expressions for the commands that take them, and roles the spec knows (or public). */
+function checkRowLevelSecurity(config: SecurityConfig, ctx: SectionCheckContext): void {
+  const rls = config.row_level_security;
+  if (rls === undefined) return;
+  const roles = config.authorization?.roles ?? [];
+  const known = ['public', ...roles.map((r) => r.name), ...roles.flatMap((r) => (r.members ?? []).map((m) => (typeof m === 'string' ? m : m.name)))];
+  const qualified = (table: string) => (table.includes('.') ? table : `public.${table}`);
+  reportDuplicates(ctx, rls.tables.map((t, i) => ({ value: qualified(t.table), path: ['row_level_security', 'tables', i, 'table'] })), 'table');
+  rls.tables.forEach((table, i) => {
+    const at = ['row_level_security', 'tables', i, 'policies'] as const;
+    reportDuplicates(ctx, table.policies.map((p, j) => ({ value: p.name, path: [...at, j, 'name'] })), 'policy');
+    table.policies.forEach((policy, j) => {
+      const command = policy.command ?? 'ALL';
+      if (policy.using === undefined && policy.with_check === undefined) {
+        ctx.error([...at, j], 'DBA_SPEC_MISSING_KEY', `policy \`${policy.name}\` has neither \`using\` nor \`with_check\``, 'e.g. `using: user_id = current_user_id()`');
+      }
+      if (policy.using !== undefined && command === 'INSERT') ctx.error([...at, j, 'using'], 'DBA_SPEC_POLICY_SQL', 'an INSERT policy takes only `with_check`', 'move the expression to `with_check`');
+      if (policy.with_check !== undefined && (command === 'SELECT' || command === 'DELETE')) ctx.error([...at, j, 'with_check'], 'DBA_SPEC_POLICY_SQL', `a ${command} policy takes only \`using\``, 'move the expression to `using`');
+      for (const [key, clause] of [['using', 'USING'], ['with_check', 'WITH CHECK']] as const) {
+        const expression = policy[key];
+        if (expression === undefined) continue;
+        const parsed = parsePolicyExpression(expression, clause);
+        if (!parsed.ok) ctx.error([...at, j, key], parsed.code, parsed.message, parsed.hint);
+      }
+      (policy.roles ?? []).forEach((role, k) => {
+        if (!known.includes(role)) ctx.error([...at, j, 'roles', k], 'DBA_SPEC_UNKNOWN_REFERENCE', `no role named \`${role}\` in authorization.roles`, suggestionHint(role, known));
+      });
+    });
+  });
 }

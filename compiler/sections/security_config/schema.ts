@@ -16,6 +16,15 @@ export const Authentication = Type.Object(
   { additionalProperties: false },
 );
 
+/** A service login role, member of a group role; the password is a reference, set when dbarch creates or changes it. */
+export const RoleMember = Type.Object(
+  {
+    name: namedString('identifier', { description: 'Login role name.', examples: ['orders_service'] }),
+    password: Type.Optional(grammarString('dbarch-secret', { description: 'Login password, as a reference only.', examples: ['${ORDERS_DB_PASSWORD}'] })),
+  },
+  { additionalProperties: false },
+);
+
 export const Role = Type.Object(
   {
     name: namedString('identifier', { description: 'PostgreSQL role name; unique.', examples: ['read_only'] }),
@@ -24,7 +33,13 @@ export const Role = Type.Object(
     require_mfa: Type.Optional(Type.Boolean({ description: 'Sessions need a second factor (through the gateway).', default: false })),
     inherits: Type.Optional(Type.Array(namedString('identifier'), { description: 'Roles (defined here) whose privileges this role inherits.' })),
     schemas: Type.Optional(Type.Array(namedString('identifier'), { description: 'Schemas the grants apply to.', default: ['public'] })),
-    password: Type.Optional(grammarString('dbarch-secret', { description: 'Login password, as a reference only.', examples: ['${APP_DB_PASSWORD}'] })),
+    password: Type.Optional(grammarString('dbarch-secret', { description: 'Login password, as a reference only: of the role\'s members that give none of their own (the role itself is a NOLOGIN group role).', examples: ['${APP_DB_PASSWORD}'] })),
+    members: Type.Optional(
+      Type.Array(Type.Union([namedString('identifier'), RoleMember]), {
+        description: 'Service login roles that are members of this group role (created LOGIN when missing); members granted by hand and not listed here are drift and revoked on apply.',
+        examples: [['orders_service']],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -96,6 +111,37 @@ export const Approvals = Type.Object(
   { additionalProperties: false },
 );
 
+/** One policy of a table: CREATE POLICY <name> ON <table> [AS …] [FOR <command>] [TO <roles>] USING (…) WITH CHECK (…). */
+export const RowPolicy = Type.Object(
+  {
+    name: namedString('identifier', { description: 'Policy name; unique per table.', examples: ['user_isolation'] }),
+    using: Type.Optional(Type.String({ minLength: 1, description: 'Which existing rows are visible (a boolean SQL expression).', examples: ['user_id = current_user_id()'] })),
+    with_check: Type.Optional(Type.String({ minLength: 1, description: 'Which new or changed rows are allowed (a boolean SQL expression).', examples: ['user_id = current_user_id()'] })),
+    command: Type.Optional(stringEnum(['ALL', 'SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const, { description: 'Commands the policy applies to.', default: 'ALL' })),
+    roles: Type.Optional(Type.Array(namedString('identifier'), { minItems: 1, description: 'Roles the policy applies to (roles of authorization.roles, or `public`).', default: ['public'] })),
+    permissive: Type.Optional(Type.Boolean({ description: 'Permissive policies are OR-ed, restrictive ones AND-ed.', default: true })),
+  },
+  { additionalProperties: false },
+);
+
+/** Not in the seed's YAML (its SQL shows the policies): row-level security of one table, as code. */
+export const RowSecurityTable = Type.Object(
+  {
+    table: namedString('table', { description: 'The table (`schema.table`, default schema public).', examples: ['users'] }),
+    force: Type.Optional(Type.Boolean({ description: 'FORCE ROW LEVEL SECURITY: the policies bind the table owner too.', default: true })),
+    policies: Type.Array(RowPolicy, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RowLevelSecurity = Type.Object(
+  {
+    user_id_type: Type.Optional(stringEnum(['text', 'uuid', 'bigint', 'integer'] as const, { description: 'What `current_user_id()` returns: the setting `dbarch.user_id` (set per request by the data-plane client) cast to this type; NULL when unset.', default: 'text' })),
+    tables: Type.Array(RowSecurityTable, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
 export const SecurityConfigSchema = Type.Object(
   {
     authentication: Type.Optional(Authentication),
@@ -103,6 +149,7 @@ export const SecurityConfigSchema = Type.Object(
     encryption: Type.Optional(Type.Object({ at_rest: Type.Optional(AtRest), in_transit: Type.Optional(InTransit) }, { additionalProperties: false })),
     audit_logging: Type.Optional(AuditLogging),
     approvals: Type.Optional(Approvals),
+    row_level_security: Type.Optional(RowLevelSecurity),
   },
   { additionalProperties: false },
 );
