@@ -6,6 +6,7 @@ import { rejoinFormerPrimary } from '../../activities/failover/rejoinFormerPrima
 import { startMonitor } from '../../app/startMonitor.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { monitorStatusQuery, type MonitorStatus } from '../../workflows/monitorWorkflow.ts';
+import { recordHistory } from '../runtime/runtimeFixture.ts';
 import { eventually } from '../support/childProcess.ts';
 import { createLedgerTable, startLedgerWriter, verifyLedger } from '../support/ledgerWriter.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
@@ -79,6 +80,7 @@ describe('automatic failover: monitor:<cluster> runs dbarch/failover as failover
       );
       await handle.cancel();
       await eventually(async () => ((await handle.describe()).status.name === 'RUNNING' ? undefined : true), 'the monitor stops');
+      await recordHistory(handle, 'monitor-failover-rejoin-cancelled');
     });
   });
 
