@@ -20,6 +20,7 @@ export const commands: Record<string, CommandEntry> = {
   exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
   monitoring: { summary: 'rules|alertmanager|dashboard: generate the Prometheus rule file, Alertmanager config or Grafana dashboard from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
+  cdc: { summary: 'start|status|drop-slot: change data capture of cdc_config (workflow cdc:<database>, a dbarch-owned slot)', load: () => import('./commands/cdc.ts') },
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
   backup: { summary: 'A base backup of a cluster as a workflow (streamed, compressed, encrypted, verified); verify: check a backup without restoring', load: () => import('./commands/backup.ts') },
   restore: { summary: 'Point-in-time restore of a cluster into a new instance (or over it, with an approval) as a workflow', load: () => import('./commands/restore.ts') },
