@@ -21,6 +21,7 @@ import { exitCodes } from '../exitCodes.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { runDevPipelines } from '../devPipelines.ts';
 import { upDevClusters } from '../../app/upDevClusters.ts';
+import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
 
@@ -112,6 +113,11 @@ export async function run(argv: string[]): Promise<number> {
     const waiting = outcomes.filter((o) => o.state === 'awaiting-approval').map((o) => o.environment);
     const completed = outcomes.filter((o) => o.state === 'completed').map((o) => o.environment);
     console.log(`✓ pipelines: ${completed.join(', ') || 'none'} completed${waiting.length > 0 ? `; ${waiting.join(', ')} awaiting approval` : ''}`);
+    // The spec's backup Schedule, as `dbarch schedule apply` makes it; a problem with it does not stop dev.
+    await applyBackupSchedule(temporal.client, [specPath], taskQueue).then(
+      (s) => s && console.log(`✓ schedule ${s.scheduleId} ${s.action}: ${s.cron} (UTC); next ${s.nextRuns[0] ?? '-'}`),
+      (error: unknown) => console.log(`! backup schedule not applied: ${error instanceof Error ? error.message : String(error)}`),
+    );
     if (values.once) {
       if (waiting.length > 0) console.log(`--once: not waiting for the approval of ${waiting.join(', ')}; the workflow waits in Temporal and continues on the next start.`);
       worker.shutdown();
