@@ -25,7 +25,7 @@ export function createApiServer(options: ApiServerOptions): FastifyInstance {
   });
   app.addHook('onRequest', bearerAuth(options.token));
   // The health endpoints' checker (its pool on the control database is the one /api/v1/health reports).
-  const health = options.health ?? new ClusterHealth({ specPath: options.specPath, controlUrl: serviceUrls().postgres });
+  const health = options.health ?? new ClusterHealth({ specPath: options.specPath, controlUrl: options.controlUrl ?? serviceUrls().postgres });
   if (options.health === undefined) app.addHook('onClose', () => health.close());
   healthRoute(app, { health, client: options.client });
   migrationsRoute(app, options);

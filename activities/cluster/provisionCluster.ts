@@ -9,6 +9,7 @@ import { memberPaths } from './memberPaths.ts';
 import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
 import { startMemberServer } from './memberServer.ts';
 import { readMemberStatus } from './readMemberStatus.ts';
+import { reconcileSynchronousMode } from './reconcileSynchronousMode.ts';
 import { rejoinMember } from './rejoinMember.ts';
 import { waitForStreaming } from './waitForStreaming.ts';
 import { writeMemberConfig } from './writeMemberConfig.ts';
@@ -110,11 +111,26 @@ export async function provisionCluster(cluster: ManagedCluster, options: Provisi
       writeMemberConfig(cluster, member, paths);
       writeStandbyConfig(paths, member, primary);
       actions.set(member.name, 'started');
+      try {
+        await startMemberServer(paths);
+      } catch (error) {
+        if (!(error instanceof DbarchError) || error.code !== 'DBA_CLUSTER_TOOL_FAILED') throw error;
+        // A standby that replayed past the primary's fork (it followed a primary that has since failed over)
+        // refuses to start ("requested timeline N is not a child"): rewind it onto the primary.
+        progress(`${member.name}: did not start as a standby of ${primary.name}; rejoining it (pg_rewind)`);
+        await rejoinMember(cluster, member.name, primary, { log: progress });
+        actions.set(member.name, 'rejoined');
+        continue;
+      }
+      started.push({ member, paths });
+      continue;
     }
     await startMemberServer(paths);
     started.push({ member, paths });
   }
   await waitForStreaming(primary, started, options.streamTimeoutMs ?? 60_000, { synchronous: cluster.mode !== 'async' });
+  // Every standby streams now: a sync-mode primary relaxed while they were away waits for them again.
+  if (cluster.mode === 'sync') await reconcileSynchronousMode(cluster, primary, checkTimeoutMs);
   const status = await readMemberStatus(primary, checkTimeoutMs);
   return {
     cluster: cluster.name,

@@ -4,9 +4,10 @@ import pg from 'pg';
 import { livePostmaster } from '../../activities/cluster/inspectMember.ts';
 import { managedCluster } from '../../activities/cluster/ManagedCluster.ts';
 import { memberPaths } from '../../activities/cluster/memberPaths.ts';
-import { stopMemberServer } from '../../activities/cluster/memberServer.ts';
+import { startMemberServer, stopMemberServer } from '../../activities/cluster/memberServer.ts';
 import { provisionCluster } from '../../activities/cluster/provisionCluster.ts';
 import { readClusterStatus } from '../../activities/cluster/readClusterStatus.ts';
+import { reconcileSynchronousMode } from '../../activities/cluster/reconcileSynchronousMode.ts';
 import { rejoinMember } from '../../activities/cluster/rejoinMember.ts';
 import { stopCluster } from '../../activities/cluster/stopCluster.ts';
 import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
@@ -136,13 +137,32 @@ describe('cluster engine: provision, idempotent re-run, bad input, rejoin, down'
     expect((await rejoinMember(ha.cluster, 'ha1', member('ha2'))).method).to.equal('none');
   });
 
+  it('sync mode relaxes to async when no standby streams and restores the spec\'s standbys when one does; strict never relaxes', async () => {
+    const ha1 = memberPaths(ha.cluster, member('ha1'));
+    await stopMemberServer(memberPaths(ha.cluster, member('ha3')));
+    await stopMemberServer(ha1);
+    const strict = await reconcileSynchronousMode({ ...ha.cluster, mode: 'strict' }, member('ha2'));
+    expect(strict).to.deep.include({ synchronousStandbyNames: 'ANY 1 (ha1, ha2, ha3)', changed: false, streaming: [] });
+    const relaxed = await reconcileSynchronousMode(ha.cluster, member('ha2'));
+    expect(relaxed).to.deep.include({ synchronousStandbyNames: '', changed: true, relaxed: true });
+    // A commit no standby confirms returns at once now (it would wait forever under the spec's value).
+    await sql(memberUrl(member('ha2')), "SET statement_timeout = '5s'; INSERT INTO t VALUES (4)");
+    await startMemberServer(ha1);
+    await eventually(async () => ((await readClusterStatus(ha.cluster, 2000)).members[1]?.replication.some((r) => r.member === 'ha1' && r.state === 'streaming') === true ? true : undefined), 'ha1 streaming again');
+    const restored = await reconcileSynchronousMode(ha.cluster, member('ha2'));
+    expect(restored).to.deep.include({ synchronousStandbyNames: 'ANY 1 (ha1, ha2, ha3)', changed: true, relaxed: false });
+    expect(await sql(memberUrl(member('ha2')), 'SHOW synchronous_standby_names')).to.deep.equal([{ synchronous_standby_names: 'ANY 1 (ha1, ha2, ha3)' }]);
+  });
+
   it('stops every member on down, and a re-run of up with the published primary keeps it primary', async () => {
     const stopped = await stopCluster(ha.cluster);
-    expect(stopped.map((s) => s.stopped)).to.deep.equal([true, true, true]);
+    expect(stopped.map((s) => s.stopped)).to.deep.equal([true, true, false]);
     expect(Object.values(pids())).to.deep.equal([null, null, null]);
     const up = await provisionCluster(ha.cluster, { primary: 'ha2', checkTimeoutMs: 1000 });
     expect(up.primary).to.equal('ha2');
-    expect(up.members.map((m) => [m.member, m.role, m.action])).to.deep.equal([['ha1', 'standby', 'started'], ['ha2', 'primary', 'started'], ['ha3', 'standby', 'started']]);
+    expect(up.members.slice(0, 2).map((m) => [m.member, m.role, m.action])).to.deep.equal([['ha1', 'standby', 'started'], ['ha2', 'primary', 'started']]);
+    // ha3 followed ha1 until ha1 was killed: it starts on ha2's timeline, or is rewound onto it when it went past the fork.
+    expect(up.members[2]?.action).to.be.oneOf(['started', 'rejoined']);
     expect((await readClusterStatus(ha.cluster, 2000)).primaries).to.deep.equal(['ha2']);
   });
 });
