@@ -21,6 +21,7 @@ import { exitCodes } from '../exitCodes.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { runDevPipelines } from '../devPipelines.ts';
 import { upDevClusters } from '../../app/upDevClusters.ts';
+import { startDevMonitors } from '../../app/startDevMonitors.ts';
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
@@ -93,6 +94,8 @@ export async function run(argv: string[]): Promise<number> {
     const running = worker.run(); // resolves once Ctrl-C (or --once below) has shut the worker down
     console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);
     stopClusters = await upDevClusters(compiled.spec ?? { apiVersion: '' }, { stateDir: state, controlUrl: urls.postgres, print: (line) => console.log(line) });
+    // One monitor (monitor:<cluster>) per managed cluster: kill its primary and watch the failover.
+    await startDevMonitors(temporal.client, compiled.spec ?? { apiVersion: '' }, [specPath], createPluginRegistry(deps, plugins), taskQueue, (line) => console.log(line));
 
     const workflowId = `dev-smoke-${Date.now()}`;
     console.log(`Smoke check: workflow ${workflowId} reaches every service from activities…`);
