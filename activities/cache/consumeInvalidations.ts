@@ -1,4 +1,5 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { cdcHeaders } from '../cdc/ChangeEvent.ts';
 import { outboxHeaders } from '../outbox/outboxTable.ts';
 import type { RedisCache } from './redisCache.ts';
 
@@ -10,7 +11,7 @@ export interface InvalidationPolicy {
 
 export interface InvalidationConsumerOptions {
   readonly channel: Channel;
-  /** A queue bound to the events of `invalidate_on` (the outbox exchange with their routing keys). */
+  /** A queue bound to the events of `invalidate_on`: the outbox exchange with their routing keys, and/or the CDC exchange with the tables' topics. */
   readonly queue: string;
   readonly cache: RedisCache;
   readonly policies: readonly InvalidationPolicy[];
@@ -37,7 +38,8 @@ export async function consumeInvalidations(options: InvalidationConsumerOptions)
   return consumerTag;
 
   async function invalidateFor(opts: InvalidationConsumerOptions, message: ConsumeMessage): Promise<void> {
-    const event = message.fields.routingKey;
+    const named: unknown = message.properties.headers?.[cdcHeaders.event];
+    const event = typeof named === 'string' && named !== '' ? named : message.fields.routingKey;
     const header: unknown = message.properties.headers?.[outboxHeaders.key];
     const key = typeof header === 'string' && header !== '' ? header : undefined;
     for (const policy of opts.policies) {

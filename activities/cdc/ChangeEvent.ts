@@ -31,7 +31,7 @@ export interface ChangeEvent {
 
 /** Message headers (AMQP) and record headers (Kafka) of every change event. */
 export const cdcHeaders = {
-  /** `<table>.<op>` without the schema for tables in `public`: the event name `invalidate_on` lists. */
+  /** `<table>.<op>`, the table without its schema: the event name `invalidate_on` lists (as cache_config's checks name them). */
   event: 'x-dbarch-event',
   /** The key's values joined by `,` (for `user:*` patterns). */
   key: 'x-dbarch-key',
@@ -39,9 +39,9 @@ export const cdcHeaders = {
   replay: 'x-dbarch-replay',
 } as const;
 
-/** The event name of a change: `users.update`, `billing.invoices.delete`. */
+/** The event name of a change: `users.update`; `billing.invoices` → `invoices.delete`. */
 export function changeEventName(event: Pick<ChangeEvent, 'table' | 'op'>): string {
-  const table = event.table.startsWith('public.') ? event.table.slice('public.'.length) : event.table;
+  const table = event.table.includes('.') ? event.table.slice(event.table.indexOf('.') + 1) : event.table;
   return `${table}.${event.op}`;
 }
 
