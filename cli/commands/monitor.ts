@@ -16,7 +16,7 @@ Starts the health monitor of a managed cluster: the long-running workflow monito
 published primary every service_mesh health_check.interval (within its timeout) and, after unhealthy_threshold
 failed checks in a row, runs the failover procedure (default dbarch/failover) as failover:<cluster>:<timeline>,
 then rejoins the old primary as a replica. One monitor per cluster: a second start prints the running one.
-Its state: \`dbarch status monitor:<cluster>\` or the query \`status\` in the Temporal UI. Stop it with
+Its state: the query \`status\` (phase, conditions, the last failover) in the Temporal UI. Stop it with
 \`dbarch cancel monitor:<cluster>\`. JSON: {"workflowId", "runId", "alreadyRunning", "uiUrl", "health"}.
 
 Options:
