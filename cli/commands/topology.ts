@@ -51,6 +51,9 @@ function printReport(report: TopologyReport): void {
   const rows = [['MEMBER', 'ADDRESS', 'ROLE', 'TL', 'LAG', 'LAG BYTES', 'SYNC', 'CHECK'], ...report.members.map(memberRow)];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const m of report.members.filter((x) => x.role === 'primary' && x.slots.length > 0)) {
+    console.log(`slots on ${m.member}: ${m.slots.map((s) => `${s.slot} ${s.active ? 'active' : 'inactive'}${s.walStatus === null ? '' : ` (${s.walStatus})`}`).join(', ')}`);
+  }
   const f = report.lastFailover;
   console.log(f === null ? 'last failover: none' : `last failover: ${f.kind} at ${f.changedAt} to ${f.primary.member} (epoch ${f.epoch}): ${f.reason}`);
   for (const w of report.warnings) console.log(`warning: ${w}`);
