@@ -10,7 +10,8 @@ import { serveUntilSignal } from '../serveUntilSignal.ts';
 const help = `Usage: dbarch serve <spec> [--port 8081] [--host 127.0.0.1]
 
 Serves the HTTP API (docs/api.md): the status page at / (clusters, lag, alerts from DBARCH_ALERTMANAGER_URL, running
-workflows), GET /api/v1/health, GET /api/v1/status, POST /api/v1/migrations, and with DBARCH_PAYLOAD_KEYS
+workflows), the health endpoints GET /health, /ready, /api/v1/health, /primary, /replica?lag= (docs/operations/cluster.md),
+GET /api/v1/status, POST /api/v1/migrations, and with DBARCH_PAYLOAD_KEYS
 the codec endpoint POST /codec/decode|encode that the Temporal Web UI can be pointed at. Every request but health needs
 \`Authorization: Bearer <DBARCH_API_TOKEN>\`. Stops on SIGINT/SIGTERM. A port that is not 0–65535 is a usage
 error (exit 2); a port in use or not allowed is DBA_SERVE_LISTEN_FAILED (exit 1).`;
