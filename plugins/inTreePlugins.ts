@@ -1,5 +1,6 @@
 import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
+import { cdcPlugin } from './cdc/cdcPlugin.ts';
 import { dnsPlugin } from './dns/dnsPlugin.ts';
 import { failoverPlugin } from './failover/failoverPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
@@ -17,4 +18,5 @@ export const inTreePlugins = [
   { plugin: dnsPlugin, source: 'plugins/dns' },
   { plugin: monitoringPlugin, source: 'plugins/monitoring' },
   { plugin: queuePlugin, source: 'plugins/queue' },
+  { plugin: cdcPlugin, source: 'plugins/cdc' },
 ] as const;
