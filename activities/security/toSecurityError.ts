@@ -1,0 +1,14 @@
+import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
+import { classifyPgError } from '../postgres/classifyPgError.ts';
+
+/** Coded errors pass; a connection failure is retryable DBA_STEP_CONNECTION; any other PostgreSQL error is DBA_SECURITY_APPLY_FAILED. */
+export function toSecurityError(error: unknown, doing: string, statement?: string): DbarchError {
+  if (isDbarchError(error)) return error;
+  const cls = classifyPgError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (cls.category === 'connection') return new DbarchError('DBA_STEP_CONNECTION', `${doing}: ${message}`, { cause: error });
+  return new DbarchError('DBA_SECURITY_APPLY_FAILED', `${doing}${statement === undefined ? '' : ` (${statement.split('\n')[0]})`}: ${message} (SQLSTATE ${cls.sqlstate ?? 'none'})`, {
+    cause: error,
+    details: { sqlstate: cls.sqlstate, ...(statement === undefined ? {} : { statement }) },
+  });
+}
