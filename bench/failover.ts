@@ -67,7 +67,9 @@ interface Result {
 let active: FailoverSubject | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void (active?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    void (active?.stop() ?? Promise.resolve())
+      .then(() => stopSharedTemporal())
+      .finally(() => process.exit(130));
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,9 @@ export function dbarchSubject(label: string, synchronous: boolean, health: Dbarc
     label,
     synchronous,
     async start(): Promise<FailoverSubject> {
+      // Failover workflow ids are failover:<cluster>:<timeline> and a fresh cluster starts again at timeline 1, so
+      // each subject's cluster has a name of its own on the shared Temporal server.
+      const name = `bench_${randomBytes(3).toString('hex')}`;
       const dir = mkdtempSync(join(tmpdir(), 'dbarch-bench-ha-'));
       chmodSync(dir, 0o755);
       const ports = await Promise.all([freePort(), freePort(), freePort()]);
@@ -57,7 +61,7 @@ export function dbarchSubject(label: string, synchronous: boolean, health: Dbarc
           '  environments:',
           '    - { name: bench, database: bench }',
           'clusters:',
-          '  - name: bench',
+          `  - name: ${name}`,
           '    databases: [bench]',
           '    members:',
           ...ports.map((port, i) => `      - { name: m${i + 1}, host: 127.0.0.1, port: ${port} }`),
@@ -67,7 +71,7 @@ export function dbarchSubject(label: string, synchronous: boolean, health: Dbarc
           '  database_services:',
           '    - name: pg-bench',
           '      role: primary',
-          '      cluster: bench',
+          `      cluster: ${name}`,
           '      endpoints:',
           ...ports.map((port) => `        - { host: 127.0.0.1, port: ${port} }`),
           `      health_check: { interval: ${health.interval}, timeout: ${health.timeout}, unhealthy_threshold: ${health.unhealthyThreshold} }`,
@@ -76,8 +80,8 @@ export function dbarchSubject(label: string, synchronous: boolean, health: Dbarc
       );
       const compiled = await compileSpec([specFile]);
       if (!compiled.valid || compiled.spec === undefined) throw new Error(`bench spec invalid: ${JSON.stringify(compiled.errors)}`);
-      const cluster = managedCluster(compiled.spec.clusters, 'bench');
-      const failoverCluster = failoverClusterOf(compiled.spec, 'bench');
+      const cluster = managedCluster(compiled.spec.clusters, name);
+      const failoverCluster = failoverClusterOf(compiled.spec, name);
       if (failoverCluster === undefined) throw new Error('bench cluster is not managed');
 
       const log = createLogger({ name: 'bench-failover', level: 'warn', destination: pino.destination({ dest: join(dir, 'worker.log'), sync: false }) });
@@ -97,10 +101,10 @@ export function dbarchSubject(label: string, synchronous: boolean, health: Dbarc
       const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log });
       const running = worker.run();
       const input: MonitorWorkflowInput = { cluster: failoverCluster, failoverPlan: planned.plan };
-      const monitor = await temporal.client.workflow.start('monitorWorkflow', { taskQueue, workflowId: `monitor:bench-${taskQueue}`, args: [input] });
+      const monitor = await temporal.client.workflow.start('monitorWorkflow', { taskQueue, workflowId: `monitor:${name}`, args: [input] });
 
       const topology = async () => {
-        const published = await readTopology(controlPool, 'bench');
+        const published = await readTopology(controlPool, name);
         if (!published) throw new Error('no published topology');
         return published;
       };
@@ -133,10 +137,13 @@ export function dbarchSubject(label: string, synchronous: boolean, health: Dbarc
           }
         },
         async stop() {
+          // The members first, so an interrupted bench leaves no server behind; then the monitor, which must
+          // end while the worker still runs (else it stays open on the server), then the worker.
+          await stopCluster(cluster, { mode: 'immediate' }).catch(() => undefined);
           await monitor.cancel().catch(() => undefined);
+          await Promise.race([monitor.result().catch(() => undefined), sleep(10_000)]);
           worker.shutdown();
           await running.catch(() => undefined);
-          await stopCluster(cluster, { mode: 'immediate' }).catch(() => undefined);
           await controlPool.end();
           await closeActivityDeps(deps);
           await control.drop();
