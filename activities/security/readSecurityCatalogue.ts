@@ -42,7 +42,6 @@ UNION ALL
 SELECT 'function', n.nspname, ${q('n.nspname')} || '.' || ${q('p.proname')} || '(' || pg_get_function_identity_arguments(p.oid) || ')'
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE p.prokind IN ('f', 'p') AND n.nspname = ANY($1::text[])
-   AND p.oid <> COALESCE(to_regprocedure('${helperFunction}()'), 0)
  ORDER BY 1, 3`;
 
 // pg_has_role(…, 'MEMBER') follows every membership path, inherited or through SET ROLE.
@@ -55,7 +54,7 @@ SELECT r.rolname AS role, o.rolname AS owner, ${q('n.nspname')} || '.' || ${q('c
 
 const policiesSql = `
 SELECT polname AS name, polcmd AS cmd, polpermissive AS permissive,
-       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r) END FROM unnest(polroles) r ORDER BY 1) AS roles,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(polroles) r ORDER BY 1)::text[] AS roles,
        pg_get_expr(polqual, polrelid) AS using, pg_get_expr(polwithcheck, polrelid) AS with_check
   FROM pg_policy WHERE polrelid = $1 ORDER BY polname`;
 
