@@ -100,7 +100,6 @@ export function baseBackupSteps() {
           startLsn: manifest.startLsn,
           stopLsn: manifest.stopLsn,
           timeline: manifest.timeline,
-          files: manifest.totals.files,
           bytes: manifest.totals.bytes,
           storedBytes: manifest.totals.storedBytes,
           keyId: manifest.encryption?.wrappedKey.keyId ?? null,

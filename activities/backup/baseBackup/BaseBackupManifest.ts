@@ -17,7 +17,7 @@ export interface BaseBackupObject {
   readonly storedBytes: number;
   /** SHA-256 of the stored bytes: a cheap whole-object check (verify --quick, cross-region copies). */
   readonly sha256: string;
-  /** Bytes of the tar before compression. */
+  /** Bytes of the tar before compression (pg_basebackup's count, to the KiB). */
   readonly tarBytes: number;
 }
 
@@ -51,8 +51,14 @@ export interface BaseBackupManifest {
     readonly wrappedKey: WrappedKey;
   };
   readonly objects: readonly BaseBackupObject[];
-  readonly totals: { readonly files: number; readonly bytes: number; readonly storedBytes: number };
-  readonly files: readonly BaseBackupFile[];
+  /** bytes: the tar (data directory and included WAL) before compression; storedBytes: what the store holds. */
+  readonly totals: { readonly bytes: number; readonly storedBytes: number };
+  /**
+   * Where per-file sizes and SHA256 checksums are: PostgreSQL's backup_manifest, the last member of the tar (so
+   * authenticated by the encryption, and itself checksummed). Older manifests listed `files` here.
+   */
+  readonly fileChecksums?: 'backup_manifest';
+  readonly files?: readonly BaseBackupFile[];
   /** HMAC-SHA256 of the rest of the manifest under the data key (encrypted backups): a changed manifest is refused. */
   readonly mac?: string;
 }

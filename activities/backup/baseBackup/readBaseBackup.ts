@@ -8,6 +8,7 @@ import type { TarEntry } from '../tar/TarEntry.ts';
 import { TarReader, type TarHandlers } from '../tar/TarReader.ts';
 import type { BaseBackupFile } from './BaseBackupManifest.ts';
 import { hashingTap } from './hashingTap.ts';
+import { parsePgBackupManifest } from './pgBackupManifest.ts';
 import type { OpenedBaseBackup } from './openBaseBackup.ts';
 
 /** Members of the tar that backup_manifest does not list: itself, and the WAL pg_basebackup -X fetch adds. */
@@ -20,10 +21,11 @@ export interface ReadProgress {
 
 /**
  * Streams a backup's tar through every check there is, handing each member to `handlers` (restore writes it, verify
- * discards it): the stored object's size, each chunk's tag (decryptStream), decompression, each file's size and
- * SHA256 against the manifest, every listed file present, and at the end the stored object's SHA-256. A file is
- * handed on chunk by chunk as it is authenticated; its checksum is known at its end, so a restore writes into a
- * staging directory it only renames into place once everything passed.
+ * discards it): the stored object's size, each chunk's tag (decryptStream), decompression, and at the end the
+ * stored object's SHA-256 and each file's size and SHA256 against backup_manifest (the tar's last member, checked
+ * against its own checksum): every listed file present and equal, no unlisted file but the WAL. A file is handed on
+ * chunk by chunk as it is authenticated; the verdict on files comes at the end, so a restore writes into a staging
+ * directory it only renames into place once everything passed.
  */
 export async function readBaseBackup(
   store: ObjectStore,
@@ -32,8 +34,9 @@ export async function readBaseBackup(
   options: { signal: AbortSignal; progress?: (progress: ReadProgress) => void },
 ): Promise<{ files: number; bytes: number; storedBytes: number }> {
   const { manifest, dataKey } = opened;
-  const listed = new Map<string, BaseBackupFile>(manifest.files.map((file) => [file.path, file]));
-  const seen = new Set<string>();
+  // Every file's size and SHA256 as it streams; compared at the end with backup_manifest (the tar's last member).
+  const seen = new Map<string, { size: number; sha256: string }>();
+  let pgManifestText = '';
   let files = 0;
   let bytes = 0;
   let storedSoFar = 0;
@@ -58,7 +61,6 @@ export async function readBaseBackup(
     const checks: TarHandlers = {
       entry: async (entry: TarEntry) => {
         if (entry.type === 'file') {
-          if (!listed.has(entry.path) && !unlisted(entry.path)) throw mismatch(manifest.backupId, entry.path, 'is in the backup but not in its manifest');
           hash = createHash('sha256');
           fileBytes = 0;
         }
@@ -67,16 +69,12 @@ export async function readBaseBackup(
       data: async (chunk, entry) => {
         hash?.update(chunk);
         fileBytes += chunk.length;
+        if (entry.path === 'backup_manifest') pgManifestText += chunk.toString('utf8');
         await handlers.data(chunk, entry);
       },
       entryEnd: async (entry) => {
         if (entry.type === 'file') {
-          const expected = listed.get(entry.path);
-          const digest = hash!.digest('hex');
-          if (expected && (expected.size !== fileBytes || expected.sha256 !== digest)) {
-            throw mismatch(manifest.backupId, entry.path, `has ${fileBytes} bytes and SHA256 ${digest}, its manifest says ${expected.size} and ${expected.sha256}`);
-          }
-          seen.add(entry.path);
+          seen.set(entry.path, { size: fileBytes, sha256: hash!.digest('hex') });
           files++;
           bytes += fileBytes;
           hash = undefined;
@@ -100,12 +98,34 @@ export async function readBaseBackup(
     }
     storedSoFar += storedTap.bytes();
   }
-  const missing = manifest.files.filter((file) => !seen.has(file.path)).map((file) => file.path);
-  if (missing.length > 0) throw mismatch(manifest.backupId, missing[0]!, `is in the manifest but not in the backup (${missing.length} files missing)`);
+  const listed = manifest.files ?? pgManifestFiles(manifest.backupId, pgManifestText);
+  const listedPaths = new Set<string>();
+  for (const file of listed) {
+    listedPaths.add(file.path);
+    const got = seen.get(file.path);
+    if (got === undefined) throw mismatch(manifest.backupId, file.path, 'is in the manifest but not in the backup');
+    if (got.size !== file.size || got.sha256 !== file.sha256) {
+      throw mismatch(manifest.backupId, file.path, `has ${got.size} bytes and SHA256 ${got.sha256}, its manifest says ${file.size} and ${file.sha256}`);
+    }
+  }
+  for (const path of seen.keys()) {
+    if (!listedPaths.has(path) && !unlisted(path)) throw mismatch(manifest.backupId, path, 'is in the backup but not in its manifest');
+  }
   options.progress?.({ storedBytes: storedSoFar, files });
   return { files, bytes, storedBytes: storedSoFar };
 }
 
 function mismatch(backupId: string, path: string, what: string): DbarchError {
   return new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `file ${path} of backup ${backupId} ${what}`, { details: { backupId, file: path } });
+}
+
+/** backup_manifest's files, after checking its own Manifest-Checksum (SHA256 of everything before that line). */
+function pgManifestFiles(backupId: string, text: string): BaseBackupFile[] {
+  if (text === '') throw mismatch(backupId, 'backup_manifest', 'is missing from the backup');
+  const at = text.lastIndexOf('"Manifest-Checksum"');
+  const recorded = /"Manifest-Checksum"\s*:\s*"([0-9a-f]{64})"/.exec(text.slice(at))?.[1];
+  if (at < 0 || recorded !== createHash('sha256').update(text.slice(0, at)).digest('hex')) {
+    throw mismatch(backupId, 'backup_manifest', 'does not match its own Manifest-Checksum');
+  }
+  return [...parsePgBackupManifest(text).files];
 }

@@ -1,22 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import { libpqChildEnv } from '../../postgres/libpqChildEnv.ts';
 import { runTool } from '../runTool.ts';
-import { compressionSuffix, defaultLevels } from '../compression/Compression.ts';
-import { compressStream } from '../compression/compressStream.ts';
+import { compressionSuffix, defaultLevels, type CompressionAlgorithm } from '../compression/Compression.ts';
 import { defaultChunkSize } from '../crypto/chunkFormat.ts';
 import { encryptStream } from '../crypto/encryptStream.ts';
 import { openObjectStore } from '../store/openObjectStore.ts';
-import { TarReader } from '../tar/TarReader.ts';
 import { manifestKey, type BaseBackupManifest } from './BaseBackupManifest.ts';
 import type { BaseBackupProgress, BaseBackupRequest } from './BaseBackupRequest.ts';
 import { hashingTap } from './hashingTap.ts';
 import { manifestMac } from './manifestMac.ts';
-import { parsePgBackupManifest } from './pgBackupManifest.ts';
 import { readBaseBackupManifest } from './readBaseBackupManifest.ts';
 
 export interface BaseBackupExecution {
@@ -28,8 +25,10 @@ export interface BaseBackupExecution {
 /**
  * Takes a base backup of a running cluster, streamed end to end: pg_basebackup writes the data directory as one
  * tar to stdout (WAL to reach consistency included, PostgreSQL's backup_manifest with SHA256 per file appended),
- * it is compressed (zstd in its own process), encrypted in chunks under a fresh data key, and uploaded as it
- * comes; nothing is staged on local disk. The manifest is written last and only if absent.
+ * compressed on its side (client-zstd with worker threads: the uncompressed tar never crosses a pipe), encrypted
+ * here in chunks under a fresh data key and uploaded as it comes; nothing is staged on local disk. The manifest is
+ * written last and only if absent. Per-file sizes and checksums are PostgreSQL's backup_manifest, inside the
+ * encrypted stream: verify and restore check every file against it.
  *
  * Idempotent under backupId: a complete backup is returned as it is. pg_basebackup cannot resume a stream, so a
  * retry after a crash streams again under a new attempt; the dead attempt's objects are removed once a manifest
@@ -74,40 +73,35 @@ export async function takeBaseBackup(request: BaseBackupRequest, execution: Base
   const child = libpqChildEnv(request.connectionUrl);
   const tool = runTool(
     request.pgBinDir ? join(request.pgBinDir, 'pg_basebackup') : 'pg_basebackup',
-    ['-d', child.url, '-D', '-', '-F', 'tar', '-X', 'fetch', '-c', 'fast', '--manifest-checksums=SHA256', '-P', '-l', `dbarch ${request.backupId}`, ...(request.maxRate ? ['-r', request.maxRate] : [])],
+    [
+      '-d', child.url, '-D', '-', '-F', 'tar', '-X', 'fetch', '-c', 'fast', '--manifest-checksums=SHA256', '-P', '-v',
+      `--compress=${pgBasebackupCompression(algorithm, level, request.compression.threads ?? availableParallelism())}`,
+      '-l', `dbarch ${request.backupId}`,
+      ...(request.maxRate ? ['-r', request.maxRate] : []),
+    ],
     { env: child.env, signal: execution.signal, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const wal: { startLsn?: string; stopLsn?: string; timeline?: number } = {};
+  let stderrTail = '';
   tool.child.stderr?.on('data', (chunk: Buffer) => {
-    // -P writes "12345/67890 kB (18%), 0/1 tablespace": the second number is the server's estimate.
-    const match = /(\d+)\/(\d+) kB/.exec(chunk.toString());
-    if (match) estimatedBytes = Number(match[2]) * 1024;
+    stderrTail = (stderrTail + chunk.toString()).slice(-4096);
+    // -P: "12345/67890 kB (18%), 0/1 tablespace" once a second; -v: the WAL range of the backup.
+    const progress = [...stderrTail.matchAll(/(\d+)\/(\d+) kB/g)].at(-1);
+    if (progress) {
+      tarBytesSoFar = Number(progress[1]) * 1024;
+      estimatedBytes = Number(progress[2]) * 1024;
+      report('streaming');
+    }
+    const start = /write-ahead log start point: ([0-9A-F]+\/[0-9A-F]+) on timeline (\d+)/.exec(stderrTail);
+    if (start) [wal.startLsn, wal.timeline] = [start[1], Number(start[2])];
+    const stop = /write-ahead log end point: ([0-9A-F]+\/[0-9A-F]+)/.exec(stderrTail);
+    if (stop) wal.stopLsn = stop[1];
   });
 
-  let pgManifestText = '';
-  const tar = new TarReader(
-    {
-      entry: () => undefined,
-      data: (chunk, entry) => {
-        if (entry.path === 'backup_manifest') pgManifestText += chunk.toString('utf8');
-      },
-      entryEnd: () => undefined,
-    },
-    `pg_basebackup's tar of ${request.cluster}`,
-  );
-  const tarTap = hashingTap((bytes) => {
-    tarBytesSoFar = bytes;
-    report('streaming');
-  });
-  const parse = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      tar.write(chunk, (error) => callback(error, chunk));
-    },
-    flush(callback) {
-      tar.end(callback);
-    },
-  });
   const storedTap = hashingTap((bytes) => (storedBytesSoFar = bytes));
-  const stages: NodeJS.ReadWriteStream[] = [tarTap.stream, parse, compressStream(request.compression)];
+  // pg_basebackup compresses (client side, zstd with worker threads) before the tar reaches this process: only
+  // the compressed stream is piped, encrypted and uploaded here. backup_manifest is inside it, compressed too.
+  const stages: NodeJS.ReadWriteStream[] = [];
   if (wrappedKey) stages.push(encryptStream(dataKey, { context: objectKey, chunkSize }));
 
   try {
@@ -123,7 +117,9 @@ export async function takeBaseBackup(request: BaseBackupRequest, execution: Base
     // A stream that broke because pg_basebackup failed: its own words are the error worth reporting.
     if (exit.code !== 0) throw baseFailed(exit, child.redact, failure);
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
-    const pgManifest = parsePgBackupManifest(pgManifestText);
+    if (wal.startLsn === undefined || wal.stopLsn === undefined || wal.timeline === undefined) {
+      throw new DbarchError('DBA_BACKUP_BASE_FAILED', 'pg_basebackup did not report the backup\'s WAL range', { details: { stderr: child.redact(stderrTail) } });
+    }
     report('writing-manifest', true);
     const unsigned: BaseBackupManifest = {
       formatVersion: 1,
@@ -134,19 +130,15 @@ export async function takeBaseBackup(request: BaseBackupRequest, execution: Base
       startedAt,
       finishedAt: new Date().toISOString(),
       ...server,
-      timeline: pgManifest.timeline,
-      startLsn: pgManifest.startLsn,
-      stopLsn: pgManifest.stopLsn,
+      timeline: wal.timeline,
+      startLsn: wal.startLsn,
+      stopLsn: wal.stopLsn,
       walIncluded: true,
       compression: { algorithm, level },
       encryption: wrappedKey ? { algorithm: 'aes-256-gcm-chunked', chunkSize, wrappedKey } : null,
-      objects: [{ key: objectKey, role: 'base.tar', storedBytes: storedTap.bytes(), sha256: storedTap.sha256(), tarBytes: tarTap.bytes() }],
-      totals: {
-        files: pgManifest.files.length,
-        bytes: pgManifest.files.reduce((sum, file) => sum + file.size, 0),
-        storedBytes: storedTap.bytes(),
-      },
-      files: pgManifest.files,
+      objects: [{ key: objectKey, role: 'base.tar', storedBytes: storedTap.bytes(), sha256: storedTap.sha256(), tarBytes: tarBytesSoFar }],
+      totals: { bytes: tarBytesSoFar, storedBytes: storedTap.bytes() },
+      fileChecksums: 'backup_manifest',
     };
     const manifest: BaseBackupManifest = wrappedKey ? { ...unsigned, mac: manifestMac(unsigned, dataKey) } : unsigned;
     try {
@@ -198,5 +190,19 @@ async function serverFacts(url: string): Promise<Pick<BaseBackupManifest, 'serve
     throw new DbarchError('DBA_BACKUP_BASE_FAILED', `cannot query the cluster to back up: ${(cause as Error).message}`, { cause });
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** pg_basebackup --compress for the spec's algorithm, compressed on the client (this worker) side. */
+function pgBasebackupCompression(algorithm: CompressionAlgorithm, level: number, threads: number): string {
+  switch (algorithm) {
+    case 'zstd':
+      return `client-zstd:level=${level},workers=${threads}`;
+    case 'gzip':
+      return `client-gzip:level=${level}`;
+    case 'lz4':
+      return `client-lz4:level=${level}`;
+    case 'none':
+      return 'none';
   }
 }
