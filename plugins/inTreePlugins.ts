@@ -6,6 +6,7 @@ import { failoverPlugin } from './failover/failoverPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
 import { monitoringPlugin } from './monitoring/monitoringPlugin.ts';
 import { queuePlugin } from './queue/queuePlugin.ts';
+import { securityPlugin } from './security/securityPlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 
 /** Plugins shipped in plugins/: registered in every worker and planner without configuration. */
@@ -18,5 +19,6 @@ export const inTreePlugins = [
   { plugin: dnsPlugin, source: 'plugins/dns' },
   { plugin: monitoringPlugin, source: 'plugins/monitoring' },
   { plugin: queuePlugin, source: 'plugins/queue' },
+  { plugin: securityPlugin, source: 'plugins/security' },
   { plugin: cdcPlugin, source: 'plugins/cdc' },
 ] as const;

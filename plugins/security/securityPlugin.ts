@@ -1,0 +1,73 @@
+import { applySecurity } from '../../activities/security/applySecurity.ts';
+import { diffSecurityLive } from '../../activities/security/diffSecurityLive.ts';
+import type { SecurityModel } from '../../activities/security/SecurityModel.ts';
+import type { SecurityReport } from '../../activities/security/SecurityReport.ts';
+import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
+import type { JsonObject } from '../../plan/Plan.ts';
+import { definePlugin } from '../definePlugin.ts';
+import { hostVersion } from '../hostVersion.ts';
+import { securityModel } from './securityModel.ts';
+
+export interface SecurityStepInput {
+  /** security_config as the engine's model (filled from the spec by the capability). */
+  readonly model: SecurityModel;
+  /** `${ENV}` connection reference, resolved on the worker; default DATABASE_URL. */
+  readonly connection?: string;
+  readonly database?: string;
+}
+
+const inputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['model'],
+  properties: {
+    model: { type: 'object', required: ['roles', 'rowLevelSecurity', 'userIdType'], properties: { roles: { type: 'array' }, rowLevelSecurity: { type: 'array' }, userIdType: { type: 'string' } } },
+    connection: { type: ['string', 'null'], minLength: 1 },
+    database: { type: 'string', minLength: 1 },
+  },
+};
+
+const summary = (input: SecurityStepInput) =>
+  `${input.model.roles.length} roles, ${input.model.rowLevelSecurity.reduce((n, t) => n + t.policies.length, 0)} RLS policies on ${input.database ?? 'the default database'}`;
+
+const urlOf = (input: SecurityStepInput, fallback: string) =>
+  resolveConnectionUrl({ ...(typeof input.connection === 'string' ? { connection: input.connection } : {}), ...(input.database === undefined ? {} : { database: input.database }) }, fallback);
+
+/**
+ * The security capability: security_config's roles and row-level security as desired state of a database.
+ * `security/diff` lists the changes against the live catalogue (drift marked) and changes nothing;
+ * `security/apply` makes the diff again inside one transaction and carries it out. The shipped dbarch/security
+ * (procedures/security.yaml) runs diff → approval (protected environments) → apply.
+ */
+export const securityPlugin = definePlugin({
+  name: 'security',
+  version: hostVersion,
+  host: '*',
+  description: 'Roles, grants, default privileges, no_ddl/no_truncate and row-level security from security_config: diff and apply.',
+  reads: ['security_config'],
+  planning: {
+    stepDefaults: (sections) => {
+      const config = sections.security_config;
+      if (config === undefined) return undefined;
+      const defaults: JsonObject = { model: securityModel(config) as unknown as JsonObject };
+      return defaults;
+    },
+  },
+  procedures: [new URL('../../procedures/security.yaml', import.meta.url)],
+  defaults: {
+    timeout: '5m',
+    retry: { attempts: 5, initialInterval: '1s', nonRetryable: ['DBA_SECURITY_POLICY_INVALID', 'DBA_SECURITY_TABLE_MISSING', 'DBA_SECURITY_OWNERSHIP_PATH', 'DBA_SECURITY_ROLE_CONFLICT', 'DBA_SECURITY_PRIVILEGE_UNSUPPORTED', 'DBA_SECURITY_APPLY_FAILED'] },
+  },
+  steps: (deps) => ({
+    diff: {
+      input: inputSchema,
+      describe: (input: SecurityStepInput) => `compare ${summary(input)} with the live catalogue`,
+      run: (input: SecurityStepInput): Promise<SecurityReport> => diffSecurityLive(urlOf(input, deps.urls.postgres), input.model),
+    },
+    apply: {
+      input: inputSchema,
+      describe: (input: SecurityStepInput) => `apply ${summary(input)} in one transaction, revoking drift`,
+      run: (input: SecurityStepInput): Promise<SecurityReport> => applySecurity(urlOf(input, deps.urls.postgres), input.model),
+    },
+  }),
+});
