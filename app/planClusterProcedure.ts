@@ -53,7 +53,11 @@ export async function planClusterProcedure(request: ClusterProcedureRequest): Pr
     lookup: (uses) => registry.lookup(uses),
     names: () => registry.names(),
     sections: () => registry.sections(),
-    planContext: (s, env) => registry.planContext(s, env),
+    // `{{ failover.cluster }}` / `{{ failover.control_url }}` (the DNS step's input) name this cluster too.
+    planContext: (s, env) => {
+      const context = registry.planContext(s, env);
+      return { ...context, settings: { ...context.settings, failover: { ...context.settings.failover, cluster: cluster.name, control_url: cluster.controlUrl ?? null } } };
+    },
     procedures: () => registry.procedures(),
     sectionProcedures: (s) => registry.sectionProcedures(s),
     stepDefaults: (s, env) => ({ ...registry.stepDefaults(s, env), failover: { cluster: cluster as never, ...(request.to === undefined ? {} : { to: request.to }) } }),

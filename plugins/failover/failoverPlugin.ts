@@ -67,14 +67,13 @@ export const failoverPlugin = definePlugin({
       const channels = alerting?.channels ?? [];
       const at = ['monitoring_config', 'alerting', 'destinations'];
       const setting = (value: string | undefined, path: string[]): PlanSetting => ({ value: value ?? null, source: { path: [...at, ...path] } });
-      const procedure = sections.failover_procedure;
-      const dns = procedure !== undefined && typeof procedure === 'object' && 'dns' in procedure && procedure.dns !== undefined;
       return {
         cluster: { value: defaultCluster(sections) ?? null, source: { path: ['failover_procedure', 'cluster'] } },
+        // The control database of the topology when it is not the worker's DATABASE_URL (set by the app for tests).
+        control_url: { value: null },
         webhook_url: setting(channels.includes('webhook') ? (alerting?.destinations?.webhook?.url ?? '${ALERT_WEBHOOK_URL}') : undefined, ['webhook', 'url']),
         slack_webhook_url: setting(channels.includes('slack') ? (alerting?.destinations?.slack?.webhook_url ?? '${SLACK_WEBHOOK_URL}') : undefined, ['slack', 'webhook_url']),
         slack_channel: setting(alerting?.destinations?.slack?.channel, ['slack', 'channel']),
-        dns: { value: dns, source: { path: ['failover_procedure', 'dns'] } },
         // A switchover of a cluster waits for approval where the environment it is planned for requires it.
         require_approval: { value: sections.deployment_config?.environments.find((env) => env.name === environment)?.require_approval ?? false },
       };

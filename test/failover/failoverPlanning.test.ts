@@ -77,6 +77,17 @@ describe('planning the failover capability\'s procedures for one cluster', () =>
     expect(promote.input).to.include({ to: 'c', planned: true });
   });
 
+  it('updates DNS after publishing only where failover_procedure.dns names the record, for the cluster it fails over', async () => {
+    const withDns = join(dir, 'dns.yaml');
+    writeFileSync(withDns, `${spec}failover_procedure:\n  dns:\n    provider: powerdns\n    api_url: http://127.0.0.1:8081\n    api_key: \${PDNS_API_KEY}\n    zone: db.example.com.\n    name: primary.db.example.com.\n    type: A\n  steps: "1. Promote"\n`);
+    const { plan } = await planClusterProcedure({ paths: [withDns], cluster: 'ha', registry, controlUrl: 'postgres://127.0.0.1/control' });
+    const steps = nodes(plan.root) as StepNode[];
+    expect(steps.map((s) => s.id)).to.deep.equal(['detect', 'fence', 'promote', 'repoint', 'publish', 'update_dns', 'check_replication', 'alert']);
+    expect(steps.find((s) => s.id === 'update_dns')!.input).to.include({ cluster: 'ha', control_url: 'postgres://127.0.0.1/control', name: 'primary.db.example.com.' });
+    const without = await planClusterProcedure({ paths: [path], cluster: 'ha', registry });
+    expect(without.plan.skipped.map((s) => s.id)).to.include('update_dns');
+  });
+
   it('refuses a cluster dbarch does not manage and a target that is not a member, with coded errors', async () => {
     const code = async (run: () => Promise<unknown>) => run().then(() => 'none', (error: unknown) => (error as DbarchError).code);
     expect(await code(() => planClusterProcedure({ paths: [path], cluster: 'nope', registry }))).to.equal('DBA_FAILOVER_INPUT');
