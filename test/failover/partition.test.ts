@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/ActivityDeps.ts';
@@ -30,6 +31,32 @@ import { sharedTemporal, testLog, uniqueTaskQueue } from '../support/temporal.ts
 const binDir = process.env.PG_BINDIR ?? '/usr/lib/postgresql/15/bin';
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 
+/** 127.0.0.1:<port> here → target: what routes m1's spec address over the veth. close() ends every connection. */
+async function startRelay(port: number, target: { host: string; port: number }): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target);
+    sockets.add(client).add(upstream);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /**
  * Jepsen-style partition of a sync-mode cluster. The primary m1 runs in a network namespace of the test's own,
  * reachable only over a veth pair; the replicas, the worker and the monitor run outside. The veth is cut while a
@@ -38,10 +65,25 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
  * acknowledges no write that is later lost (in sync mode it cannot commit without a standby); after healing the
  * old primary is fenced and rejoins as a replica, never a primary again.
  *
- * Needs root (ip netns, veth). One machine: the worker can signal the isolated postmaster through the shared pid
- * namespace, so the fence stops it during the partition (a real second machine would leave it running, fenced by
- * the topology epoch and, in sync mode, unable to commit).
+ * Managed members listen on and trust loopback only (activities/cluster), so m1 keeps its spec address
+ * 127.0.0.1:<port> through a relay of the test's own on this side that forwards to m1's veth address in the
+ * namespace: every byte to m1 crosses the veth, and cutting the veth cuts them all. Needs root (ip netns, veth).
+ * One machine: the worker can signal the isolated postmaster through the shared pid namespace, so the fence stops
+ * it during the partition (a real second machine would leave it running, fenced by the topology epoch and, in sync
+ * mode, unable to commit).
  */
+/** Whether the postmaster named in the data directory's postmaster.pid is alive. */
+function postmasterRunning(dataDir: string): boolean {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return false;
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('failover under a network partition (ip netns + veth, sync mode)', function () {
   this.timeout(240_000);
   const tag = randomBytes(3).toString('hex');
@@ -59,6 +101,7 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
   let controlPool: pg.Pool;
   let deps: ActivityDeps;
   let stopWorker: (() => Promise<void>) | undefined;
+  let relay: { close(): Promise<void> } | undefined;
   const writers: LedgerWriter[] = [];
 
   before(function () {
@@ -68,6 +111,7 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
   after(async () => {
     for (const writer of writers) await writer.stop().catch(() => undefined);
     await stopWorker?.();
+    await relay?.close();
     if (cluster) await stopCluster(cluster, { mode: 'immediate' }).catch(() => undefined);
     // The member started inside the namespace is stopped through its pid file like any other (stopCluster).
     try {
@@ -87,13 +131,14 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
   });
 
   it('fails over on the majority side, loses no acknowledged write, and the old primary rejoins as a replica', async () => {
-    // Both veth ends start on this side with their addresses, so `cluster up` provisions every member here.
+    ip('netns', 'add', netns);
     ip('link', 'add', hostEnd, 'type', 'veth', 'peer', 'name', memberEnd);
     ip('addr', 'add', `${hostIp}/30`, 'dev', hostEnd);
-    ip('addr', 'add', `${memberIp}/30`, 'dev', memberEnd);
     ip('link', 'set', hostEnd, 'up');
-    ip('link', 'set', memberEnd, 'up');
-    ip('netns', 'add', netns);
+    ip('link', 'set', memberEnd, 'netns', netns);
+    ip('-n', netns, 'addr', 'add', `${memberIp}/30`, 'dev', memberEnd);
+    ip('-n', netns, 'link', 'set', memberEnd, 'up');
+    ip('-n', netns, 'link', 'set', 'lo', 'up');
 
     dir = mkdtempSync(join(tmpdir(), 'dbarch-partition-'));
     chmodSync(dir, 0o755);
@@ -111,7 +156,7 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
         '  - name: part',
         '    databases: [part]',
         '    members:',
-        `      - { name: m1, host: ${memberIp}, port: ${p1} }`,
+        `      - { name: m1, host: 127.0.0.1, port: ${p1} }`,
         `      - { name: m2, host: 127.0.0.1, port: ${p2} }`,
         `      - { name: m3, host: 127.0.0.1, port: ${p3} }`,
         '    replication: { mode: sync, synchronous: { method: ANY, count: 1 } }',
@@ -122,7 +167,7 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
         '      role: primary',
         '      cluster: part',
         '      endpoints:',
-        `        - { host: ${memberIp}, port: ${p1} }`,
+        `        - { host: 127.0.0.1, port: ${p1} }`,
         `        - { host: 127.0.0.1, port: ${p2} }`,
         `        - { host: 127.0.0.1, port: ${p3} }`,
         '      health_check: { interval: 250ms, timeout: 200ms, unhealthy_threshold: 3 }',
@@ -140,14 +185,17 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
     const up = await clusterUp({ url: control.url, pool: controlPool }, cluster);
     expect(up.topology.primary.member).to.equal('m1');
 
-    // Move m1 into the namespace: stop it, move its veth end (with its address) there, start it inside.
+    // Move m1 into the namespace: trust the veth's far end, stop it, start it inside on its veth address, and
+    // route its spec address there through the relay.
     const m1 = memberPaths(cluster, { name: 'm1' });
+    appendFileSync(join(m1.data, 'pg_hba.conf'), `host all all ${hostIp}/32 trust\nhost replication all ${hostIp}/32 trust\n`);
     await stopMemberServer(m1, 'fast');
-    ip('link', 'set', memberEnd, 'netns', netns);
-    ip('-n', netns, 'addr', 'replace', `${memberIp}/30`, 'dev', memberEnd);
-    ip('-n', netns, 'link', 'set', memberEnd, 'up');
-    ip('-n', netns, 'link', 'set', 'lo', 'up');
-    execFileSync('ip', ['netns', 'exec', netns, 'runuser', '-u', 'postgres', '--', join(binDir, 'pg_ctl'), 'start', '-D', m1.data, '-l', m1.logFile, '-w', '-s'], { stdio: 'pipe' });
+    execFileSync(
+      'ip',
+      ['netns', 'exec', netns, 'runuser', '-u', 'postgres', '--', join(binDir, 'pg_ctl'), 'start', '-D', m1.data, '-l', m1.logFile, '-w', '-s', '-o', `-c listen_addresses=${memberIp}`],
+      { stdio: 'pipe' },
+    );
+    relay = await startRelay(p1, { host: memberIp, port: p1 });
     await eventually(async () => {
       const status = await readClusterStatus(cluster, 1000);
       const primary = status.members.find((m) => m.member === 'm1');
@@ -200,11 +248,12 @@ describe('failover under a network partition (ip netns + veth, sync mode)', func
     const duringCut = isolated.run();
     expect(duringCut.unknown.length + Object.values(duringCut.failures).reduce((a, b) => a + b, 0)).to.be.greaterThan(0);
 
-    // Heal: the namespace's end comes back to this side with its address (the isolated server was fenced).
-    ip('-n', netns, 'link', 'set', memberEnd, 'netns', '1');
-    ip('addr', 'replace', `${memberIp}/30`, 'dev', memberEnd);
-    ip('link', 'set', memberEnd, 'up');
+    // Heal: the veth comes back. Once the isolated m1 is gone (the fence stopped it), the relay goes too, so m1
+    // can come back on its own address here when the monitor rejoins it.
     ip('link', 'set', hostEnd, 'up');
+    await eventually(() => Promise.resolve(postmasterRunning(m1.data) ? undefined : true), 'the isolated primary stopped by the fence', 60_000);
+    await relay.close();
+    relay = undefined;
 
     const newPrimary = failedOver.primary.member;
     await eventually(async () => {
