@@ -90,7 +90,9 @@ export class ClusterHealth {
     const replicas = snapshot.status.members.filter((m) => m.member !== primaryName);
     const checks: SeedHealth['checks'][number][] = [{ name: 'primary_database', status: primary?.reachable === true ? 'up' : 'down', latency_ms: primary?.latencyMs ?? 0 }];
     replicas.forEach((r, i) => {
-      const status = !r.reachable || r.role !== 'standby' ? 'down' : (r.replayLagMs ?? 0) > target.maxLagMs ? 'lagging' : 'up';
+      // A standby the primary does not list (it follows nobody, or a former primary) falls behind unseen: lagging.
+      const detached = primary?.reachable === true && r.syncState === null && (r.lagBytes ?? 0) > 0;
+      const status = !r.reachable || r.role !== 'standby' ? 'down' : (r.replayLagMs ?? 0) > target.maxLagMs || detached ? 'lagging' : 'up';
       checks.push({ name: `replica_${i + 1}`, status, latency_ms: r.latencyMs, replication_lag_ms: r.replayLagMs });
     });
     const max = this.pool.options.max ?? 10;
@@ -109,10 +111,11 @@ export class ClusterHealth {
     return running.length === 1 ? running[0] : undefined;
   }
 
-  /** Replicas that stream and whose lag is within the bounds (bytes and/or ms). */
+  /** Replicas that stream (from the primary, when one is up) and whose lag is within the bounds (bytes and/or ms). */
   healthyReplicas(snapshot: HealthSnapshot, bounds: { maxBytes?: number; maxMs?: number }): ClusterMemberView[] {
+    const primaryUp = snapshot.status.primary !== null;
     return snapshot.status.members.filter((m) =>
-      m.reachable && m.role === 'standby'
+      m.reachable && m.role === 'standby' && (!primaryUp || m.syncState !== null)
       && (bounds.maxBytes === undefined || (m.lagBytes !== null && m.lagBytes <= bounds.maxBytes))
       && (bounds.maxMs === undefined || (m.replayLagMs !== null && m.replayLagMs <= bounds.maxMs)));
   }
