@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
 import { memberPaths } from '../../activities/cluster/memberPaths.ts';
 import { startMemberServer } from '../../activities/cluster/memberServer.ts';
 import type { PromotionOutcome } from '../../activities/failover/promoteBestReplica.ts';
@@ -6,7 +7,6 @@ import { rejoinFormerPrimary } from '../../activities/failover/rejoinFormerPrima
 import { startMonitor } from '../../app/startMonitor.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { monitorStatusQuery, type MonitorStatus } from '../../workflows/monitorWorkflow.ts';
-import { recordHistory } from '../runtime/runtimeFixture.ts';
 import { eventually } from '../support/childProcess.ts';
 import { createLedgerTable, startLedgerWriter, verifyLedger } from '../support/ledgerWriter.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
@@ -19,11 +19,37 @@ function condition(status: MonitorStatus, type: string): string | undefined {
 describe('automatic failover: monitor:<cluster> runs dbarch/failover as failover:<cluster>:<timeline>', function () {
   this.timeout(120_000);
   let fx: FailoverFixture;
+  // The operations team's webhook and Slack endpoints: one local receiver, by path.
+  const received: { path: string; body: unknown }[] = [];
+  let receiver: Server;
   before(async () => {
-    fx = await failoverFixture({ mode: 'sync' });
+    receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({ path: request.url ?? '', body: JSON.parse(body) as unknown });
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as { port: number };
+    process.env.FAILOVER_TEST_WEBHOOK = `http://127.0.0.1:${port}/webhook`;
+    process.env.FAILOVER_TEST_SLACK = `http://127.0.0.1:${port}/slack`;
+    fx = await failoverFixture({
+      mode: 'sync',
+      extraYaml: `monitoring_config:
+  alerting:
+    channels: [webhook, slack]
+    rules: []
+    destinations:
+      webhook: { url: "\${FAILOVER_TEST_WEBHOOK}" }
+      slack: { webhook_url: "\${FAILOVER_TEST_SLACK}", channel: "#db-ops" }
+`,
+    });
   });
   after(async () => {
     await fx?.cleanup();
+    receiver?.close();
   });
 
   it('kill -9 of the primary under a 10 ms writer: a new primary, SELECT 1 and the writer resume through the published topology, no acknowledged row lost, the old primary rejoins', async () => {
@@ -75,12 +101,19 @@ describe('automatic failover: monitor:<cluster> runs dbarch/failover as failover
       const old = after.replicas.find((r) => r.member === initial.primary.member);
       expect(old, 'the old primary is a published replica again').to.not.equal(undefined);
       expect(await sql<{ r: boolean }>(old!.url, 'SELECT pg_is_in_recovery() AS r')).to.deep.equal([{ r: true }]);
+      // The operations team was told, on both channels.
+      const webhook = received.find((r) => r.path === '/webhook')?.body as { type: string; cluster: string; primary: string; fenced: string[] } | undefined;
+      expect(webhook).to.deep.include({ type: 'dbarch.failover', cluster: fx.name, primary: after.primary.member });
+      const slack = received.find((r) => r.path === '/slack')?.body as { text: string; channel: string } | undefined;
+      expect(slack?.channel).to.equal('#db-ops');
+      expect(slack?.text).to.include(fx.name).and.to.include(`${after.primary.member} is the primary now`);
       console.log(
         `      write gap ${Math.round(writer.gapAround(killedAt) ?? -1)} ms (detection ${record.detection.detectionMs} ms, promote ${promoted.promote.promoteMs} ms, chosen ${promoted.choice.chosen} at ${promoted.choice.flushLsn}); ${verdict.acknowledged} acknowledged, 0 lost`,
       );
       await handle.cancel();
       await eventually(async () => ((await handle.describe()).status.name === 'RUNNING' ? undefined : true), 'the monitor stops');
-      await recordHistory(handle, 'monitor-failover-rejoin-cancelled');
+      // Loaded only when recording (DBARCH_RECORD_HISTORIES=1), the replay test's own helper.
+      if (process.env.DBARCH_RECORD_HISTORIES === '1') await (await import('../runtime/runtimeFixture.ts')).recordHistory(handle, 'monitor-failover-rejoin-cancelled');
     });
   });
 

@@ -43,7 +43,7 @@ export interface FailoverFixture {
  * the initial topology published) with a fast health check (200 ms, 150 ms timeout, 2 failures), its topology in a
  * fresh control database. `members: 1` gives a cluster without replicas.
  */
-export async function failoverFixture(options: { members?: number; mode?: 'async' | 'sync' | 'strict' } = {}): Promise<FailoverFixture> {
+export async function failoverFixture(options: { members?: number; mode?: 'async' | 'sync' | 'strict'; extraYaml?: string } = {}): Promise<FailoverFixture> {
   const name = `fo${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'dbarch-failover-'));
   chmodSync(dir, 0o755);
@@ -66,7 +66,7 @@ service_mesh:
       endpoints:
 ${ports.map((port) => `        - { host: 127.0.0.1, port: ${port} }`).join('\n')}
       health_check: { interval: 200ms, timeout: 150ms, unhealthy_threshold: 2 }
-`;
+${options.extraYaml ?? ''}`;
   const specFile = path.join(dir, 'spec.yaml');
   writeFileSync(specFile, yaml);
   const compiled = await compileSpec([specFile]);
