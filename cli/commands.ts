@@ -32,4 +32,5 @@ export const commands: Record<string, CommandEntry> = {
   monitor: { summary: 'Start the health monitor of a managed cluster with automatic failover (workflow monitor:<cluster>, one per cluster)', load: () => import('./commands/monitor.ts') },
   switchover: { summary: 'Planned change of a managed cluster\'s primary without data loss (--to <member>; approval where the environment requires it)', load: () => import('./commands/switchover.ts') },
   cache: { summary: 'check: sample cached entries of cache_config and report those that differ from the database', load: () => import('./commands/cache.ts') },
+  security: { summary: 'plan|apply: roles, grants and row-level security of security_config against the live catalogue (drift revoked), applied as a workflow', load: () => import('./commands/security.ts') },
 };

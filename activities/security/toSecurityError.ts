@@ -6,7 +6,8 @@ export function toSecurityError(error: unknown, doing: string, statement?: strin
   if (isDbarchError(error)) return error;
   const cls = classifyPgError(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (cls.category === 'connection') return new DbarchError('DBA_STEP_CONNECTION', `${doing}: ${message}`, { cause: error });
+  // No such database (3D000) or login refused (28xxx): the target is wrong, not the spec.
+  if (cls.category === 'connection' || cls.sqlstate?.startsWith('3D') === true || cls.sqlstate?.startsWith('28') === true) return new DbarchError('DBA_STEP_CONNECTION', `${doing}: ${message}`, { cause: error });
   return new DbarchError('DBA_SECURITY_APPLY_FAILED', `${doing}${statement === undefined ? '' : ` (${statement.split('\n')[0]})`}: ${message} (SQLSTATE ${cls.sqlstate ?? 'none'})`, {
     cause: error,
     details: { sqlstate: cls.sqlstate, ...(statement === undefined ? {} : { statement }) },

@@ -1,20 +1,12 @@
 import { applySecurity } from '../../activities/security/applySecurity.ts';
 import { diffSecurityLive } from '../../activities/security/diffSecurityLive.ts';
-import type { SecurityModel } from '../../activities/security/SecurityModel.ts';
 import type { SecurityReport } from '../../activities/security/SecurityReport.ts';
-import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
 import type { JsonObject } from '../../plan/Plan.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
 import { securityModel } from './securityModel.ts';
-
-export interface SecurityStepInput {
-  /** security_config as the engine's model (filled from the spec by the capability). */
-  readonly model: SecurityModel;
-  /** `${ENV}` connection reference, resolved on the worker; default DATABASE_URL. */
-  readonly connection?: string;
-  readonly database?: string;
-}
+import type { SecurityStepInput } from './SecurityStepInput.ts';
+import { securityTargetUrl } from './securityTargetUrl.ts';
 
 const inputSchema = {
   type: 'object',
@@ -29,9 +21,6 @@ const inputSchema = {
 
 const summary = (input: SecurityStepInput) =>
   `${input.model.roles.length} roles, ${input.model.rowLevelSecurity.reduce((n, t) => n + t.policies.length, 0)} RLS policies on ${input.database ?? 'the default database'}`;
-
-const urlOf = (input: SecurityStepInput, fallback: string) =>
-  resolveConnectionUrl({ ...(typeof input.connection === 'string' ? { connection: input.connection } : {}), ...(input.database === undefined ? {} : { database: input.database }) }, fallback);
 
 /**
  * The security capability: security_config's roles and row-level security as desired state of a database.
@@ -62,12 +51,12 @@ export const securityPlugin = definePlugin({
     diff: {
       input: inputSchema,
       describe: (input: SecurityStepInput) => `compare ${summary(input)} with the live catalogue`,
-      run: (input: SecurityStepInput): Promise<SecurityReport> => diffSecurityLive(urlOf(input, deps.urls.postgres), input.model),
+      run: (input: SecurityStepInput): Promise<SecurityReport> => diffSecurityLive(securityTargetUrl(input, deps.urls.postgres), input.model),
     },
     apply: {
       input: inputSchema,
       describe: (input: SecurityStepInput) => `apply ${summary(input)} in one transaction, revoking drift`,
-      run: (input: SecurityStepInput): Promise<SecurityReport> => applySecurity(urlOf(input, deps.urls.postgres), input.model),
+      run: (input: SecurityStepInput): Promise<SecurityReport> => applySecurity(securityTargetUrl(input, deps.urls.postgres), input.model),
     },
   }),
 });
