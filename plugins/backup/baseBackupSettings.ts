@@ -24,6 +24,7 @@ export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' 
     cluster: { value: name ?? null, source: { path: ['backup_config', 'cluster'], hint: 'name the cluster (from `clusters`) to back up' } },
     connection: { value: connection ?? null, source: { path: ['clusters'], hint: `give cluster ${name ?? '?'} a \`primary\` connection or \`members\`` } },
     compression: { value: base?.compression ?? 'zstd', source: { path: [...at, 'compression'] } },
+    retention: { value: base?.retention ?? null, source: { path: [...at, 'retention'] } },
     encryption: { value: encryption, source: { path: [...at, 'encryption'] } },
     encryption_key: {
       value: encryption === 'aes-256' ? (base?.encryption_key ?? '${DBARCH_BACKUP_KEY}') : null,

@@ -4,6 +4,9 @@ import type { KeyProvider } from '../../activities/backup/crypto/KeyProvider.ts'
 import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
 import { masterKeyFromReference } from '../../activities/backup/crypto/masterKeyFromReference.ts';
 import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
+import { applyBackupLifecycle } from '../../activities/backup/lifecycle/applyBackupLifecycle.ts';
+import { s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
+import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
@@ -26,6 +29,8 @@ export interface BaseBackupStepInput {
   /** Default: from the workflow id (see baseBackupId). */
   readonly backup_id?: string | null;
   readonly max_rate?: string | null;
+  /** base_backups.retention (`30d`): the lifecycle rules put on an S3 bucket after the backup depend on it. */
+  readonly retention?: string | number | null;
 }
 
 export interface VerifyStepInput {
@@ -47,6 +52,20 @@ function resolved(reference: string, what: string): string {
 async function keyProviderOf(input: { encryption?: string | null; key_reference?: string | null }): Promise<KeyProvider | undefined> {
   if (input.key_reference === undefined || input.key_reference === null || input.encryption === 'none') return undefined;
   return localKeyProvider(await masterKeyFromReference(input.key_reference));
+}
+
+/**
+ * The bucket's lifecycle rules (unfinished uploads aborted, Glacier for long retention), put after each backup: an
+ * idempotent PUT where the worker's credentials are. Where the store has none (versitygw, file://) the coded
+ * warning is logged and returned, never a failure of the backup.
+ */
+async function lifecycleOf(input: BaseBackupStepInput, destination: string, ctx: StepContext): Promise<{ applied: boolean; warning?: string }> {
+  const retention = input.retention === undefined || input.retention === null ? undefined : parseDuration(input.retention);
+  const retentionDays = retention?.ok ? Math.floor(retention.value / 86_400_000) : 0;
+  const outcome = await applyBackupLifecycle(destination, { retentionDays }, s3SettingsFromEnv());
+  if (outcome.applied) return { applied: true };
+  ctx.log.warn({ code: outcome.warning.code, rules: outcome.rules }, outcome.warning.message);
+  return { applied: false, warning: `${outcome.warning.code}: ${outcome.warning.message}` };
 }
 
 /**
@@ -72,6 +91,7 @@ export function baseBackupSteps() {
           key_reference: optionalText,
           backup_id: optionalText,
           max_rate: optionalText,
+          retention: { type: ['string', 'number', 'null'] },
         },
         if: { properties: { encryption: { const: 'aes-256' } }, required: ['encryption'] },
         then: { required: ['key_reference'], properties: { key_reference: text } },
@@ -82,11 +102,12 @@ export function baseBackupSteps() {
       run: async (input: BaseBackupStepInput, ctx: StepContext) => {
         const keyProvider = await keyProviderOf(input);
         const { pgBinDir } = dbarchConfig();
+        const destination = resolved(input.destination, 'destination');
         const manifest = await takeBaseBackup(
           {
             cluster: input.cluster,
             connectionUrl: resolved(input.connection, 'connection'),
-            destination: resolved(input.destination, 'destination'),
+            destination,
             backupId: input.backup_id ?? baseBackupId(ctx.workflowId),
             compression: { algorithm: input.compression ?? 'zstd', ...(input.level ? { level: input.level } : {}) },
             ...(keyProvider ? { keyProvider } : {}),
@@ -95,6 +116,7 @@ export function baseBackupSteps() {
           },
           { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
         );
+        const lifecycle = await lifecycleOf(input, destination, ctx);
         return {
           backupId: manifest.backupId,
           startLsn: manifest.startLsn,
@@ -103,6 +125,7 @@ export function baseBackupSteps() {
           bytes: manifest.totals.bytes,
           storedBytes: manifest.totals.storedBytes,
           keyId: manifest.encryption?.wrappedKey.keyId ?? null,
+          lifecycle,
         };
       },
     },

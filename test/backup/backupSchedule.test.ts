@@ -70,12 +70,15 @@ backup_config:
       }, 'the triggered run to start');
       const workflowId = runs[0]!.action.workflow.workflowId;
       expect(workflowId).to.match(new RegExp(`^backup:${name}-\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ$`));
-      const result = (await temporal.client.workflow.getHandle(workflowId).result()) as { phase: string; steps: Record<string, { output?: { backupId?: string } }> };
+      const result = (await temporal.client.workflow.getHandle(workflowId).result()) as { phase: string; steps: Record<string, { output?: { backupId?: string; lifecycle?: { applied: boolean; warning?: string } } }> };
       expect(result.phase).to.equal('succeeded');
       const listed = await listBaseBackups(openObjectStore(`file://${work}/backups/`));
       expect(listed.map((b) => b.backupId)).to.deep.equal([result.steps.base_backup!.output!.backupId]);
       expect(listed[0]!.backupId).to.match(new RegExp(`^${name}-\\d{8}T\\d{6}Z$`));
       expect(listed[0]!.compression.algorithm).to.equal('lz4');
+      // A file:// destination has no lifecycle rules: the coded warning, not a failure.
+      expect(result.steps.base_backup!.output!.lifecycle?.applied).to.equal(false);
+      expect(result.steps.base_backup!.output!.lifecycle?.warning).to.match(/^DBA_BACKUP_LIFECYCLE_UNSUPPORTED: /);
     });
   });
 });
