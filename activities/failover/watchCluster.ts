@@ -27,9 +27,27 @@ export async function watchCluster(control: pg.Pool, cluster: FailoverCluster, r
   let lastHealthyAt: number | null = null;
   let failures: { at: number; error: string | null; latencyMs: number }[] = [];
   let watched: string | null = null;
+  let topology: Awaited<ReturnType<typeof readTopology>>;
+  let everRead = false;
   while (!exec.signal.aborted) {
     const tickStart = Date.now();
-    const topology = await readTopology(control, cluster.name).catch(() => undefined);
+    // The control database down must not make another member look like the primary: keep the last one read.
+    const read = await readTopology(control, cluster.name).then(
+      (topology) => ({ ok: true as const, topology }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (read.ok) {
+      topology = read.topology;
+      everRead = true;
+    } else {
+      exec.log.warn({ cluster: cluster.name, error: String(read.error) }, 'cannot read the published topology; watching the last known primary');
+      if (!everRead) {
+        // Not known yet which member is the primary: decide nothing until the topology can be read.
+        exec.heartbeat({ checks, primary: watched, consecutiveFailures: 0, lastHealthyAt } satisfies WatchProgress);
+        await abortableSleep(intervalMs, exec.signal);
+        continue;
+      }
+    }
     const primary = memberNamed(cluster, topology?.primary.member);
     if (primary.name !== watched) {
       watched = primary.name; // a new primary (failover, switchover): its own count
