@@ -5,3 +5,4 @@ export { relayWorkflow } from './relayWorkflow.ts';
 export { cdcWorkflow } from './cdcWorkflow.ts';
 export { monitorWorkflow } from './monitorWorkflow.ts';
 export { restoreWorkflow } from './restoreWorkflow.ts';
+export { restoreDrillWorkflow } from './restoreDrillWorkflow.ts';

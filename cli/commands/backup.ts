@@ -16,7 +16,7 @@ import { reportError } from '../reportError.ts';
 
 const help = `Usage: dbarch backup <spec> --cluster <name> [--env <name>] [--detach] [--format text|json]
        dbarch backup verify <spec> [--backup-id <id>|latest] [--destination <url>] [--format text|json]
-       dbarch backup list|configure|retention <spec> …   (see dbarch backup list --help, …)
+       dbarch backup list|configure|retention|drill <spec> …   (see dbarch backup list --help, …)
 
 backup   starts dbarch/base_backup as the workflow backup:<cluster>:<time> on a worker: pg_basebackup streamed
          through base_backups.compression and AES-256-GCM (base_backups.encryption_key) to
@@ -32,8 +32,8 @@ const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /** `dbarch backup`: a base backup as a workflow, or `verify` of one here. */
 export async function run(argv: string[]): Promise<number> {
-  // list, configure and retention (WAL archiving and PITR) have options of their own: their modules parse them.
-  const subcommand = { list: () => import('./backupList.ts'), configure: () => import('./backupConfigure.ts'), retention: () => import('./backupRetention.ts') }[argv[0] ?? ''];
+  // list, configure, retention and drill (WAL archiving and PITR) have options of their own: their modules parse them.
+  const subcommand = { list: () => import('./backupList.ts'), configure: () => import('./backupConfigure.ts'), retention: () => import('./backupRetention.ts'), drill: () => import('./backupDrill.ts') }[argv[0] ?? ''];
   if (subcommand) return (await subcommand()).run(argv.slice(1));
   let format = outputFormat(argv);
   try {

@@ -10,6 +10,9 @@ import { configureWalArchiving } from '../../activities/backup/wal/configureWalA
 import type { WalArchiveConfig } from '../../activities/backup/wal/WalArchiveConfig.ts';
 import { awaitRestore, startRestore } from '../../app/startRestore.ts';
 import { rejectRestoreSignal, restoreStatusQuery, type RestoreWorkflowInput } from '../../workflows/restoreWorkflow.ts';
+import type { RestoreDrillStatus, RestoreDrillWorkflowInput } from '../../workflows/restoreDrillWorkflow.ts';
+import { startRestoreDrill } from '../../app/restoreDrill.ts';
+import { createServer } from 'node:http';
 import { eventually } from '../support/childProcess.ts';
 import { freePort } from '../support/freePort.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
@@ -40,6 +43,7 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
     cluster = await startPgCluster({ label: 'restorewf', walLevel: 'replica', settings: { archive_mode: 'on' } });
     await configureWalArchiving(cluster.url, wal);
     await query(cluster.url, 'CREATE TABLE orders AS SELECT generate_series(1, 500) AS id');
+    await query(cluster.url, 'CREATE INDEX orders_id ON orders (id)');
     await takeBaseBackup({ cluster: 'main', connectionUrl: cluster.url, destination: `file://${work}/base/`, backupId: 'b1', compression: { algorithm: 'zstd' }, keyProvider: localKeyProvider(key), pgBinDir }, { signal: new AbortController().signal });
     await query(cluster.url, 'INSERT INTO orders SELECT generate_series(501, 700)');
     const [{ name }] = (await query<{ name: string }>(cluster.url, 'SELECT pg_walfile_name(pg_switch_wal()) AS name')) as [{ name: string }];
@@ -121,6 +125,66 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
       expect(outcome.ok && outcome.status.phase).to.equal('rejected');
       expect(outcome.ok && outcome.status.approval).to.deep.equal({ by: 'alice', decision: 'rejected' });
       expect(readdirSync(existing)).to.deep.equal(['PG_VERSION']);
+    });
+  });
+
+  describe('restore drills (drill:<cluster>:<time>)', () => {
+    const drillInput = (extra: Partial<RestoreDrillWorkflowInput>): RestoreDrillWorkflowInput => ({
+      cluster: 'main',
+      backupDestination: `file://${work}/base/`,
+      backupKeyReference: '${PITR_WF_KEY}',
+      wal,
+      scratchRoot: join(work, 'drills'),
+      settings: { fsync: 'off', shared_buffers: '16MB' },
+      ...extra,
+    });
+    const runDrill = async (input: RestoreDrillWorkflowInput, offsetMs: number): Promise<RestoreDrillStatus> => {
+      const { client } = await sharedTemporal();
+      return withWorker({ taskQueue }, async () => {
+        const run = await startRestoreDrill(client, input, taskQueue, new Date(Date.now() + offsetMs));
+        return client.workflow.getHandle<(i: RestoreDrillWorkflowInput) => Promise<RestoreDrillStatus>>(run.workflowId).result();
+      });
+    };
+
+    it('passes: the latest point restored into a scratch instance, rows counted, every btree index amchecked, data age recorded, scratch removed', async () => {
+      const status = await runDrill(drillInput({ minimumRows: { 'postgres.public.orders': 700 } }), 3000);
+      const result = status.result!;
+      expect(result.error, JSON.stringify(result.error)).to.equal(null);
+      expect(status.phase).to.equal('passed');
+      expect(result.passed).to.equal(true);
+      expect(result.backupId).to.equal('b1');
+      expect(result.rowCounts).to.deep.equal({ 'postgres.public.orders': 700 });
+      expect(result.amcheck.available).to.equal(true);
+      expect(result.amcheck.indexes).to.be.greaterThan(0);
+      expect(result.amcheck.failures).to.deep.equal([]);
+      expect(result.dataAgeMs).to.be.a('number').and.to.be.at.least(0);
+      expect(readdirSync(join(work, 'drills'))).to.deep.equal([]);
+    });
+
+    it('fails when a table has fewer rows than required: recorded, the scratch instance kept, the alert webhook called', async () => {
+      const alerts: unknown[] = [];
+      const server = createServer((request, response) => {
+        let body = '';
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        request.on('end', () => {
+          alerts.push(JSON.parse(body));
+          response.end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address() as { port: number };
+      try {
+        const status = await runDrill(drillInput({ minimumRows: { 'postgres.public.orders': 10_000 }, alertWebhook: `http://127.0.0.1:${address.port}/alert` }), 4000);
+        expect(status.phase).to.equal('failed');
+        expect(status.alerted).to.equal(true);
+        expect(status.result?.error?.code).to.equal('DBA_RESTORE_VERIFY_FAILED');
+        expect(status.result?.scratchDir).to.be.a('string');
+        expect(existsSync(status.result!.scratchDir!)).to.equal(true);
+        expect(alerts).to.have.length(1);
+        expect(alerts[0]).to.include({ kind: 'dbarch.restore_drill.failed', cluster: 'main', passed: false });
+      } finally {
+        server.close();
+      }
     });
   });
 });

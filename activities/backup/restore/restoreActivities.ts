@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { resolveEnvReferences } from '../../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../../errors/DbarchError.ts';
@@ -12,6 +14,16 @@ import { parseRecoveryTarget } from './parseRecoveryTarget.ts';
 import { planPointInTimeRestore } from './planPointInTimeRestore.ts';
 import type { RestoreRequestInput } from './RestoreRequestInput.ts';
 import { describeTarget, restoreToPointInTime, type PointInTimeRestoreProgress, type PointInTimeRestoreResult } from './restoreToPointInTime.ts';
+import { runRestoreDrill, type RestoreDrillResult } from './runRestoreDrill.ts';
+
+/** A restore drill's input: the archive's latest point restored into a scratch instance under `scratchRoot`. */
+export interface RestoreDrillInput extends Omit<RestoreRequestInput, 'target' | 'targetDir' | 'port' | 'overExisting'> {
+  readonly scratchRoot: string;
+  /** `database.schema.table` → the fewest rows it may have. */
+  readonly minimumRows?: Readonly<Record<string, number>>;
+  /** A webhook (reference) that gets a JSON POST when a drill fails. */
+  readonly alertWebhook?: string;
+}
 
 /** What the restore workflow shows before anything is touched. */
 export interface RestorePlanSummary {
@@ -28,7 +40,7 @@ function resolved(reference: string, what: string): string {
   return result.value;
 }
 
-function walOf(input: RestoreRequestInput): WalArchiveConfig {
+function walOf(input: Pick<RestoreRequestInput, 'wal'>): WalArchiveConfig {
   return { ...input.wal, destination: resolved(input.wal.destination, 'wal_archiving.destination') };
 }
 
@@ -92,7 +104,57 @@ export function restoreActivities(_deps: ActivityDeps) {
         clearInterval(keepAlive);
       }
     },
+    pitrRestoreDrill: async (input: RestoreDrillInput, drillId: string): Promise<RestoreDrillResult> => {
+      const context = Context.current();
+      const keyProvider = input.backupKeyReference === undefined ? undefined : localKeyProvider(await masterKeyFromReference(input.backupKeyReference));
+      const pgBinDir = dbarchConfig().pgBinDir;
+      const keepAlive = setInterval(() => context.heartbeat({ phase: 'drill' }), 5000);
+      try {
+        return await runRestoreDrill(
+          {
+            // One scratch directory per attempt: a retry never trips over the one before.
+            restoreId: `${drillId}:${context.info.attempt}`,
+            backupDestination: resolved(input.backupDestination, 'base_backups.destination'),
+            wal: walOf(input),
+            targetDir: join(input.scratchRoot, `${drillId.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${context.info.attempt}`),
+            port: await freePort(),
+            s3: s3SettingsFromEnv(),
+            ...(input.host === undefined ? {} : { host: input.host }),
+            ...(keyProvider ? { keyProvider } : {}),
+            ...(pgBinDir === undefined ? {} : { pgBinDir }),
+            ...(input.countTables === undefined ? {} : { countTables: input.countTables }),
+            ...(input.minimumRows === undefined ? {} : { minimumRows: input.minimumRows }),
+            ...(input.settings === undefined ? {} : { settings: input.settings }),
+            ...(input.promotionTimeoutMs === undefined ? {} : { promotionTimeoutMs: input.promotionTimeoutMs }),
+          },
+          { signal: context.cancellationSignal, progress: (progress) => context.heartbeat(progress) },
+        );
+      } finally {
+        clearInterval(keepAlive);
+      }
+    },
+    pitrDrillAlert: async (input: { readonly webhook: string; readonly drillId: string; readonly cluster: string; readonly result: RestoreDrillResult }): Promise<void> => {
+      const response = await fetch(resolved(input.webhook, 'alert webhook'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'dbarch.restore_drill.failed', drill: input.drillId, cluster: input.cluster, ...input.result }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new DbarchError('DBA_STEP_CONNECTION', `the drill alert webhook answered ${response.status}`);
+    },
   };
+}
+
+/** A port free on the worker's host, for the scratch instance. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
+    });
+  });
 }
 
 export type RestoreActivities = ReturnType<typeof restoreActivities>;

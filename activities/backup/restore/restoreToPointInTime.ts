@@ -1,5 +1,5 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import type { KeyProvider } from '../crypto/KeyProvider.ts';
@@ -109,6 +109,8 @@ export async function restoreToPointInTime(request: PointInTimeRestoreRequest, e
       });
     }
     report({ phase: 'restoring-base', backupId: plan.backup.backupId });
+    // The base restore stages beside the target, so its parent must exist (0755: the server's user walks through it).
+    await mkdir(dirname(request.targetDir), { recursive: true, mode: 0o755 });
     const restored = await restoreBaseBackup(
       { destination: request.backupDestination, backupId: plan.backup.backupId, targetDir: request.targetDir, ...(request.keyProvider ? { keyProvider: request.keyProvider } : {}), ...(owner ? { owner } : {}), ...(request.s3 ? { s3: request.s3 } : {}) },
       { signal: execution.signal, progress: (p) => report({ phase: 'restoring-base', backupId: plan.backup.backupId, storedBytes: p.storedBytes }) },
