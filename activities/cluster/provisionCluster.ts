@@ -128,9 +128,12 @@ export async function provisionCluster(cluster: ManagedCluster, options: Provisi
     await startMemberServer(paths);
     started.push({ member, paths });
   }
-  await waitForStreaming(primary, started, options.streamTimeoutMs ?? 60_000, { synchronous: cluster.mode !== 'async' });
-  // Every standby streams now: a sync-mode primary relaxed while they were away waits for them again.
+  const streamTimeoutMs = options.streamTimeoutMs ?? 60_000;
+  await waitForStreaming(primary, started, streamTimeoutMs);
+  // Every standby streams now: a sync-mode primary relaxed while they were away waits for them again, and only
+  // then can they become synchronous candidates.
   if (cluster.mode === 'sync') await reconcileSynchronousMode(cluster, primary, checkTimeoutMs);
+  if (cluster.mode !== 'async') await waitForStreaming(primary, started, streamTimeoutMs, { synchronous: true });
   const status = await readMemberStatus(primary, checkTimeoutMs);
   return {
     cluster: cluster.name,

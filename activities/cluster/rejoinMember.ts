@@ -9,6 +9,7 @@ import type { ManagedCluster, ManagedMember } from './ManagedCluster.ts';
 import { memberPaths } from './memberPaths.ts';
 import { startMemberServer, stopMemberServer } from './memberServer.ts';
 import { readMemberStatus } from './readMemberStatus.ts';
+import { reconcileSynchronousMode } from './reconcileSynchronousMode.ts';
 import { runServerTool } from './serverTool.ts';
 import { waitForStreaming } from './waitForStreaming.ts';
 import { writeMemberConfig } from './writeMemberConfig.ts';
@@ -62,7 +63,11 @@ export async function rejoinMember(cluster: ManagedCluster, memberName: string, 
   }
   await ensureReplicationSlots(memberUrl(primary), [member.name], { reserve: true });
   await startMemberServer(paths);
-  await waitForStreaming(primary, [{ member, paths }], timeoutMs, { synchronous: cluster.mode !== 'async' });
+  await waitForStreaming(primary, [{ member, paths }], timeoutMs);
+  // A sync-mode primary that was relaxed while it had no standby waits for standbys again now that one is back;
+  // only then can the member become a synchronous candidate.
+  if (cluster.mode === 'sync') await reconcileSynchronousMode(cluster, primary);
+  if (cluster.mode !== 'async') await waitForStreaming(primary, [{ member, paths }], timeoutMs, { synchronous: true });
   return { member: member.name, primary: primary.name, method, stopped };
 }
 
