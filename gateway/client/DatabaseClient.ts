@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import { userIdSetting } from '../../activities/security/securityObjects.ts';
 import { acquireConnection } from './acquireConnection.ts';
 import { awaitReplayPosition } from './awaitReplayPosition.ts';
 import { ClientMetrics } from './ClientMetrics.ts';
@@ -19,6 +20,9 @@ import { resolveTarget } from './resolveTarget.ts';
 import { StatementNames } from './StatementNames.ts';
 import { Topology } from './Topology.ts';
 import { TransactionClient } from './TransactionClient.ts';
+
+/** Local to the transaction (is_local = true): the pooled connection carries no user id into the next one. */
+const setUserIdSql = `SELECT set_config('${userIdSetting}', $1, true)`;
 
 /** Where a statement or transaction runs, and what that promises about freshness. */
 export interface Route {
@@ -60,6 +64,7 @@ export class DatabaseClient {
 
   /** Runs one statement (autocommit) where the read preference allows, retrying only what is safe to retry. */
   async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[], options: QueryOptions = {}): Promise<QueryResult<R>> {
+    if (options.userId !== undefined) return this.#queryForUser<R>(sql, params, options, options.userId);
     if (this.#closed) throw new DbarchError('DBA_CLIENT_CLOSED', `the client for ${this.target.name} is closed`);
     if (!this.#topology.isReady) await this.#topology.whenReady();
     const started = performance.now();
@@ -116,6 +121,7 @@ export class DatabaseClient {
           const connection = await this.#acquire(endpoint);
           try {
             await connection.query(begin);
+            if (options.userId !== undefined) await connection.query(setUserIdSql, [options.userId]);
           } catch (error) {
             connection.release(true);
             throw mapQueryError(error, { endpoint: endpoint.key, sent: true, readOnly: true });
@@ -145,6 +151,16 @@ export class DatabaseClient {
     connection.release();
     if (!options.readOnly) options.session?.noteWrite();
     return value;
+  }
+
+  /** One statement for an end user: in its own transaction, with `dbarch.user_id` set for it alone. */
+  #queryForUser<R extends QueryResultRow>(sql: string, params: readonly unknown[] | undefined, options: QueryOptions, userId: string): Promise<QueryResult<R>> {
+    const preference = options.readPreference ?? this.target.readPreference;
+    return this.transaction((tx) => tx.query<R>(sql, params), {
+      userId,
+      ...(preference === 'primary' ? {} : { readOnly: true, readPreference: preference }),
+      ...(options.session === undefined ? {} : { session: options.session }),
+    });
   }
 
   /** A read-your-writes session; pass a token from another process's session to continue it here. */

@@ -8,6 +8,11 @@ export interface QueryOptions {
   readonly session?: ClientSession;
   /** W3C traceparent of the caller, carried into the logs. */
   readonly traceparent?: string;
+  /**
+   * The end user the statement runs for: set as `dbarch.user_id` for its transaction only, so row-level security's
+   * `current_user_id()` sees it. The statement then runs in a transaction of its own (read-only off the primary).
+   */
+  readonly userId?: string;
 }
 
 export interface TransactionOptions {
@@ -16,4 +21,6 @@ export interface TransactionOptions {
   readonly readPreference?: ReadPreference;
   readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
   readonly session?: ClientSession;
+  /** Set as `dbarch.user_id` for this transaction (set_config(…, true)): `current_user_id()` in RLS policies. */
+  readonly userId?: string;
 }
