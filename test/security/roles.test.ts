@@ -66,6 +66,8 @@ describe('security: roles and grants as desired state', function () {
       { rolname: `${p}read_only`, rolcanlogin: false },
       { rolname: `${p}reporting`, rolcanlogin: true },
     ]);
+    const [secret] = await query<{ scram: boolean }>(db.url, `SELECT rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname = $1`, [`${p}orders_service`]);
+    expect(secret?.scram, 'the member\'s password was set from its reference').to.equal(true);
     expect((await diffSecurityLive(db.url, model)).changes).to.deep.equal([]);
     expect((await applySecurity(db.url, model)).changes).to.deep.equal([]);
   });
