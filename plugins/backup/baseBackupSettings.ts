@@ -20,11 +20,17 @@ export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' 
   const first = cluster?.members?.[0];
   const connection = cluster?.primary ?? (first ? memberUrl(first) : undefined);
   const encryption = base?.encryption ?? 'none';
+  const copy = sections.backup_config?.cross_region_replication;
+  const copying = copy?.enabled === true && copy.destination !== undefined;
   return {
     cluster: { value: name ?? null, source: { path: ['backup_config', 'cluster'], hint: 'name the cluster (from `clusters`) to back up' } },
     connection: { value: connection ?? null, source: { path: ['clusters'], hint: `give cluster ${name ?? '?'} a \`primary\` connection or \`members\`` } },
     compression: { value: base?.compression ?? 'zstd', source: { path: [...at, 'compression'] } },
     retention: { value: base?.retention ?? null, source: { path: [...at, 'retention'] } },
+    // cross_region_replication: async copies may trail (a failed copy does not fail the backup), sync ones must succeed.
+    copy_destination: { value: copying ? copy.destination : null, source: { path: ['backup_config', 'cross_region_replication', 'destination'] } },
+    cross_region_async: { value: copying && (copy.sync_mode ?? 'async') === 'async' },
+    cross_region_sync: { value: copying && copy.sync_mode === 'sync' },
     encryption: { value: encryption, source: { path: [...at, 'encryption'] } },
     encryption_key: {
       value: encryption === 'aes-256' ? (base?.encryption_key ?? '${DBARCH_BACKUP_KEY}') : null,

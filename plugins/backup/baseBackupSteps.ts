@@ -6,6 +6,8 @@ import { masterKeyFromReference } from '../../activities/backup/crypto/masterKey
 import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
 import { applyBackupLifecycle } from '../../activities/backup/lifecycle/applyBackupLifecycle.ts';
 import { s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
+import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
+import { copyBaseBackup } from '../../activities/backup/copy/copyBaseBackup.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -31,6 +33,13 @@ export interface BaseBackupStepInput {
   readonly max_rate?: string | null;
   /** base_backups.retention (`30d`): the lifecycle rules put on an S3 bucket after the backup depend on it. */
   readonly retention?: string | number | null;
+}
+
+export interface CopyStepInput {
+  readonly destination: string;
+  /** cross_region_replication.destination. */
+  readonly copy_destination: string;
+  readonly backup_id?: string | null;
 }
 
 export interface VerifyStepInput {
@@ -69,7 +78,7 @@ async function lifecycleOf(input: BaseBackupStepInput, destination: string, ctx:
 }
 
 /**
- * `backup/base_backup` and `backup/verify_base_backup`: thin steps over activities/backup. The backup id comes
+ * `backup/base_backup`, `backup/verify_base_backup` and `backup/copy_base_backup` (cross-region): thin steps over activities/backup. The backup id comes
  * from the workflow id, so a retry (another worker, after a SIGKILL) takes or finds the same backup; progress
  * goes into the step's heartbeat details, which the Temporal UI shows on the pending activity and
  * `dbarch backup` prints.
@@ -127,6 +136,27 @@ export function baseBackupSteps() {
           keyId: manifest.encryption?.wrappedKey.keyId ?? null,
           lifecycle,
         };
+      },
+    },
+    copy_base_backup: {
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['destination', 'copy_destination'],
+        properties: { destination: text, copy_destination: text, backup_id: optionalText },
+      },
+      describe: (input: CopyStepInput) => `copy ${input.backup_id ?? 'the backup of this run'} from ${input.destination} to ${input.copy_destination}`,
+      defaults: { timeout: '12h', heartbeatTimeout: '1m' },
+      run: async (input: CopyStepInput, ctx: StepContext) => {
+        const s3 = s3SettingsFromEnv();
+        const copied = await copyBaseBackup(
+          openObjectStore(resolved(input.destination, 'destination'), s3),
+          openObjectStore(resolved(input.copy_destination, 'copy_destination'), s3),
+          input.backup_id ?? baseBackupId(ctx.workflowId),
+          { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
+        );
+        ctx.log.info(copied, `backup ${copied.backupId} copied to ${input.copy_destination}, ${copied.lagSeconds.toFixed(0)} s after it finished`);
+        return copied;
       },
     },
     verify_base_backup: {

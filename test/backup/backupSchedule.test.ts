@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { listBaseBackups } from '../../activities/backup/baseBackup/listBaseBackups.ts';
 import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
+import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
 import { eventually } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
@@ -44,6 +45,10 @@ backup_config:
     retention: 30d
     destination: file://${work}/backups/
     compression: lz4
+  cross_region_replication:
+    enabled: true
+    target_region: us-west-2
+    destination: file://${work}/copies/
 `;
     writeFileSync(specPath, spec('daily'));
     const temporal = await sharedTemporal();
@@ -79,6 +84,12 @@ backup_config:
       // A file:// destination has no lifecycle rules: the coded warning, not a failure.
       expect(result.steps.base_backup!.output!.lifecycle?.applied).to.equal(false);
       expect(result.steps.base_backup!.output!.lifecycle?.warning).to.match(/^DBA_BACKUP_LIFECYCLE_UNSUPPORTED: /);
+      // cross_region_replication (async): the verified backup copied to the second destination, its lag recorded.
+      const copy = result.steps.copy!.output as unknown as { backupId: string; alreadyCopied: boolean; lagSeconds: number };
+      expect(copy).to.include({ backupId: listed[0]!.backupId, alreadyCopied: false });
+      expect(copy.lagSeconds).to.be.at.least(0);
+      expect((await listBaseBackups(openObjectStore(`file://${work}/copies/`))).map((b) => b.backupId)).to.deep.equal([listed[0]!.backupId]);
+      await verifyBaseBackup({ destination: `file://${work}/copies/`, backupId: listed[0]!.backupId }, { signal: new AbortController().signal });
     });
   });
 });
