@@ -25,6 +25,7 @@ import { startDevMonitors } from '../../app/startDevMonitors.ts';
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
+import { startDevServers } from '../startDevServers.ts';
 
 const help = `Usage: dbarch dev [spec] [--once]
 
@@ -32,7 +33,8 @@ Brings Database Architect up on this machine: checks PostgreSQL, Redis and Rabbi
 Temporal server (history kept in $DBARCH_STATE_DIR/temporal.sqlite, default ./.dbarch) with its Web UI, runs a
 worker, and runs the example spec's main job: creates every deployment environment's database (idempotent) and
 runs the migration pipeline for each; environments with require_approval wait for an approval (printed: the UI
-link, the update name and JSON, and the \`dbarch approve\` command). Stays up until Ctrl-C.
+link, the update name and JSON, and the \`dbarch approve\` command). Then serves the spec's exporter (its port, or
+DBARCH_EXPORTER_PORT) and the API with the status page (127.0.0.1:8081, or DBARCH_API_PORT). Stays up until Ctrl-C.
 Managed HA clusters of the spec (clusters[] with members) are brought up too (\`dbarch cluster up\`, members under
 $DBARCH_CLUSTER_DIR, default <state dir>/clusters) and stopped again on exit; one that cannot come up is reported
 and skipped.
@@ -86,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   // dbarch's own tables, before anything runs: a control database that refuses them fails here, not mid-pipeline.
   await ensureDbarchSchema('control', urls.postgres, log);
   let stopClusters = async () => {};
+  let stopServers = async () => {};
   try {
     // Imported once: the worker registers their steps and the planner reads their sections.
     const plugins = await loadPlugins();
@@ -125,12 +128,18 @@ export async function run(argv: string[]): Promise<number> {
       if (waiting.length > 0) console.log(`--once: not waiting for the approval of ${waiting.join(', ')}; the workflow waits in Temporal and continues on the next start.`);
       worker.shutdown();
     } else {
+      const config = dbarchConfig();
+      stopServers = await startDevServers({
+        specPath, client: temporal.client, taskQueue, registry: createPluginRegistry(deps, plugins), logger: log, uiUrl: temporal.uiUrl,
+        apiPort: Number(process.env.DBARCH_API_PORT || 8081), exporterPort: process.env.DBARCH_EXPORTER_PORT ? Number(process.env.DBARCH_EXPORTER_PORT) : undefined, apiToken: config.apiToken, alertmanagerUrl: config.alertmanagerUrl, print: (line) => console.log(line),
+      });
       console.log('dbarch dev is ready. Press Ctrl-C to stop (history is kept for the next start).');
     }
     await running;
     console.log('Stopped.');
     return exitCodes.ok;
   } finally {
+    await stopServers();
     await stopClusters();
     await closeActivityDeps(deps);
     await temporal.close();

@@ -18,6 +18,8 @@ describe('dbarch dev', function () {
   let env: Record<string, string>;
   let port: number;
   let uiPort: number;
+  let apiPort: number;
+  let exporterPort: number;
   let spec: string;
   const tag = randomBytes(4).toString('hex');
   const databases = ['dev', 'staging', 'prod'].map((env) => `dbarch_${env}_${tag}`);
@@ -30,7 +32,9 @@ describe('dbarch dev', function () {
     cpSync('specs/migrations', join(state, 'migrations'), { recursive: true });
     port = await freePort();
     uiPort = await freePort();
-    env = { DBARCH_STATE_DIR: state, DBARCH_TEMPORAL_PORT: String(port), DBARCH_TEMPORAL_UI_PORT: String(uiPort), TEMPORAL_ADDRESS: '' };
+    apiPort = await freePort();
+    exporterPort = await freePort();
+    env = { DBARCH_STATE_DIR: state, DBARCH_TEMPORAL_PORT: String(port), DBARCH_TEMPORAL_UI_PORT: String(uiPort), DBARCH_API_PORT: String(apiPort), DBARCH_EXPORTER_PORT: String(exporterPort), TEMPORAL_ADDRESS: '' };
   });
   after(async () => {
     for (const child of children) child.process.kill('SIGKILL');
@@ -67,6 +71,13 @@ describe('dbarch dev', function () {
 
     const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
     expect(ui.status).to.equal(200);
+    // Beside the worker: the status page and the exporter, on the ports asked for.
+    const page = await fetch(`http://127.0.0.1:${apiPort}/`);
+    expect(page.status).to.equal(200);
+    expect(await page.text()).to.include('<h1>dbarch status</h1>');
+    const metrics = await fetch(`http://127.0.0.1:${exporterPort}/metrics`);
+    expect(metrics.status).to.equal(200);
+    expect(await metrics.text()).to.include('dbarch_pg_up');
     expect(output).to.include(`http://127.0.0.1:${uiPort}/namespaces/default/workflows/${workflowId}`);
     const prodId = /dbarch approve (migrate:production:\S+) --as dba/.exec(output)?.[1];
     expect(prodId, output).to.be.a('string');
