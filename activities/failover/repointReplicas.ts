@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { failoverContext, memberNamed } from './failoverContext.ts';
@@ -14,6 +15,8 @@ export interface RepointResult {
   readonly skipped: readonly string[];
   readonly slotsCreated: readonly string[];
   readonly synchronousStandbyNames: string;
+  /** Where the step's time went, ms: checking the members, configuring the new primary, repointing the standbys. */
+  readonly timings: { readonly probeMs: number; readonly primaryMs: number; readonly standbysMs: number };
 }
 
 /**
@@ -21,9 +24,11 @@ export interface RepointResult {
  * then every standby that answers follows it. The old primary is left alone: it comes back only by rejoining.
  */
 export async function repointReplicas(control: pg.Pool, cluster: FailoverCluster, runKey: string): Promise<RepointResult> {
+  const started = performance.now();
   const context = await failoverContext(control, cluster, runKey);
   const old = context.oldPrimary.name;
   const states = await probeMembers(cluster.members, cluster.health.timeoutMs);
+  const probed = performance.now();
   const primaries = states.filter((s) => s.name !== old && s.reachable && s.inRecovery === false);
   if (primaries.length !== 1) {
     throw new DbarchError(primaries.length === 0 ? 'DBA_CLUSTER_NO_PRIMARY' : 'DBA_CLUSTER_SPLIT_BRAIN', `cluster ${cluster.name}: ${primaries.length} promoted members (${primaries.map((p) => p.name).join(', ') || 'none'})`, { details: { states } });
@@ -45,6 +50,7 @@ export async function repointReplicas(control: pg.Pool, cluster: FailoverCluster
   }).catch((error: unknown) => {
     throw new DbarchError('DBA_FAILOVER_MEMBER_UNREACHABLE', `configuring the new primary ${primary.name}: ${(error as Error).message}`, { cause: error });
   });
+  const configured = performance.now();
   await Promise.all(
     standbys.map((standby) =>
       repointStandby(standby, primary, cluster.health.timeoutMs * 4).catch((error: unknown) => {
@@ -52,5 +58,6 @@ export async function repointReplicas(control: pg.Pool, cluster: FailoverCluster
       }),
     ),
   );
-  return { primary: primary.name, repointed: standbys.map((s) => s.name), skipped, slotsCreated, synchronousStandbyNames: names };
+  const timings = { probeMs: Math.round(probed - started), primaryMs: Math.round(configured - probed), standbysMs: Math.round(performance.now() - configured) };
+  return { primary: primary.name, repointed: standbys.map((s) => s.name), skipped, slotsCreated, synchronousStandbyNames: names, timings };
 }
