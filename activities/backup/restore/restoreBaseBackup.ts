@@ -57,6 +57,14 @@ export async function restoreBaseBackup(
     if (owner) await chown(path, owner.uid, owner.gid);
   };
   let file: FileHandle | undefined;
+  // Chunks are gathered and written with one writev per MiB: far fewer trips to the thread pool than one per chunk.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (file && pendingBytes > 0) await file.writev(pending);
+    pending = [];
+    pendingBytes = 0;
+  };
   const pathOf = (entry: TarEntry) => {
     const path = resolve(staging, entry.path);
     if (path !== staging && !path.startsWith(staging + sep)) throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `tar member ${entry.path} leaves the data directory`);
@@ -83,9 +91,12 @@ export async function restoreBaseBackup(
           }
         },
         data: async (chunk) => {
-          await file?.write(chunk);
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes >= 1 << 20) await flush();
         },
         entryEnd: async () => {
+          await flush();
           await file?.close();
           file = undefined;
         },
