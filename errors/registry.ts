@@ -1,6 +1,7 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { approvalCodes } from './codes/approvals.ts';
 import { backupCodes } from './codes/backup.ts';
+import { cacheCodes } from './codes/cache.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
 import { cliCodes } from './codes/cli.ts';
 import { cdcCodes } from './codes/cdc.ts';
@@ -27,6 +28,7 @@ export const errorCodes = {
   ...approvalCodes,
   ...backupCodes,
   ...blueGreenCodes,
+  ...cacheCodes,
   ...cliCodes,
   ...cdcCodes,
   ...clusterCodes,
