@@ -67,6 +67,9 @@ function checkMembers(config: SecurityConfig, ctx: SectionCheckContext): void {
   roles.forEach((role, i) => {
     const members = (role.members ?? []).map((m, j) => ({ value: typeof m === 'string' ? m : m.name, path: ['authorization', 'roles', i, 'members', j] }));
     reportDuplicates(ctx, members, 'member');
+    if (role.password !== undefined && members.length === 0) {
+      ctx.warn(['authorization', 'roles', i, 'password'], 'DBA_SPEC_ROLE_CONFLICT', `role \`${role.name}\` is a NOLOGIN group role: its password is used only for login \`members\`, and it has none`, `list the service login roles under \`members\`, e.g. \`members: [${role.name}_service]\``);
+    }
     for (const member of members) {
       if (groups.includes(member.value)) ctx.error(member.path, 'DBA_SPEC_ROLE_CONFLICT', `\`${member.value}\` is a group role of authorization.roles, not a login member`, `list the login role, or use \`inherits\` for a group in a group`);
     }
