@@ -13,7 +13,8 @@ export interface RecoveryTargetInput {
 /** Turns flags into a target, or DBA_RESTORE_TARGET_INVALID naming what is wrong. */
 export function parseRecoveryTarget(input: RecoveryTargetInput): RecoveryTarget {
   const given = (['targetTime', 'targetLsn', 'targetXid', 'targetName'] as const).filter((key) => input[key] !== undefined);
-  if (given.length > 1) throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `give one recovery target, not ${given.join(' and ')}`);
+  const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (given.length > 1) throw new DbarchError('DBA_RESTORE_TARGET_INVALID', `give one recovery target, not ${given.map(flag).join(' and ')}`);
   if (input.targetTime !== undefined) {
     // An offset is required: a bare local time would mean different points on the worker and the CLI's machine.
     const text = input.targetTime.trim();
