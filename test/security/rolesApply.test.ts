@@ -90,6 +90,21 @@ security_config:
       expect(second.diff.report.drift).to.equal(1);
       expect(second.result.phase).to.equal('succeeded');
       expect(await query(db.url, `SELECT 1 FROM information_schema.role_table_grants WHERE grantee = $1 AND privilege_type = 'DELETE'`, [`${p}read_only`])).to.have.length(0);
+
+      // The CLI verb: nothing to change starts nothing; a drift starts security:<env>:<digest>, applied once approved.
+      const idle = await runCli(['security', 'apply', spec, '--env', 'prod', '--format', 'json'], { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue });
+      expect(JSON.parse(idle.output)).to.deep.equal({ changes: [] });
+      await query(db.url, `GRANT UPDATE ON accounts TO "${p}read_only"`);
+      const started = await runCli(['security', 'apply', spec, '--env', 'prod', '--format', 'json'], { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue });
+      expect(started.code, started.output).to.equal(0);
+      const { workflowId } = JSON.parse(started.output) as { workflowId: string };
+      expect(workflowId).to.match(/^security:prod:[0-9a-f]{16}$/);
+      const handle: WorkflowHandle = temporal.client.workflow.getHandle(workflowId);
+      await eventually(async () => ((await handle.query(interpreterMessages.status)).awaitingApproval ? true : undefined), 'the approval gate');
+      const planHash = (await securityDiffOfSpec([spec], 'prod')).plan.hash;
+      await handle.executeUpdate(interpreterMessages.approve, { args: [{ identity: 'oncall', planHash, comment: 'reviewed' }] });
+      expect(((await handle.result()) as InterpreterResult).phase).to.equal('succeeded');
+      expect((await securityDiffOfSpec([spec], 'prod')).report.changes).to.deep.equal([]);
     });
   });
 });
