@@ -27,7 +27,7 @@ export const ClusterReplication = Type.Object(
     mode: Type.Optional(
       stringEnum(['async', 'sync', 'strict'] as const, {
         description:
-          '`async`: commits never wait for a standby. `sync`: commits wait for `synchronous` standbys while the cluster has enough of them; when no standby is left, dbarch relaxes the primary to async so writes continue (and says so in the topology history). `strict`: commits wait for a standby, always; with none left, writes block.',
+          '`async`: commits never wait for a standby. `sync`: commits wait for `synchronous` standbys while enough of them stream; with fewer, for those left, and with none left the primary commits alone so writes continue (restored when standbys stream again). `strict`: commits wait for the standbys, always; with none left, writes block.',
         default: 'async',
       }),
     ),
