@@ -43,8 +43,8 @@ interface Open {
  * events go out at its commit, many transactions in flight (up to `windowEvents` unconfirmed events, then reading
  * pauses: the replication socket is paused and the server waits); the slot's confirmed position is moved to a
  * transaction's commit end only once it and every transaction before it were confirmed by the broker, so a crash
- * anywhere replays from there: no gap. After a crash the first transactions, as many as could have been in flight
- * (`windowEvents`), are marked `replay: true`; their message ids are those of the first time.
+ * anywhere replays from there: no gap. After a crash the replayed transactions are marked `replay: true` (see
+ * below: best effort, bounded); their message ids are those of the first time, which is what consumers dedupe by.
  *
  * The slot admits one reader at a time (SQLSTATE 55006 for a second): that is the lease; a second stream waits,
  * heartbeating, until the first one's connection ends.
@@ -53,8 +53,12 @@ export async function streamCdc(options: CdcOptions, run: CdcRun, resume: CdcPro
   const deadline = options.runForMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.runForMs;
   const topics = new Map(options.tables.map((t) => [qualify(t.table), t.topic]));
   let progress: CdcProgress = { ...resume, clean: false };
-  // After a crash everything that was in flight can come again: at most a window of events, whole transactions.
-  let replayBudget = resume.clean ? 0 : options.windowEvents;
+  // After a crash everything published but not acknowledged comes again. Marked as replay: what the last heartbeat
+  // says was published, then the first transaction after it and two windows of events more (the window bounds what
+  // is unconfirmed; an acknowledgement still in the socket when the process died is lost too).
+  const replayUntil = resume.clean || resume.publishedLsn === null ? undefined : lsn.parse(resume.publishedLsn);
+  let replayFirst = !resume.clean;
+  let replayBudget = resume.clean ? 0 : 2 * options.windowEvents;
   const publisher = await openPublisher(options);
   let failure: Error | undefined;
   let wake: () => void = () => undefined;
@@ -113,8 +117,12 @@ export async function streamCdc(options: CdcOptions, run: CdcRun, resume: CdcPro
         open = undefined;
         const endLsn = lsn.parse(message.commitEndLsn ?? _at);
         if (tx === undefined) return;
-        const replay = replayBudget > 0;
-        if (replay) replayBudget -= tx.changes.length;
+        let replay = replayUntil !== undefined && lsn.parse(tx.commitLsn) <= replayUntil;
+        if (!replay && (replayFirst || replayBudget > 0)) {
+          replay = true;
+          if (replayFirst) replayFirst = false;
+          else replayBudget -= tx.changes.length;
+        }
         const confirms = tx.changes.map((c, index) => {
           const event: ChangeEvent = { ...c, commitLsn: tx.commitLsn, index, count: tx.changes.length, commitTime: tx.commitTime, xid: tx.xid, replay };
           const key = changeKeyText(event);
@@ -129,6 +137,7 @@ export async function streamCdc(options: CdcOptions, run: CdcRun, resume: CdcPro
         confirmed.catch(fail);
         inFlight.push({ endLsn, events: tx.changes.length, confirmed });
         pendingEvents += tx.changes.length;
+        progress = { ...progress, publishedLsn: tx.commitLsn };
         // Awaiting here pauses the replication stream (flow control): memory stays bounded by the window.
         await settleConfirmed();
         await acknowledge();

@@ -8,7 +8,9 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { createCache, type DbarchCache } from '../../gateway/cache/createCache.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import type { cdcWorkflow, CdcStatus, CdcWorkflowInput } from '../../workflows/cdcWorkflow.ts';
-import { eventually } from '../support/childProcess.ts';
+import type { ConsumeMessage } from 'amqplib';
+import type { ChangeEvent } from '../../activities/cdc/ChangeEvent.ts';
+import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { query } from '../support/postgres.ts';
 import { freshRabbitmq, type TestRabbitmq } from '../support/rabbitmq.ts';
@@ -104,6 +106,58 @@ describe('cdc:<database> workflow: CDC events drive cache invalidation; drop-slo
     expect(dropped).to.include({ droppedSlot: true, droppedPublication: true });
     expect((await readCdcSlot(url, 'dbarch_cdc')).exists).to.equal(false);
     expect(invalidated).to.have.length(2);
+  });
+
+  it('resumes on another worker after its worker is SIGKILLed mid-stream: every row arrives, duplicates are marked replay', async () => {
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('cdc-kill');
+    await query(url, 'CREATE TABLE ledger (id int PRIMARY KEY, note text)');
+    const wf = input({ database: 'shop', slot: 'cdc_wkill', publication: 'cdc_wkill', tables: [{ table: 'ledger', topic: 'database.ledger.changes' }], exchange: rabbit.name('cdckill'), windowEvents: 200, heartbeatTimeoutMs: 2000 });
+    const queue = rabbit.name('ledger');
+    await rabbit.channel.assertExchange(wf.exchange ?? '', 'topic', { durable: true });
+    await rabbit.channel.assertQueue(queue, { durable: false });
+    await rabbit.channel.bindQueue(queue, wf.exchange ?? '', 'database.ledger.changes');
+    const received: { id: string; event: ChangeEvent }[] = [];
+    await rabbit.channel.consume(queue, (m: ConsumeMessage | null) => {
+      if (m !== null) received.push({ id: String(m.properties.messageId), event: JSON.parse(m.content.toString()) as ChangeEvent });
+    }, { noAck: true });
+    const children: Child[] = [];
+    const worker = () => {
+      const child = spawnTs('worker.ts', [], { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue, DBARCH_LOG_LEVEL: 'info' });
+      children.push(child);
+      return child;
+    };
+    try {
+      const first = worker();
+      await first.waitForLine(/worker started/);
+      const started = await startCdc(temporal.client, wf, taskQueue);
+      await eventually(async () => ((await readCdcSlot(url, 'cdc_wkill')).active ? true : undefined), 'the stream to attach');
+      const total = 2000;
+      await query(url, `INSERT INTO ledger SELECT g, 'first' FROM generate_series(1, 1000) g`);
+      for (let id = 1001; id <= 1400; id += 1) await query(url, 'INSERT INTO ledger VALUES ($1, $2)', [id, 'one by one']);
+      first.process.kill('SIGKILL');
+      expect(await first.exited).to.equal('SIGKILL');
+      // Committed while no stream runs.
+      await query(url, `INSERT INTO ledger SELECT g, 'while down' FROM generate_series(1401, ${total}) g`);
+      worker();
+      await eventually(() => Promise.resolve(new Set(received.map((r) => r.id)).size >= total ? true : undefined), 'every row after the restart', 60_000);
+      const ids = new Set(received.map((r) => (r.event.after as { id: number }).id));
+      expect(ids.size).to.equal(total);
+      const seen = new Set<string>();
+      const unmarked: string[] = [];
+      for (const r of received) {
+        if (seen.has(r.id) && !r.event.replay) unmarked.push(r.id);
+        seen.add(r.id);
+      }
+      expect(unmarked, 'duplicates not marked replay').to.deep.equal([]);
+      const handle = temporal.client.workflow.getHandle<typeof cdcWorkflow>(started.workflowId);
+      await handle.cancel();
+      expect((await handle.result()).phase).to.equal('stopped');
+    } finally {
+      await temporal.client.workflow.getHandle('cdc:shop').terminate('test over').catch(() => undefined);
+      for (const child of children) child.process.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.exited));
+    }
   });
 
   it('fails with the coded error of a table that does not exist, without retrying and without making a slot', async () => {
