@@ -33,7 +33,8 @@ async function main(): Promise<boolean> {
   const key = randomBytes(32);
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey, AWS_REGION: s3.region, SOAK_WAL_KEY: key.toString('base64') });
   const wal = { destination: `s3://${bucket}/wal/`, compression: 'gzip' as const, encryptionKey: '${SOAK_WAL_KEY}', s3Endpoint: s3.endpoint };
-  const cluster = await startPgCluster({ label: 'soak-wal', walLevel: 'replica', settings: { archive_mode: 'on', max_wal_size: '64MB' } });
+  // Full-page writes and frequent checkpoints, as production runs: many more segments than the test default.
+  const cluster = await startPgCluster({ label: 'soak-wal', walLevel: 'replica', settings: { archive_mode: 'on', max_wal_size: '64MB', full_page_writes: 'on', checkpoint_timeout: '30s' } });
   const work = mkdtempSync(join(tmpdir(), 'dbarch-soak-wal-'));
   chmodSync(work, 0o755);
   const restoredDir = join(work, 'restored');
