@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { DbarchError } from '../../errors/DbarchError.ts';
 import { cacheKeys } from './cacheKeys.ts';
 import type { CachePolicy } from './CachePolicy.ts';
 import { keyPatternMatcher } from './keyPatternMatcher.ts';
@@ -16,6 +17,12 @@ export interface RedisCache {
   getOrLoad<T>(key: string, loader: () => Promise<T>, options?: LoadOptions): Promise<T>;
   /** Write-through: `write` (the database) first, then the cache; the value is returned. */
   writeThrough<T>(key: string, value: T, write: (value: T) => Promise<void>, options?: LoadOptions): Promise<T>;
+  /**
+   * Write-behind: the value is cached and appended to the write-behind stream in one Redis transaction; the
+   * flusher (writeBehindFlusher) writes it to PostgreSQL later. Resolves with the stream id; DBA_CACHE_UNAVAILABLE
+   * when Redis does not take it (nothing was queued).
+   */
+  enqueue<T>(key: string, value: T, options?: LoadOptions): Promise<string>;
   invalidate(key: string): Promise<void>;
   /** Evicts every entry filed under the tag. */
   invalidateTag(tag: string): Promise<void>;
@@ -38,7 +45,7 @@ export interface RedisCache {
 export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
   const ttls = policy.ttls.map((p) => ({ matches: keyPatternMatcher(p.pattern), ttlMs: p.ttlMs }));
   const ttlOf = (key: string) => ttls.find((t) => t.matches(key))?.ttlMs;
-  const { namespaceOf, version: versionKey, tag: tagKey, entry: physical } = cacheKeys(policy.keyPrefix);
+  const { namespaceOf, version: versionKey, tag: tagKey, entry: physical, writeBehind } = cacheKeys(policy.keyPrefix);
   const inFlight = new Map<string, Promise<unknown>>();
   const pending = new Map<string, PendingInvalidation>();
   let replaying: Promise<void> | undefined;
@@ -128,6 +135,28 @@ export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
       const stored = pending.size === 0 && ttlOf(key) !== undefined && (await store(key, value, options.tags ?? []));
       if (!stored) await invalidation({ kind: 'key', target: key });
       return value;
+    },
+    async enqueue<T>(key: string, value: T, options: LoadOptions = {}): Promise<string> {
+      const text = JSON.stringify(value);
+      const ttlMs = ttlOf(key);
+      let results: [Error | null, unknown][] | null;
+      try {
+        const version = (await redis.get(versionKey(namespaceOf(key)))) ?? '0';
+        const name = physical(key, version);
+        const multi = redis.multi();
+        // While invalidations are pending Redis may hold stale entries: the value is queued but not cached.
+        if (ttlMs !== undefined && pending.size === 0) {
+          multi.set(name, text, 'PX', ttlMs);
+          for (const tag of options.tags ?? []) multi.sadd(tagKey(tag), name).pexpire(tagKey(tag), ttlMs, 'GT').pexpire(tagKey(tag), ttlMs, 'NX');
+        }
+        multi.xadd(writeBehind, '*', 'key', key, 'value', text);
+        results = await multi.exec();
+      } catch (error) {
+        throw new DbarchError('DBA_CACHE_UNAVAILABLE', `write-behind of ${key}: ${(error as Error).message}`);
+      }
+      const failed = results?.find(([error]) => error !== null)?.[0];
+      if (results === null || failed) throw new DbarchError('DBA_CACHE_UNAVAILABLE', `write-behind of ${key}: ${failed?.message ?? 'transaction aborted'}`);
+      return String(results.at(-1)?.[1]);
     },
     invalidate: (key) => invalidation({ kind: 'key', target: key }),
     invalidateTag: (tag) => invalidation({ kind: 'tag', target: tag }),

@@ -1,8 +1,11 @@
 import type { Channel } from 'amqplib';
 import { Redis } from 'ioredis';
+import { hostname } from 'node:os';
 import { consumeInvalidations } from '../../activities/cache/consumeInvalidations.ts';
 import type { CachePolicy } from '../../activities/cache/CachePolicy.ts';
+import { cacheKeys } from '../../activities/cache/cacheKeys.ts';
 import { redisCache, type RedisCache } from '../../activities/cache/redisCache.ts';
+import { writeBehindFlusher, type WriteBehindFlusher, type WriteBehindFlusherOptions } from '../../activities/cache/writeBehindFlusher.ts';
 import type { DeepReadonly } from '../../compiler/DeepReadonly.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
@@ -11,6 +14,10 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 
 export type { LoadOptions, RedisCache } from '../../activities/cache/redisCache.ts';
+export type { WriteBehindEntry, WriteBehindFlusher } from '../../activities/cache/writeBehindFlusher.ts';
+
+/** What the application gives the write-behind flusher; interval and batch size default to cache_config.write_behind. */
+export type FlusherOptions = Pick<WriteBehindFlusherOptions, 'pool' | 'write' | 'afterCommit'> & Partial<Omit<WriteBehindFlusherOptions, 'pool' | 'write' | 'afterCommit'>>;
 
 export interface DbarchCache extends RedisCache {
   readonly redis: Redis;
@@ -21,6 +28,12 @@ export interface DbarchCache extends RedisCache {
    * each event evicts its policies' pattern with the event's key filled in. Returns the consumer tag.
    */
   consumeInvalidations(channel: Channel, queue: string): Promise<string>;
+  /**
+   * The flusher of `enqueue`d writes (not started: call `start()`): every cache_config.write_behind.flush_interval
+   * (default 5s) it applies up to batch_size (default 500) queued writes with `write` in one PostgreSQL transaction.
+   * Run one or more per deployment; a killed one loses nothing and applies nothing twice.
+   */
+  flusher(options: FlusherOptions): WriteBehindFlusher;
   close(): void;
 }
 
@@ -34,6 +47,7 @@ export interface DbarchCache extends RedisCache {
  * const user = await cache.getOrLoad(`user:${id}`, () => db.query(…), { tags: ['team:7'] });
  * await cache.writeThrough(`user:${id}`, changed, (u) => db.query('UPDATE users …', …));
  * await cache.invalidateTag('team:7'); await cache.bumpVersion('user');
+ * await cache.enqueue(`counter:${id}`, n); // write-behind: cache.flusher({ pool, write }).start() writes it later
  * ```
  *
  * TTLs come from `ttl_policies` (first matching pattern; keys no policy matches are not cached), key names from
@@ -48,6 +62,9 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: { readon
       return { pattern: p.pattern, ttlMs: ttl.value };
     }),
   };
+  const interval = parseDuration(config.write_behind?.flush_interval ?? '5s');
+  if (!interval.ok) throw new DbarchError('DBA_SPEC_DURATION', `cache_config.write_behind.flush_interval: ${interval.message}`);
+  const flushIntervalMs = interval.value;
   let url = options.redisUrl ?? serviceUrls().redis;
   if (options.redisUrl === undefined && config.url !== undefined) {
     const resolved = resolveEnvReferences(config.url, process.env);
@@ -64,6 +81,14 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: { readon
     redis,
     ready: () => (redis.status === 'ready' ? Promise.resolve() : connected),
     consumeInvalidations: (channel, queue) => consumeInvalidations({ channel, queue, cache, policies }),
+    flusher: (options) =>
+      writeBehindFlusher(redis, cacheKeys(policy.keyPrefix).writeBehind, {
+        intervalMs: flushIntervalMs,
+        batchSize: config.write_behind?.batch_size ?? 500,
+        consumer: `flusher-${hostname()}`,
+        claimIdleMs: 30_000,
+        ...options,
+      }),
     close: () => redis.disconnect(),
   };
 }

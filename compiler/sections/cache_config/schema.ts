@@ -21,11 +21,20 @@ export const TtlPolicy = Type.Object(
   { additionalProperties: false },
 );
 
+export const WriteBehindConfig = Type.Object(
+  {
+    flush_interval: Type.Optional(durationField({ description: 'How often the flusher writes queued writes to PostgreSQL: seconds, or a duration.', default: '5s', examples: [5, '1s'] })),
+    batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 500, description: 'Most writes applied in one PostgreSQL transaction.' })),
+  },
+  { additionalProperties: false },
+);
+
 export const CacheConfigSchema = Type.Object(
   {
     provider: stringEnum(['redis'] as const, { description: 'Cache server.' }),
     url: Type.Optional(grammarString('dbarch-redis-url', { description: 'Cache connection reference.', examples: ['${REDIS_URL:-redis://127.0.0.1:6379}'] })),
     strategy: Type.Optional(stringEnum(['cache_aside', 'write_through', 'write_behind', 'read_through'] as const, { description: 'How the data plane fills the cache.', default: 'cache_aside' })),
+    write_behind: Type.Optional(WriteBehindConfig),
     cluster: Type.Optional(namedString('name', { description: 'Cluster (from `clusters`) of the database the cache fronts.' })),
     database: Type.Optional(namedString('identifier', { description: 'Database the cache fronts; `ttl_policies[].source` queries run there.' })),
     key_prefix: Type.Optional(Type.String({ description: 'Prefix for every key dbarch writes, to share one Redis between platforms.', examples: ['dbarch:'] })),
