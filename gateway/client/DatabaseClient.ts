@@ -1,5 +1,5 @@
 import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import type pg from 'pg';
+import pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import type { Logger } from '../../runtime/logger.ts';
@@ -21,8 +21,11 @@ import { StatementNames } from './StatementNames.ts';
 import { Topology } from './Topology.ts';
 import { TransactionClient } from './TransactionClient.ts';
 
-/** Local to the transaction (is_local = true): the pooled connection carries no user id into the next one. */
-const setUserIdSql = `SELECT set_config('${userIdSetting}', $1, true)`;
+/**
+ * Sent with BEGIN in one round trip (simple protocol, so the id is a literal); local to the transaction
+ * (is_local = true), so the pooled connection carries no user id into the next one.
+ */
+const setUserIdSql = (userId: string) => `SELECT set_config('${userIdSetting}', ${pg.escapeLiteral(userId)}, true)`;
 
 /** Where a statement or transaction runs, and what that promises about freshness. */
 export interface Route {
@@ -120,8 +123,7 @@ export class DatabaseClient {
         return endpoint.call(async () => {
           const connection = await this.#acquire(endpoint);
           try {
-            await connection.query(begin);
-            if (options.userId !== undefined) await connection.query(setUserIdSql, [options.userId]);
+            await connection.query(options.userId === undefined ? begin : `${begin}; ${setUserIdSql(options.userId)}`);
           } catch (error) {
             connection.release(true);
             throw mapQueryError(error, { endpoint: endpoint.key, sent: true, readOnly: true });

@@ -36,6 +36,9 @@ describe('security: the data-plane client sets the RLS user per request', functi
     expect(mine.rows.map((r) => r.body)).to.deep.equal(['one', 'uno']);
     const theirs = await client.query<{ body: string }>('SELECT body FROM notes ORDER BY body', [], { userId: '2' });
     expect(theirs.rows.map((r) => r.body)).to.deep.equal(['two']);
+    // The id is a value, never SQL: this one is not a bigint, so current_user_id() fails to cast it.
+    const forged = await client.query('SELECT body FROM notes', [], { userId: "1' OR '1'='1" }).then(() => undefined, (e: unknown) => e);
+    expect(forged).to.have.property('code', 'DBA_QUERY_DATA');
     const nobody = await client.query('SELECT body FROM notes');
     expect(nobody.rows, 'the setting is local to the request\'s transaction').to.deep.equal([]);
   });
