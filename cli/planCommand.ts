@@ -3,6 +3,7 @@ import { planOrThrow } from '../app/planOrThrow.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import type { Plan } from '../plan/Plan.ts';
 import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
+import type { PluginRegistry } from '../plugins/PluginRegistry.ts';
 import { parseCommandArgs } from './parseCommandArgs.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -12,6 +13,9 @@ export interface PlannedCommand {
   readonly format: 'text' | 'json';
   /** The verb's own boolean flags, by name. */
   readonly flags: Readonly<Record<string, boolean>>;
+  /** The spec paths it was planned from, and the registry it was planned with. */
+  readonly paths: readonly string[];
+  readonly registry: PluginRegistry;
 }
 
 /**
@@ -39,6 +43,7 @@ export async function planCommand(verb: string, argv: string[], help: string, bo
   const procedure = text('procedure');
   if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: `e.g. \`dbarch ${verb} specs/platform.yaml --env dev\`` });
   if (!environment) throw new DbarchError('DBA_USAGE', '--env <name> is required', { hint: 'e.g. `--env dev`' });
-  const plan = await planOrThrow({ paths: positionals, environment, ...(procedure ? { procedure } : {}), registry: await loadPluginRegistry() });
-  return { plan, format, flags: Object.fromEntries(booleanFlags.map((flag) => [flag, given[flag] === true])) };
+  const registry = await loadPluginRegistry();
+  const plan = await planOrThrow({ paths: positionals, environment, ...(procedure ? { procedure } : {}), registry });
+  return { plan, format, flags: Object.fromEntries(booleanFlags.map((flag) => [flag, given[flag] === true])), paths: positionals, registry };
 }

@@ -12,6 +12,7 @@ import type { PlanContext, SettingSource } from '../plan/PlanContext.ts';
 import { loadProcedureFiles, shippedPrefix } from '../plan/shippedProcedures.ts';
 import { fallbackStepDefaults, type StepCatalog, type StepCatalogEntry, type StepDefaults } from '../plan/StepCatalog.ts';
 import type { PluginDefinition, SectionKey, StepDefaultSettings, StepDefinition, StepRun } from './definePlugin.ts';
+import type { CapabilityLiveState } from './LiveState.ts';
 import type { PluginEntry } from './loadPlugins.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import { stepActivity } from './stepActivity.ts';
@@ -195,6 +196,26 @@ export class PluginRegistry implements StepCatalog, CapabilityCatalog {
       out[plugin.name] = derived ?? own;
     }
     return out;
+  }
+
+  /**
+   * Every capability's comparison of its sections with the live services (`inspect`), all at once, each bounded
+   * by `timeoutMs`: one that fails or does not answer in time is reported as unavailable, never fails the plan.
+   */
+  async inspect(spec: CompiledSpec, environment: string, timeoutMs: number): Promise<CapabilityLiveState[]> {
+    const readings = [...this.plugins.values()].filter(({ plugin }) => plugin.inspect !== undefined).map(async ({ plugin }): Promise<CapabilityLiveState | undefined> => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
+      try {
+        const state = await Promise.race([plugin.inspect!(sectionsFor(plugin, spec), environment, this.deps), late]);
+        return state === undefined ? undefined : { capability: plugin.name, state };
+      } catch (error) {
+        return { capability: plugin.name, unavailable: error instanceof Error ? error.message : String(error) };
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+    return (await Promise.all(readings)).filter((reading) => reading !== undefined);
   }
 
   /** The procedures the spec's sections describe themselves (step lists), as the capabilities reading them compile them. */

@@ -3,6 +3,7 @@ import type { BuiltinSection } from '../compiler/sections/builtinSections.ts';
 import type { ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
 import type { JsonObject, JsonValue } from '../plan/Plan.ts';
 import type { SettingSource } from '../plan/PlanContext.ts';
+import type { LiveState } from './LiveState.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import type { StepContext } from './StepContext.ts';
 
@@ -92,6 +93,11 @@ export interface PluginDefinition<S extends readonly SectionKey[] = readonly Sec
    */
   readonly procedures?: readonly URL[];
   readonly steps: (deps: PluginDeps) => PluginSteps;
+  /**
+   * Compares its sections with the live services, changing nothing: `dbarch plan` shows the result under the plan
+   * (drift before apply). Undefined: nothing to compare for this spec. Runs in the CLI or API, never in a workflow.
+   */
+  readonly inspect?: (sections: SectionsOf<S>, environment: string, deps: PluginDeps) => Promise<LiveState | undefined>;
   /** Defaults for every step of the plugin; a step's own defaults and the spec's settings win. */
   readonly defaults?: StepDefaultSettings;
 }

@@ -6,6 +6,7 @@ import type { TopologyReport } from '../../activities/queue/TopologyReport.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import type { JsonObject } from '../../plan/Plan.ts';
+import type { LiveState } from '../LiveState.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
 import { queueTopology } from './queueTopology.ts';
@@ -65,6 +66,20 @@ function brokerUrl(input: TopologyStepInput, fallback: string): string {
   return resolved.value;
 }
 
+function liveStateOf(report: TopologyReport): LiveState {
+  const differ = report.items.filter((item) => item.state === 'missing' || item.state === 'drifted');
+  return {
+    summary: report.inSync ? `RabbitMQ matches queue_config (${report.items.length} items)` : `${differ.length} of ${report.items.length} items differ from queue_config; apply declares or fixes them`,
+    inSync: report.inSync,
+    items: report.items.map((item) => ({
+      kind: item.kind,
+      name: item.name,
+      state: item.state,
+      ...(item.detail === undefined && item.messages === undefined ? {} : { detail: [item.detail, item.messages === undefined ? undefined : `${item.messages} messages`].filter((part) => part !== undefined).join('; ') }),
+    })),
+  };
+}
+
 const summary = (topology: QueueTopology) => `${topology.exchanges.length} exchanges, ${topology.queues.length} queues, ${topology.bindings.length} bindings`;
 
 /**
@@ -86,6 +101,18 @@ export const queuePlugin = definePlugin({
       const defaults: JsonObject = { topology: queueTopology(config) as unknown as JsonObject, ...(config.url === undefined ? {} : { url: config.url }) };
       return defaults;
     },
+  },
+  // `dbarch plan` shows drift (a queue declared with other arguments, a missing exchange) before apply fixes it.
+  inspect: async (sections, _environment, deps) => {
+    const config = sections.queue_config;
+    if (config === undefined) return undefined;
+    const topology = queueTopology(config);
+    const connection = await connectAmqp(brokerUrl(config.url === undefined ? { topology } : { topology, url: config.url }, deps.urls.rabbitmq));
+    try {
+      return liveStateOf(await inspectTopology(connection, topology));
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
   },
   defaults: { timeout: '2m', retry: { attempts: 5, initialInterval: '1s', nonRetryable: ['DBA_QUEUE_NOT_EMPTY', 'DBA_QUEUE_EXCHANGE_TYPE', 'DBA_QUEUE_REFUSED', 'DBA_QUEUE_TOPOLOGY_INVALID'] } },
   steps: (deps) => ({

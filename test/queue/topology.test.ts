@@ -13,6 +13,7 @@ import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { expectCode } from '../migrations/expectCode.ts';
+import { spawnTs } from '../support/childProcess.ts';
 import { freshRabbitmq, type TestRabbitmq } from '../support/rabbitmq.ts';
 import { testLog } from '../support/temporal.ts';
 import { deploymentSection } from '../support/deploymentSection.ts';
@@ -152,6 +153,36 @@ procedures:
     await mq.channel.purgeQueue(inventory);
     mq.channel.publish(events, 'inventory.moved', Buffer.from('topic again'));
     expect((await waitForMessage(mq, inventory)).content.toString()).to.equal('topic again');
+  });
+
+  it('dbarch plan shows the drift under the plan (a queue with other arguments, a missing exchange), changing nothing; --offline and JSON leave it out', async () => {
+    await reconcileTopology(url, topology);
+    await mq.channel.deleteQueue(inventory);
+    await mq.channel.assertQueue(inventory, { durable: true, arguments: { 'x-max-length': 10 } });
+    await mq.channel.deleteExchange(dead);
+    const plan = spawnTs('bin/dbarch.js', ['plan', spec, '--env', 'dev', '--procedure', 'topology']);
+    expect(await plan.exited, plan.output()).to.equal(0);
+    const text = plan.output();
+    expect(text).to.include('Live state').and.match(/queue: [23] of 8 items differ from queue_config/);
+    expect(text).to.match(new RegExp(`~ queue ${inventory}: drifted`));
+    expect(text).to.match(new RegExp(`\\+ exchange ${dead}: missing`));
+    expect(text).not.to.match(new RegExp(`queue ${orders}: `), 'items as the spec says are not listed');
+    expect(states(await inspect(topology))[`exchange ${dead}`], 'plan changed nothing').to.equal('missing');
+
+    const offline = spawnTs('bin/dbarch.js', ['plan', spec, '--env', 'dev', '--procedure', 'topology', '--offline']);
+    expect(await offline.exited).to.equal(0);
+    expect(offline.output()).not.to.include('Live state');
+    const json = spawnTs('bin/dbarch.js', ['plan', spec, '--env', 'dev', '--procedure', 'topology', '--format', 'json']);
+    expect(await json.exited).to.equal(0);
+    expect((JSON.parse(json.output()) as { environment: string }).environment, 'JSON is the frozen plan alone').to.equal('dev');
+    await mq.channel.deleteQueue(inventory);
+    await reconcileTopology(url, topology);
+  });
+
+  it('dbarch plan names a broker it cannot reach and still prints the plan (exit 0)', async () => {
+    const plan = spawnTs('bin/dbarch.js', ['plan', spec, '--env', 'dev', '--procedure', 'topology'], { AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' });
+    expect(await plan.exited, plan.output()).to.equal(0);
+    expect(plan.output()).to.include('queue/reconcile').and.match(/queue: not checked: /);
   });
 
   it('refuses an exchange type RabbitMQ does not have before declaring anything, and an inconsistent topology', async () => {
