@@ -2,15 +2,17 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { temporal } from '@temporalio/proto';
+// The default export: a named import fails when this file is the first to load the CommonJS package.
+import proto from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../../runtime/workflowBundle.ts';
 import { interpreterPatches } from '../../workflows/interpreter/interpreterPatches.ts';
 import { historiesDir } from './runtimeFixture.ts';
 
+
 /** The patch ids whose markers a recorded history holds. */
-function patchesIn(history: temporal.api.history.v1.IHistory): Set<string> {
+function patchesIn(history: proto.temporal.api.history.v1.IHistory): Set<string> {
   const ids = new Set<string>();
   for (const event of history.events ?? []) {
     const marker = event.markerRecordedEventAttributes;
@@ -29,7 +31,7 @@ function patchesIn(history: temporal.api.history.v1.IHistory): Set<string> {
  */
 describe('replay of recorded interpreter histories', () => {
   const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json')).sort();
-  const load = (file: string) => temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(new URL(file, historiesDir), 'utf8')) as Record<string, unknown>);
+  const load = (file: string) => proto.temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(new URL(file, historiesDir), 'utf8')) as Record<string, unknown>);
 
   it('has recorded histories to replay, including one from before the latest patch', () => {
     expect(files.length).to.be.greaterThan(4);

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The default export: a named import fails when this file is the first to load the CommonJS package.
+import proto from '@temporalio/proto';
 import pg from 'pg';
 import type { Plan } from '../../plan/Plan.ts';
 import { planSpec } from '../../plan/planSpec.ts';
@@ -11,6 +12,7 @@ import { createPluginDeps } from '../../plugins/PluginDeps.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { testLog } from '../support/temporal.ts';
+
 
 export const historiesDir = new URL('../histories/', import.meta.url);
 
@@ -57,6 +59,6 @@ export async function planFor(path: string, environment = 'dev', procedure?: str
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.DBARCH_RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
+  const json = proto.temporal.api.history.v1.History.toObject(proto.temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
   writeFileSync(new URL(`${name}.json`, historiesDir), JSON.stringify(json, null, 1) + '\n');
 }
