@@ -55,6 +55,8 @@ export interface LiveCatalogue {
   readonly ownershipPaths: readonly { readonly role: string; readonly owner: string; readonly object: string }[];
   /** Source of dbarch's no_ddl event trigger function, null when the trigger does not exist (or is disabled). */
   readonly noDdlSource: string | null;
+  /** Source of dbarch's no_truncate ownership guard function, null when its trigger does not exist (or is disabled). */
+  readonly ownerGuardSource: string | null;
   /** Source of `current_user_id()`, null when absent. */
   readonly helperSource: string | null;
   /** RLS tables of the spec that exist, by `schema.table`. */

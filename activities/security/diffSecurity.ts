@@ -3,6 +3,7 @@ import { currentUserIdSource, installCurrentUserIdSql } from './currentUserIdSql
 import type { LiveCatalogue } from './LiveCatalogue.ts';
 import type { NormalisedPolicies } from './normalisePolicies.ts';
 import { dropNoDdlTriggerSql, installNoDdlTriggerSql, noDdlFunctionBody } from './noDdlTriggerSql.ts';
+import { dropOwnerGuardTriggerSql, installOwnerGuardTriggerSql, ownerGuardFunctionBody } from './ownerGuardTriggerSql.ts';
 import { createPolicySql, dropPolicySql } from './policySql.ts';
 import type { SecurityChange } from './SecurityChange.ts';
 import type { GrantTarget, SecurityModel } from './SecurityModel.ts';
@@ -107,6 +108,10 @@ export function diffSecurity(model: SecurityModel, live: LiveCatalogue, policies
   const noDdl = model.roles.filter((r) => r.noDdl).map((r) => r.name).sort();
   if (noDdl.length > 0 && live.noDdlSource !== noDdlFunctionBody(noDdl)) changes.push({ kind: 'restriction', sql: installNoDdlTriggerSql(noDdl), drift: live.noDdlSource !== null });
   if (noDdl.length === 0 && live.noDdlSource !== null) changes.push({ kind: 'restriction', sql: dropNoDdlTriggerSql(), drift: false });
+  // no_truncate: the ownership guard, one per database naming every no_truncate role.
+  const noTruncate = model.roles.filter((r) => r.noTruncate).map((r) => r.name).sort();
+  if (noTruncate.length > 0 && live.ownerGuardSource !== ownerGuardFunctionBody(noTruncate)) changes.push({ kind: 'restriction', sql: installOwnerGuardTriggerSql(noTruncate), drift: live.ownerGuardSource !== null });
+  if (noTruncate.length === 0 && live.ownerGuardSource !== null) changes.push({ kind: 'restriction', sql: dropOwnerGuardTriggerSql(), drift: false });
 
   // Row-level security: the helper, ENABLE and FORCE, the policies.
   if (model.rowLevelSecurity.length > 0 && live.helperSource !== currentUserIdSource(model.userIdType)) {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LiveCatalogue, LivePolicy, LiveTable } from './LiveCatalogue.ts';
-import { helperFunction, noDdlTrigger, systemSchemas } from './securityObjects.ts';
+import { helperFunction, noDdlTrigger, ownerGuardTrigger, systemSchemas } from './securityObjects.ts';
 import type { SecurityModel } from './SecurityModel.ts';
 
 // Always quoted, as pg.escapeIdentifier quotes, so the catalogue's object names equal the diff's.
@@ -87,8 +87,10 @@ export async function readSecurityCatalogue(client: pg.ClientBase, model: Securi
   const objects = await client.query(objectsSql, [schemas]);
   const existingSchemas = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])', [schemas]);
   const ownership = await client.query(ownershipSql, [restricted, excluded]);
-  const noDdl = await client.query<{ prosrc: string }>(
-    `SELECT p.prosrc FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid WHERE e.evtname = $1 AND e.evtenabled <> 'D' AND e.evtevent = 'ddl_command_start'`, [noDdlTrigger]);
+  const triggerSource = async (name: string, event: string) => (await client.query<{ prosrc: string }>(
+    `SELECT p.prosrc FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid WHERE e.evtname = $1 AND e.evtenabled <> 'D' AND e.evtevent = $2`, [name, event])).rows[0]?.prosrc ?? null;
+  const noDdlSource = await triggerSource(noDdlTrigger, 'ddl_command_start');
+  const ownerGuardSource = await triggerSource(ownerGuardTrigger, 'ddl_command_end');
   const helper = await client.query<{ source: string }>(
     `SELECT format_type(prorettype, NULL) || ':' || prosrc AS source FROM pg_proc WHERE oid = to_regprocedure('${helperFunction}()')`);
   const tables = new Map<string, LiveTable>();
@@ -117,7 +119,8 @@ export async function readSecurityCatalogue(client: pg.ClientBase, model: Securi
     objects: objects.rows,
     schemas: existingSchemas.rows.map((r) => r.nspname),
     ownershipPaths: ownership.rows,
-    noDdlSource: noDdl.rows[0]?.prosrc ?? null,
+    noDdlSource,
+    ownerGuardSource,
     helperSource: helper.rows[0]?.source ?? null,
     tables,
   };

@@ -8,3 +8,5 @@ export const userIdSetting = 'dbarch.user_id';
 export const helperFunction = 'public.current_user_id';
 /** Schemas never scanned for drift: PostgreSQL's own and dbarch's. */
 export const systemSchemas = ['pg_catalog', 'information_schema', 'pg_toast', securitySchema] as const;
+export const ownerGuardTrigger = 'dbarch_no_truncate_owner';
+export const ownerGuardFunction = `${securitySchema}.refuse_restricted_owner`;

@@ -39,7 +39,7 @@ describe('security: roles and grants as desired state', function () {
     await dropRoles(p);
   });
 
-  it('plans the roles, members, grants, default privileges and the no_ddl trigger without changing anything', async () => {
+  it('plans the roles, members, grants, default privileges, the no_ddl trigger and the ownership guard without changing anything', async () => {
     const report = await diffSecurityLive(db.url, model);
     const sql = report.changes.map((c) => c.sql);
     expect(sql).to.include(`CREATE ROLE "${p}application" NOLOGIN`);
@@ -47,8 +47,9 @@ describe('security: roles and grants as desired state', function () {
     expect(sql).to.include(`GRANT "${p}application" TO "${p}orders_service"`);
     expect(sql).to.include(`GRANT DELETE, INSERT, SELECT, UPDATE ON TABLE "public"."orders" TO "${p}application"`);
     expect(sql).to.include(`GRANT SELECT ON TABLE "public"."orders" TO "${p}read_only"`);
-    expect(sql.some((s) => s.includes('TRUNCATE'))).to.equal(false);
+    expect(sql.filter((s) => s.startsWith('GRANT') || s.startsWith('ALTER DEFAULT')).some((s) => s.includes('TRUNCATE')), 'TRUNCATE is never granted').to.equal(false);
     expect(sql.some((s) => s.includes('CREATE EVENT TRIGGER dbarch_no_ddl'))).to.equal(true);
+    expect(sql.some((s) => s.includes('CREATE EVENT TRIGGER dbarch_no_truncate_owner'))).to.equal(true);
     expect(JSON.stringify(report)).to.not.include('s3cret-app-password');
     expect(report.drift).to.equal(0);
     const roles = await query(db.url, 'SELECT 1 FROM pg_roles WHERE starts_with(rolname, $1)', [p]);
@@ -145,12 +146,20 @@ describe('security: roles and grants as desired state', function () {
     expect((await diffSecurityLive(db.url, model)).changes).to.deep.equal([]);
   });
 
-  it('refuses an ownership path of a no_truncate role, and a privilege this server lacks, applying nothing', async () => {
+  it('guards against ownership paths of a no_truncate role (trigger, then plan), and refuses a privilege this server lacks, applying nothing', async () => {
     await query(db.url, `CREATE TABLE owned (id int)`);
-    await query(db.url, `ALTER TABLE owned OWNER TO "${p}orders_service"`);
+    // The guard trigger refuses to hand a table to a member of a no_truncate role…
+    const refused = await query(db.url, `ALTER TABLE owned OWNER TO "${p}orders_service"`).then(() => 'ok', (e: { code?: string }) => e.code);
+    expect(refused).to.equal('42501');
+    // …and a path it cannot see (membership of a role that owns a table) stops plan and apply.
+    await query(db.url, `CREATE ROLE "${p}legacy_owner" NOLOGIN`);
+    await query(db.url, `ALTER TABLE owned OWNER TO "${p}legacy_owner"`);
+    await query(db.url, `GRANT "${p}legacy_owner" TO "${p}orders_service"`);
     const error = await expectCode(applySecurity(db.url, model), 'DBA_SECURITY_OWNERSHIP_PATH');
     expect(error.message).to.include('"public"."owned"');
+    await query(db.url, `REVOKE "${p}legacy_owner" FROM "${p}orders_service"`);
     await query(db.url, 'DROP TABLE owned');
+    expect((await diffSecurityLive(db.url, model)).changes).to.deep.equal([]);
 
     const maintain = securityModel({ authorization: { model: 'RBAC', roles: [{ name: `${p}maint`, permissions: ['MAINTAIN'] }] } });
     await expectCode(applySecurity(db.url, maintain), 'DBA_SECURITY_PRIVILEGE_UNSUPPORTED');
