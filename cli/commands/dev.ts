@@ -98,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`✓ temporal ${temporal.address} (namespace ${temporal.namespace}); worker polling "${taskQueue}"; logs in ${logFile}`);
     stopClusters = await upDevClusters(compiled.spec ?? { apiVersion: '' }, { stateDir: state, controlUrl: urls.postgres, print: (line) => console.log(line) });
     // One monitor (monitor:<cluster>) per managed cluster: kill its primary and watch the failover.
-    await startDevMonitors(temporal.client, compiled.spec ?? { apiVersion: '' }, [specPath], createPluginRegistry(deps, plugins), taskQueue, (line) => console.log(line));
+    await startDevMonitors(temporal.client, compiled.spec ?? { apiVersion: '' }, [specPath], createPluginRegistry(deps, plugins), taskQueue, urls.postgres, (line) => console.log(line));
 
     const workflowId = `dev-smoke-${Date.now()}`;
     console.log(`Smoke check: workflow ${workflowId} reaches every service from activities…`);
