@@ -3,14 +3,13 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { cacheKeys } from './cacheKeys.ts';
 import type { CachePolicy } from './CachePolicy.ts';
 import { keyPatternMatcher } from './keyPatternMatcher.ts';
+import type { PendingInvalidation, PendingSpool } from './pendingSpool.ts';
 
 export interface LoadOptions {
   /** Tags the entry is filed under, for `invalidateTag`. */
   readonly tags?: readonly string[];
 }
 
-/** An invalidation that could not reach Redis, replayed when it is back. */
-type PendingInvalidation = { readonly kind: 'key' | 'tag' | 'version'; readonly target: string };
 
 export interface RedisCache {
   /** Cache-aside: the cached value, or `loader`'s (one loader per key at a time in this process), cached with its TTL. */
@@ -42,27 +41,41 @@ export interface RedisCache {
  * no entry cached before the outage survives it stale. The client should not queue commands while offline
  * (`enableOfflineQueue: false`), so an outage is seen at once instead of after a timeout.
  */
-export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
+export function redisCache(redis: Redis, policy: CachePolicy, spool?: PendingSpool): RedisCache {
   const ttls = policy.ttls.map((p) => ({ matches: keyPatternMatcher(p.pattern), ttlMs: p.ttlMs }));
   const ttlOf = (key: string) => ttls.find((t) => t.matches(key))?.ttlMs;
   const { namespaceOf, version: versionKey, tag: tagKey, entry: physical, writeBehind } = cacheKeys(policy.keyPrefix);
   const inFlight = new Map<string, Promise<unknown>>();
-  const pending = new Map<string, PendingInvalidation>();
+  const pending = new Map<string, { item: PendingInvalidation; token?: string }>();
   let replaying: Promise<void> | undefined;
+  const idOf = (item: PendingInvalidation) => `${item.kind} ${item.target}`;
 
   const replay = async () => {
-    for (const [id, item] of [...pending]) {
+    await spoolLoaded;
+    for (const [id, { item, token }] of [...pending]) {
       await apply(item);
       pending.delete(id);
+      if (token !== undefined) await spool?.remove(item, token).catch(() => undefined); // a row left is replayed again: harmless
     }
   };
-  redis.on('ready', () => {
+  const startReplay = () => {
     replaying ??= replay().finally(() => {
       replaying = undefined;
     });
     // A failed replay (Redis gone again) keeps what is left for the next 'ready'.
     replaying.catch(() => undefined);
-  });
+  };
+  redis.on('ready', startReplay);
+  // What a process killed during an outage left in the spool: nothing is read from Redis until it is replayed.
+  const spoolLoaded: Promise<void> = (async () => {
+    if (spool === undefined) return;
+    try {
+      for (const { item, token } of await spool.load()) pending.set(idOf(item), { item, token });
+    } catch {
+      // PostgreSQL unavailable at start: nothing more can be done; the spool is read again by the next process
+    }
+    if (pending.size > 0 && redis.status === 'ready') startReplay();
+  })();
 
   async function apply(item: PendingInvalidation): Promise<void> {
     if (item.kind === 'version') {
@@ -80,7 +93,13 @@ export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
     try {
       await apply(item);
     } catch {
-      pending.set(`${item.kind} ${item.target}`, item);
+      const entry: { item: PendingInvalidation; token?: string } = { item };
+      pending.set(idOf(item), entry);
+      try {
+        entry.token = await spool?.add(item);
+      } catch {
+        // PostgreSQL unreachable as well: the invalidation is kept in this process only
+      }
     }
   }
 
@@ -101,6 +120,7 @@ export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
   }
 
   async function read(key: string): Promise<{ hit: true; value: unknown } | { hit: false }> {
+    await spoolLoaded;
     if (pending.size > 0) return { hit: false }; // Redis may hold stale entries until the replay is done
     try {
       const version = (await redis.get(versionKey(namespaceOf(key)))) ?? '0';
@@ -163,6 +183,7 @@ export function redisCache(redis: Redis, policy: CachePolicy): RedisCache {
     bumpVersion: (namespace) => invalidation({ kind: 'version', target: namespace }),
     pending: () => pending.size,
     async flushed() {
+      await spoolLoaded;
       while (pending.size > 0) {
         await (replaying ?? new Promise((resolve) => redis.once('ready', resolve)));
         await new Promise((resolve) => setImmediate(resolve));

@@ -1,9 +1,11 @@
 import type { Channel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
+import type pg from 'pg';
 import { consumeInvalidations } from '../../activities/cache/consumeInvalidations.ts';
 import type { CachePolicy } from '../../activities/cache/CachePolicy.ts';
 import { cacheKeys } from '../../activities/cache/cacheKeys.ts';
+import { postgresPendingSpool } from '../../activities/cache/pendingSpool.ts';
 import { redisCache, type RedisCache } from '../../activities/cache/redisCache.ts';
 import { writeBehindFlusher, type WriteBehindFlusher, type WriteBehindFlusherOptions } from '../../activities/cache/writeBehindFlusher.ts';
 import type { DeepReadonly } from '../../compiler/DeepReadonly.ts';
@@ -37,6 +39,16 @@ export interface DbarchCache extends RedisCache {
   close(): void;
 }
 
+export interface CacheOptions {
+  readonly redisUrl?: string;
+  /**
+   * The application's database, where invalidations that could not reach Redis are spooled
+   * (dbarch_cache_pending_invalidations) so a process killed during an outage does not lose them: the next process
+   * of the same key prefix replays them before it reads from Redis. Without it they are kept in memory only.
+   */
+  readonly spool?: pg.Pool;
+}
+
 /**
  * The cache of a spec's cache_config (`import { createCache } from 'dbarch/cache'`), on a Redis client of its own
  * that does not queue commands while disconnected, so an outage is served from the loader at once:
@@ -53,7 +65,7 @@ export interface DbarchCache extends RedisCache {
  * TTLs come from `ttl_policies` (first matching pattern; keys no policy matches are not cached), key names from
  * `key_prefix`. docs/operations/cache.md has the guarantees.
  */
-export function createCache(config: DeepReadonly<CacheConfig>, options: { readonly redisUrl?: string } = {}): DbarchCache {
+export function createCache(config: DeepReadonly<CacheConfig>, options: CacheOptions = {}): DbarchCache {
   const policy: CachePolicy = {
     keyPrefix: config.key_prefix ?? '',
     ttls: config.ttl_policies.map((p, i) => {
@@ -74,7 +86,7 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: { readon
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(times * 100, 1000) });
   redis.on('error', () => undefined); // outages are handled by the cache; ioredis reconnects
   const connected = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const cache = redisCache(redis, policy);
+  const cache = redisCache(redis, policy, options.spool && postgresPendingSpool(options.spool, policy.keyPrefix));
   const policies = config.ttl_policies.map((p) => ({ pattern: p.pattern, invalidateOn: p.invalidate_on ?? [] }));
   return {
     ...cache,
