@@ -7,6 +7,8 @@ import { pgStatBgwriterCollector } from './collectors/pgStatBgwriterCollector.ts
 import { pgStatDatabaseCollector } from './collectors/pgStatDatabaseCollector.ts';
 import { pgStatReplicationCollector } from './collectors/pgStatReplicationCollector.ts';
 import { pgStatStatementsCollector } from './collectors/pgStatStatementsCollector.ts';
+import { replicationSlotsCollector } from './collectors/replicationSlotsCollector.ts';
+import { walArchivingCollector } from './collectors/walArchivingCollector.ts';
 
 export const collectorsByName: Readonly<Record<CollectorName, Collector>> = {
   pg_stat_database: pgStatDatabaseCollector,
@@ -14,6 +16,8 @@ export const collectorsByName: Readonly<Record<CollectorName, Collector>> = {
   pg_locks: pgLocksCollector,
   pg_stat_bgwriter: pgStatBgwriterCollector,
   pg_stat_replication: pgStatReplicationCollector,
+  replication_slots: replicationSlotsCollector,
+  wal_archiving: walArchivingCollector,
   disk_usage: diskUsageCollector,
   pg_stat_statements: pgStatStatementsCollector,
 };

@@ -33,6 +33,9 @@ export const metricSources: Readonly<Partial<Record<MetricName, MetricSource>>> 
   pg_locks: { collector: 'pg_locks' },
   // Either end's measure: the primary's pg_stat_replication, and a listed standby's own replay delay.
   replication_lag: { collector: 'pg_stat_replication', promql: 'max by (cluster) (dbarch_pg_stat_replication_replay_lag_seconds or dbarch_pg_replica_replay_delay_seconds)' },
+  replication_slots: { collector: 'replication_slots' },
+  replication_slot_retained_bytes: { collector: 'replication_slots', promql: `max by (${perServer}, slot) (dbarch_pg_replication_slot_retained_bytes)` },
+  wal_archive_lag: { collector: 'wal_archiving', promql: `max by (${perServer}) (dbarch_pg_wal_archive_oldest_pending_seconds)` },
   replication_lag_bytes: { collector: 'pg_stat_replication', promql: 'max by (cluster) (dbarch_pg_stat_replication_replay_lag_bytes or dbarch_pg_replica_receive_replay_lag_bytes)' },
   connection_count: { collector: 'pg_stat_activity', promql: `sum by (${perServer}) (dbarch_pg_stat_activity_connections)` },
   buffer_cache_hit_ratio: { collector: 'pg_stat_database', promql: `100 * ${hitRate('blks_hit')} / (${hitRate('blks_hit')} + ${hitRate('blks_read')})` },
