@@ -83,7 +83,8 @@ export async function watchCluster(control: pg.Pool, cluster: FailoverCluster, r
       }
     }
     exec.heartbeat({ checks, primary: watched, consecutiveFailures: failures.length, lastHealthyAt } satisfies WatchProgress);
-    if (Date.now() >= until) return { kind: 'renew', checks, primary: watched };
+    // Never renew in the middle of a run of failed checks: the count would start over.
+    if (Date.now() >= until && failures.length === 0) return { kind: 'renew', checks, primary: watched };
     const wait = intervalMs - (Date.now() - tickStart);
     if (wait > 0) await abortableSleep(wait, exec.signal);
   }

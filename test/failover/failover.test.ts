@@ -128,7 +128,8 @@ describe('automatic failover: monitor:<cluster> runs dbarch/failover as failover
     const taskQueue = uniqueTaskQueue('failover-split');
     const initial = await fx.topology();
     await withWorker({ taskQueue }, async () => {
-      const started = await startMonitor(temporal.client, { cluster: fx.cluster, failoverPlan: await fx.plan(), autoRejoin: false }, taskQueue);
+      // A watch of 1 s: the monitor continues as new every second, carrying its failover records.
+      const started = await startMonitor(temporal.client, { cluster: fx.cluster, failoverPlan: await fx.plan(), autoRejoin: false, runForMs: 1000 }, taskQueue);
       const handle = temporal.client.workflow.getHandle(started.workflowId);
       await eventually(async () => ((await handle.query(monitorStatusQuery)).phase === 'watching' ? true : undefined), 'the monitor watches');
       const writer = startLedgerWriter({ resolve: async () => (await fx.topology()).primary.url, writer: 'split' });
@@ -150,6 +151,11 @@ describe('automatic failover: monitor:<cluster> runs dbarch/failover as failover
       }, 'the fenced primary stopped again', 30_000);
       await writer.waitForAcks(20);
       const run = await writer.stop();
+      // The history stays bounded: later runs (continue-as-new) still report the failover.
+      const runAtFailover = (await handle.describe()).runId;
+      await eventually(async () => ((await handle.describe()).runId !== runAtFailover ? true : undefined), 'a continue-as-new');
+      expect((await handle.query(monitorStatusQuery)).lastFailover?.workflowId).to.equal(`failover:${fx.name}:${initial.timeline}`);
+      expect(started.runId).to.not.equal(runAtFailover);
       expect(run.acknowledged.some((ack) => ack.url === initial.primary.url && ack.at > restartedAt), 'no write through dbarch reached the restarted old primary').to.equal(false);
       expect(run.acknowledged.filter((ack) => ack.at > restartedAt).length, 'the writer went on meanwhile').to.be.greaterThan(0);
       const current = await fx.topology();
