@@ -203,11 +203,12 @@ export class PluginRegistry implements StepCatalog, CapabilityCatalog {
    * by `timeoutMs`: one that fails or does not answer in time is reported as unavailable, never fails the plan.
    */
   async inspect(spec: CompiledSpec, environment: string, timeoutMs: number): Promise<CapabilityLiveState[]> {
+    const { settings } = this.planContext(spec, environment);
     const readings = [...this.plugins.values()].filter(({ plugin }) => plugin.inspect !== undefined).map(async ({ plugin }): Promise<CapabilityLiveState | undefined> => {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
       try {
-        const state = await Promise.race([plugin.inspect!(sectionsFor(plugin, spec), environment, this.deps), late]);
+        const state = await Promise.race([plugin.inspect!(sectionsFor(plugin, spec), environment, this.deps, settings), late]);
         return state === undefined ? undefined : { capability: plugin.name, state };
       } catch (error) {
         return { capability: plugin.name, unavailable: error instanceof Error ? error.message : String(error) };

@@ -2,7 +2,7 @@ import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
 import type { BuiltinSection } from '../compiler/sections/builtinSections.ts';
 import type { ProceduresSection } from '../compiler/sections/procedures/ProceduresSection.ts';
 import type { JsonObject, JsonValue } from '../plan/Plan.ts';
-import type { SettingSource } from '../plan/PlanContext.ts';
+import type { PlanContext, SettingSource } from '../plan/PlanContext.ts';
 import type { LiveState } from './LiveState.ts';
 import type { PluginDeps } from './PluginDeps.ts';
 import type { StepContext } from './StepContext.ts';
@@ -38,6 +38,9 @@ export interface StepDefaultSettings {
 
 /** The key of a built-in spec section a capability may read. */
 export type SectionKey = BuiltinSection['key'];
+
+/** Every capability's settings for one environment, by namespace (`settings.env.database`), as procedures read them. */
+export type PlanSettings = PlanContext['settings'];
 
 /** The sections a capability declared, typed, and only those: what its planning hooks receive. */
 export type SectionsOf<S extends readonly SectionKey[]> = Pick<CompiledSpec, S[number]>;
@@ -96,8 +99,9 @@ export interface PluginDefinition<S extends readonly SectionKey[] = readonly Sec
   /**
    * Compares its sections with the live services, changing nothing: `dbarch plan` shows the result under the plan
    * (drift before apply). Undefined: nothing to compare for this spec. Runs in the CLI or API, never in a workflow.
+   * `settings` are every capability's settings for the environment, as procedures read them (`env.database`, …).
    */
-  readonly inspect?: (sections: SectionsOf<S>, environment: string, deps: PluginDeps) => Promise<LiveState | undefined>;
+  readonly inspect?: (sections: SectionsOf<S>, environment: string, deps: PluginDeps, settings: PlanSettings) => Promise<LiveState | undefined>;
   /** Defaults for every step of the plugin; a step's own defaults and the spec's settings win. */
   readonly defaults?: StepDefaultSettings;
 }

@@ -86,6 +86,10 @@ security_config:
       await query(db.url, `GRANT DELETE ON accounts TO "${p}read_only"`);
       const plan = await runCli(['security', 'plan', spec, '--env', 'prod']);
       expect(plan.output).to.include(`- drift REVOKE DELETE ON TABLE "public"."accounts" FROM "${p}read_only"`);
+      // `dbarch plan` shows the same drift under the plan of any procedure (the capability's live inspection).
+      const generic = await runCli(['plan', spec, '--env', 'prod', '--procedure', 'security']);
+      expect(generic.output).to.include('Live state').and.include('1 of them revoking drift');
+      expect(generic.output).to.include(`- revoke REVOKE DELETE ON TABLE "public"."accounts" FROM "${p}read_only": extra`);
       const second = await run(true);
       expect(second.diff.report.drift).to.equal(1);
       expect(second.result.phase).to.equal('succeeded');
