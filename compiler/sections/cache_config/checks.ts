@@ -21,6 +21,10 @@ export function checkCacheConfig(cache: CacheConfig, ctx: SectionCheckContext): 
   if (sourced >= 0 && cache.database === undefined) {
     ctx.error(['ttl_policies', sourced, 'source'], 'DBA_SPEC_MISSING_KEY', 'a `source` query needs the database it runs in', 'add `database:` (and `cluster:`) to cache_config');
   }
+  reportDuplicates(ctx, (cache.warming ?? []).map((w, i) => ({ value: w.name, path: ['warming', i, 'name'] })), 'warming query');
+  if ((cache.warming ?? []).length > 0 && cache.database === undefined) {
+    ctx.error(['warming', 0, 'query'], 'DBA_SPEC_MISSING_KEY', 'warming queries need the database they run in', 'add `database:` (and `cluster:`) to cache_config');
+  }
   const isProduced = producedEvents(cache, ctx);
   policies.forEach((policy, i) => {
     (policy.invalidate_on ?? []).forEach((event, j) => {

@@ -29,6 +29,21 @@ export const WriteBehindConfig = Type.Object(
   { additionalProperties: false },
 );
 
+export const WarmingQuery = Type.Object(
+  {
+    name: namedString('name', { description: 'Name of the warming query, unique in cache_config.warming.' }),
+    query: Type.String({
+      minLength: 1,
+      description: 'Query run in cache_config.database; each row becomes one entry. Its `value` column is the cached value (no `value` column: the row as an object).',
+      examples: ['SELECT id, to_jsonb(u) AS value FROM users u ORDER BY last_seen DESC LIMIT 1000'],
+    }),
+    key: Type.String({ minLength: 1, description: 'Key of each row\'s entry, `{column}` replaced by the row\'s value of that column.', examples: ['user:{id}'] }),
+    ttl: Type.Optional(durationField({ description: 'TTL of the warmed entries; default: the TTL of the first ttl_policies[] matching the key (a key none matches is not cached).', examples: [3600] })),
+    schedule: Type.Optional(grammarString('dbarch-frequency', { description: 'When to warm again besides on deploy (UTC).', examples: ['hourly', '0 */6 * * *'] })),
+  },
+  { additionalProperties: false },
+);
+
 export const CacheConfigSchema = Type.Object(
   {
     provider: stringEnum(['redis'] as const, { description: 'Cache server.' }),
@@ -47,6 +62,7 @@ export const CacheConfigSchema = Type.Object(
     ),
     events: Type.Optional(Type.Array(namedString('event'), { description: 'Events applications emit themselves; they count as produced for `invalidate_on`.', default: [], examples: [['session.logout']] })),
     ttl_policies: Type.Array(TtlPolicy, { minItems: 1 }),
+    warming: Type.Optional(Type.Array(WarmingQuery, { description: 'Queries whose rows are written to the cache by `dbarch cache warm` and the step cache/warm.', default: [] })),
   },
   { additionalProperties: false },
 );
