@@ -33,4 +33,4 @@ export interface FailoverCluster {
 }
 
 /** The spec's defaults when a cluster's service has no health_check: fast enough to fail over within seconds. */
-export const defaultHealth: HealthSettings = { intervalMs: 1000, timeoutMs: 500, unhealthyThreshold: 3 };
+export const defaultHealth: HealthSettings = { intervalMs: 500, timeoutMs: 300, unhealthyThreshold: 3 };
