@@ -1,5 +1,6 @@
 import { blueGreenPlugin } from './blue_green/blueGreenPlugin.ts';
 import { backupPlugin } from './backup/backupPlugin.ts';
+import { cachePlugin } from './cache/cachePlugin.ts';
 import { cdcPlugin } from './cdc/cdcPlugin.ts';
 import { dnsPlugin } from './dns/dnsPlugin.ts';
 import { failoverPlugin } from './failover/failoverPlugin.ts';
@@ -21,4 +22,5 @@ export const inTreePlugins = [
   { plugin: queuePlugin, source: 'plugins/queue' },
   { plugin: securityPlugin, source: 'plugins/security' },
   { plugin: cdcPlugin, source: 'plugins/cdc' },
+  { plugin: cachePlugin, source: 'plugins/cache' },
 ] as const;
