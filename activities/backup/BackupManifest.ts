@@ -1,3 +1,5 @@
+import type { WrappedKey } from './crypto/WrappedKey.ts';
+
 /**
  * What a complete backup is: written next to its dump, last, so its presence means the dump under the final
  * name is whole. Plain JSON; dumpSchemas returns it and restoreSchemas accepts it back.
@@ -24,4 +26,6 @@ export interface BackupManifest {
   readonly snapshotTime: string;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** Set where the dump is stored encrypted (an object store, schemaDumpStore.ts): the data key, wrapped. */
+  readonly encryption?: { readonly algorithm: 'aes-256-gcm-chunked'; readonly wrappedKey: WrappedKey };
 }

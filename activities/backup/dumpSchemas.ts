@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Context } from '@temporalio/activity';
@@ -15,16 +15,20 @@ import { pgToolPath } from './pgToolPath.ts';
 import { readCompleteBackup } from './readCompleteBackup.ts';
 import { resolveBackupId } from './resolveBackupId.ts';
 import { runTool } from './runTool.ts';
+import { isLocalDestination, manifestKey, publishSchemaDump, readPublishedManifest, stagingDestination } from './schemaDumpStore.ts';
+import { openObjectStore } from './store/openObjectStore.ts';
 import { withBackupSession } from './withBackupSession.ts';
 
 export interface DumpSchemasInput {
   readonly databaseUrl: string;
   /** Schema names, exact (not patterns). */
   readonly schemas: readonly string[];
-  /** Where the dump and its manifest go: `file:///absolute/directory`. */
+  /** Where the dump and its manifest go: `file:///absolute/directory`, or an object store (`s3://bucket/prefix/`). */
   readonly destination: string;
   /** Names the backup; default derived from the workflow run and activity id, shared by every retry. */
   readonly backupId?: string;
+  /** A non-local destination only: the master key reference the dump is encrypted under (schemaDumpStore.ts). */
+  readonly keyReference?: string;
 }
 
 export interface DumpSchemasResult {
@@ -55,6 +59,29 @@ const heartbeatMs = 1000;
  * advisory lock on the source database keeps two attempts of the same backup from writing at once.
  */
 export function dumpSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
+  const dumpLocally = dumpSchemasToDirectory(deps, tools);
+  return async function dumpSchemas(input: DumpSchemasInput): Promise<DumpSchemasResult> {
+    if (isLocalDestination(input.destination)) return dumpLocally(input);
+    // An object store: dump to a staging directory as for file://, then publish (dump first, manifest last).
+    const backupId = resolveBackupId(input.backupId, Context.current().info);
+    const store = openObjectStore(input.destination);
+    const remote = (manifest: BackupManifest, reused: boolean): DumpSchemasResult => ({
+      backupId, destination: input.destination, manifestUrl: `${input.destination.replace(/\/?$/, '/')}${manifestKey(backupId)}`, manifest, reused,
+    });
+    const published = await readPublishedManifest(store, backupId);
+    if (published) return remote(published, true);
+    const staging = stagingDestination(backupId);
+    try {
+      const dumped = await dumpLocally({ ...input, destination: staging.url, backupId });
+      return remote(await publishSchemaDump(store, staging.directory, dumped.manifest, input.keyReference), false);
+    } finally {
+      await rm(staging.directory, { recursive: true, force: true });
+    }
+  };
+}
+
+/** The dump into a local directory (file://), and the staging step of the other destinations. */
+function dumpSchemasToDirectory(deps: ActivityDeps, tools: BackupToolOptions) {
   return async function dumpSchemas(input: DumpSchemasInput): Promise<DumpSchemasResult> {
     const context = Context.current();
     const backupId = resolveBackupId(input.backupId, context.info);

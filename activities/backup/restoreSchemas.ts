@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { Context } from '@temporalio/activity';
 import pg from 'pg';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -13,12 +14,16 @@ import { pgToolPath } from './pgToolPath.ts';
 import { readCompleteBackup } from './readCompleteBackup.ts';
 import { resolveBackupId } from './resolveBackupId.ts';
 import { runTool } from './runTool.ts';
+import { fetchSchemaDump, isLocalDestination, stagingDestination } from './schemaDumpStore.ts';
+import { openObjectStore } from './store/openObjectStore.ts';
 import { withBackupSession } from './withBackupSession.ts';
 
 export interface RestoreSchemasInput {
   readonly databaseUrl: string;
-  /** The directory the backup was written to (`file:///…`), as given to dumpSchemas. */
+  /** Where the backup was written (`file:///…` or an object store), as given to dumpSchemas. */
   readonly destination: string;
+  /** The master key reference of an encrypted dump in an object store. */
+  readonly keyReference?: string;
   /** Which backup: its id, or the manifest dumpSchemas returned (then the dump must still match its checksum). */
   readonly backupId?: string;
   readonly manifest?: BackupManifest;
@@ -57,7 +62,24 @@ const heartbeatMs = 1000;
  * succeeded, so any failure or cancellation leaves the database exactly as it was. Running it again restores
  * the same state again.
  */
-export function restoreSchemas(_deps: ActivityDeps, tools: BackupToolOptions = {}) {
+export function restoreSchemas(deps: ActivityDeps, tools: BackupToolOptions = {}) {
+  const restoreLocally = restoreSchemasFromDirectory(deps, tools);
+  return async function restoreSchemas(input: RestoreSchemasInput): Promise<RestoreSchemasResult> {
+    if (isLocalDestination(input.destination)) return restoreLocally(input);
+    // An object store: fetch (and decrypt) into a staging directory, where the usual checks and restore run.
+    const backupId = resolveBackupId(input.backupId ?? input.manifest?.backupId ?? missingId(), Context.current().info);
+    const staging = stagingDestination(`${backupId}.restore`);
+    try {
+      await fetchSchemaDump(openObjectStore(input.destination), backupId, staging.directory, input.keyReference);
+      return await restoreLocally({ ...input, destination: staging.url, backupId });
+    } finally {
+      await rm(staging.directory, { recursive: true, force: true });
+    }
+  };
+}
+
+/** The restore from a local directory (file://), and the last step for the other destinations. */
+function restoreSchemasFromDirectory(_deps: ActivityDeps, tools: BackupToolOptions) {
   return async function restoreSchemas(input: RestoreSchemasInput): Promise<RestoreSchemasResult> {
     const context = Context.current();
     const startedAt = Date.now();

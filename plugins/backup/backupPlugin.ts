@@ -17,10 +17,12 @@ export interface DumpStepInput {
   readonly database?: string;
   /** Default: every user schema of the database. */
   readonly schemas?: readonly string[];
-  /** `file:///dir` (or an env reference to one). */
+  /** `file:///dir`, `s3://bucket/prefix/` (or an env reference to one). */
   readonly destination: string;
   /** Default: derived from the step's idempotency key. */
   readonly backup_id?: string;
+  /** Master key reference an object-store dump is encrypted under (`{{ backup.encryption_key }}`); null: none. */
+  readonly key_reference?: string | null;
 }
 
 export interface RestoreStepInput {
@@ -31,20 +33,26 @@ export interface RestoreStepInput {
   /** Restore the dump taken by this step of the same run (default: the step this one compensates). */
   readonly backup_step?: string;
   readonly allow_dependents?: boolean;
+  readonly key_reference?: string | null;
 }
 
 const common = {
   connection: { type: 'string', minLength: 1 },
   database: { type: 'string', minLength: 1 },
-  // s3:// arrives with the backup capability's object-store support; until then a plan names it, not a worker.
-  destination: { type: 'string', minLength: 1, pattern: '^(file://|\\$\\{)', description: 'a file:// destination or a ${ENV} reference to one; s3:// is not supported for schema dumps yet' },
+  destination: { type: 'string', minLength: 1, pattern: '^(file://|s3://|\\$\\{)', description: 'a file:// or s3:// destination, or a ${ENV} reference to one' },
   backup_id: { type: 'string', minLength: 1 },
+  key_reference: { type: ['string', 'null'], minLength: 1, description: 'a ${ENV} or file:// reference to the 32-byte master key; s3:// dumps are encrypted under it' },
 };
 
 function destinationOf(text: string): string {
   const resolved = resolveEnvReferences(text, process.env);
   if (!resolved.ok) throw new DbarchError('DBA_STEP_CONNECTION', `destination ${text}: ${resolved.message}`);
   return resolved.value;
+}
+
+/** The key reference a schema dump step passes to the engine (a file:// dump ignores it). */
+export function keyOf(input: { readonly key_reference?: string | null }): { keyReference?: string } {
+  return typeof input.key_reference === 'string' ? { keyReference: input.key_reference } : {};
 }
 
 /** The backup of the step `backup_step` (or of the compensated step) in this run, unless an id is given. */
@@ -94,7 +102,7 @@ export const backupPlugin = definePlugin({
         run: async (input: DumpStepInput, ctx: StepContext) => {
           const databaseUrl = resolveConnectionUrl(input, deps.urls.postgres);
           const schemas = input.schemas ?? (await userSchemas(databaseUrl));
-          const result = await dump({ databaseUrl, schemas, destination: destinationOf(input.destination), backupId: input.backup_id ?? pipelineBackupId(ctx.idempotencyKey) });
+          const result = await dump({ databaseUrl, schemas, destination: destinationOf(input.destination), backupId: input.backup_id ?? pipelineBackupId(ctx.idempotencyKey), ...keyOf(input) });
           return { backupId: result.backupId, manifestUrl: result.manifestUrl, schemas: result.manifest.schemas, sizeBytes: result.manifest.sizeBytes, lsn: result.manifest.lsn, reused: result.reused };
         },
       },
@@ -103,7 +111,7 @@ export const backupPlugin = definePlugin({
         describe: (input: RestoreStepInput) => `restore ${input.backup_id ?? `the backup of step ${input.backup_step ?? '(compensated)'}`} into ${input.database ?? 'the default database'}`,
         run: async (input: RestoreStepInput, ctx: StepContext) => {
           const databaseUrl = resolveConnectionUrl(input, deps.urls.postgres);
-          return restore({ databaseUrl, destination: destinationOf(input.destination), backupId: restoreBackupId(input, ctx), ...(input.allow_dependents ? { allowDependents: true } : {}) });
+          return restore({ databaseUrl, destination: destinationOf(input.destination), backupId: restoreBackupId(input, ctx), ...(input.allow_dependents ? { allowDependents: true } : {}), ...keyOf(input) });
         },
       },
     };

@@ -13,7 +13,7 @@ import { undoMigrations } from '../../activities/migrations/undoMigrations.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import type { InterpreterStatus } from '../../workflows/interpreter/InterpreterTypes.ts';
-import { restoreBackupId } from '../backup/backupPlugin.ts';
+import { keyOf, restoreBackupId } from '../backup/backupPlugin.ts';
 import { userSchemas } from '../backup/userSchemas.ts';
 import type { PluginSteps } from '../definePlugin.ts';
 import type { PluginDeps } from '../PluginDeps.ts';
@@ -67,7 +67,7 @@ export interface ApplyStepReport extends ApplyReport {
 
 type ReportInput = MigrationTargetInput & { readonly environment?: string; readonly lint_step?: string; readonly staging_step?: string; readonly rollback_on_error?: string; readonly backup_before_migrate?: boolean };
 type VerifyInput = MigrationTargetInput & { readonly staging_step?: string };
-type RollbackInput = MigrationTargetInput & { readonly mode: 'undo' | 'restore' | 'none'; readonly destination?: string; readonly backup_step?: string };
+type RollbackInput = MigrationTargetInput & { readonly mode: 'undo' | 'restore' | 'none'; readonly destination?: string; readonly backup_step?: string; readonly key_reference?: string | null };
 type RecordInput = MigrationTargetInput & { readonly environment: string; readonly verify_step?: string; readonly approval_gate?: string };
 
 const leaseInput = {
@@ -263,7 +263,7 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
         ),
     },
     rollback: {
-      input: migrationStepSchema({ mode: { enum: ['undo', 'restore', 'none'] }, destination: { type: 'string' }, backup_step: { type: 'string' } }, ['database', 'directory', 'mode']),
+      input: migrationStepSchema({ mode: { enum: ['undo', 'restore', 'none'] }, destination: { type: 'string' }, backup_step: { type: 'string' }, key_reference: { type: ['string', 'null'], minLength: 1 } }, ['database', 'directory', 'mode']),
       describe: (input: RollbackInput) => `roll ${input.database} back to the checkpoint by ${input.mode === 'restore' ? 'restoring the pre-migration backup' : 'running the undo scripts in reverse'}`,
       defaults: { timeout: '2h', heartbeatTimeout: '30s', retry: { attempts: 5, nonRetryable: ['DBA_PIPELINE_NO_BACKUP', 'DBA_PIPELINE_ROLLBACK_INCOMPLETE', 'DBA_MIGRATION_UNDO_MISSING', 'DBA_BACKUP_CORRUPT'] } },
       run: (input: RollbackInput, ctx: StepContext) => rollback(input, ctx),
@@ -310,7 +310,7 @@ export function migrationSteps(deps: PluginDeps): PluginSteps {
       if (!input.destination) throw new DbarchError('DBA_PIPELINE_NO_BACKUP', 'rollback by restore needs the backup destination');
       const backupId = restoreBackupId({ backup_step: input.backup_step ?? 'backup' }, ctx);
       try {
-        await restoreSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined })({ databaseUrl: url, destination: input.destination, backupId, allowDependents: true });
+        await restoreSchemas(deps, { pgBinDir: process.env.DBARCH_PG_BINDIR || undefined })({ databaseUrl: url, destination: input.destination, backupId, allowDependents: true, ...keyOf(input) });
       } catch (error) {
         if (isDbarchError(error) && error.code === 'DBA_BACKUP_NOT_FOUND') throw new DbarchError('DBA_PIPELINE_NO_BACKUP', `no pre-migration backup ${backupId} to restore`, { cause: error });
         throw error;
