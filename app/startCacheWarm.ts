@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { compileSpec } from '../compiler/compileSpec.ts';
+import type { DeepReadonly } from '../compiler/DeepReadonly.ts';
+import type { CacheConfig } from '../compiler/sections/cache_config/schema.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
+import type { Plan } from '../plan/Plan.ts';
 import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
 import { planOrThrow } from './planOrThrow.ts';
 import { planningError } from './planningError.ts';
@@ -9,11 +12,15 @@ import { startPlanWorkflow, type StartedPlan } from './startPlanWorkflow.ts';
 /** The procedure `dbarch cache warm --workflow` runs: a spec's own `cache_warm` fork, else the shipped one. */
 export const cacheWarmProcedure = 'cache_warm';
 
-/**
- * Starts dbarch/cache_warm for the spec's cache_config on `taskQueue` as `cache-warm:<database>:<plan hash>`: the
- * same spec warmed twice at once attaches to one run. `environment` defaults to the first deployment environment.
- */
-export async function startCacheWarm(client: Client, paths: readonly string[], taskQueue: string, environment?: string): Promise<StartedPlan> {
+export interface CacheWarmPlan {
+  readonly plan: Plan;
+  /** cache_config.database, or `default`: part of the workflow and Schedule ids. */
+  readonly database: string;
+  readonly warming: DeepReadonly<NonNullable<CacheConfig['warming']>>;
+}
+
+/** Plans dbarch/cache_warm for the spec's cache_config; `environment` defaults to the first deployment environment. */
+export async function planCacheWarm(paths: readonly string[], environment?: string): Promise<CacheWarmPlan> {
   const registry = await loadPluginRegistry();
   const compiled = await compileSpec(paths, { sections: registry.sections() });
   if (!compiled.valid || !compiled.spec) throw planningError(`${paths.join(', ')} is not valid`, compiled.errors);
@@ -23,5 +30,11 @@ export async function startCacheWarm(client: Client, paths: readonly string[], t
   }
   const env = environment ?? compiled.spec.deployment_config?.environments[0]?.name ?? 'default';
   const plan = await planOrThrow({ paths, environment: env, procedure: cacheWarmProcedure, registry });
-  return startPlanWorkflow(client, plan, taskQueue, `cache-warm:${cache.database ?? 'default'}:${plan.hash.slice(0, 16)}`);
+  return { plan, database: cache.database ?? 'default', warming: cache.warming ?? [] };
+}
+
+/** Starts dbarch/cache_warm on `taskQueue` as `cache-warm:<database>:<plan hash>`: the same plan started twice attaches to one run. */
+export async function startCacheWarm(client: Client, paths: readonly string[], taskQueue: string, environment?: string): Promise<StartedPlan> {
+  const { plan, database } = await planCacheWarm(paths, environment);
+  return startPlanWorkflow(client, plan, taskQueue, `cache-warm:${database}:${plan.hash.slice(0, 16)}`);
 }
