@@ -33,8 +33,11 @@ export async function planCacheWarm(paths: readonly string[], environment?: stri
   return { plan, database: cache.database ?? 'default', warming: cache.warming ?? [] };
 }
 
-/** Starts dbarch/cache_warm on `taskQueue` as `cache-warm:<database>:<plan hash>`: the same plan started twice attaches to one run. */
+/**
+ * Starts dbarch/cache_warm on `taskQueue` as `cache-warm:<database>:<start time>`: warming is wanted again after a
+ * success (the data changed), so the id is not the plan's, which would refuse a second run of a revision that succeeded.
+ */
 export async function startCacheWarm(client: Client, paths: readonly string[], taskQueue: string, environment?: string): Promise<StartedPlan> {
   const { plan, database } = await planCacheWarm(paths, environment);
-  return startPlanWorkflow(client, plan, taskQueue, `cache-warm:${database}:${plan.hash.slice(0, 16)}`);
+  return startPlanWorkflow(client, plan, taskQueue, `cache-warm:${database}:${new Date().toISOString()}`);
 }

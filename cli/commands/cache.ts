@@ -1,5 +1,10 @@
 import { checkCacheOfSpec } from '../../app/checkCacheOfSpec.ts';
+import { applyCacheWarmSchedules } from '../../app/applyCacheWarmSchedules.ts';
+import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
+import { startCacheWarm } from '../../app/startCacheWarm.ts';
 import { warmCacheOfSpec } from '../../app/warmCacheOfSpec.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
+import { connectTemporal } from '../connectTemporal.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { outputFormat } from '../outputFormat.ts';
@@ -7,7 +12,7 @@ import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { reportError } from '../reportError.ts';
 
 const help = `Usage: dbarch cache check <spec> [--sample <n>] [--format text|json]
-       dbarch cache warm <spec> [--query <name>]... [--format text|json]
+       dbarch cache warm <spec> [--query <name>]... [--workflow | --schedule] [--env <name>] [--format text|json]
 
 Samples cached entries of every cache_config.ttl_policies[] that has a \`source\` query (up to n per pattern,
 default 100, current namespace version only) and compares each with the database: the "cache inconsistency"
@@ -15,8 +20,11 @@ diagnosis. Exit status: 0 no stale entry, 1 stale entries found (listed), 2 usag
 JSON: {"checked", "stale": [{"key", "cached", "actual"}]}.
 
 warm runs cache_config.warming (all, or the --query ones) in cache_config.database and writes each row to Redis
-under its key with its TTL. Exit status: 0 warmed, 1 a query failed, 2 usage error.
-JSON: {"queries": [{"name", "rows", "cached", "skipped"}]}.`;
+under its key with its TTL, here. --workflow runs it as the workflow dbarch/cache_warm on the worker instead
+(cache-warm:<database>:<plan hash>, waited for); --schedule creates or updates the Temporal Schedule
+cache-warm:<database>:<query> of every warming query with a \`schedule\` and runs nothing now.
+Exit status: 0 warmed (or scheduled), 1 a query or the workflow failed, 2 usage error.
+JSON: {"queries": [{"name", "rows", "cached", "skipped"}]}; --schedule: {"schedules": [{"scheduleId", "cron", "action", "nextRuns"}]}.`;
 
 /** `dbarch cache check <spec>`. */
 export async function run(argv: string[]): Promise<number> {
@@ -25,6 +33,9 @@ export async function run(argv: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs('cache', argv, {
       sample: { type: 'string', default: '100' },
       query: { type: 'string', multiple: true },
+      workflow: { type: 'boolean' },
+      schedule: { type: 'boolean' },
+      env: { type: 'string' },
       format: { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -36,6 +47,11 @@ export async function run(argv: string[]): Promise<number> {
     const [action, ...paths] = positionals;
     if (action === 'warm') {
       if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch cache warm specs/platform.yaml`' });
+      if (values.workflow === true || values.schedule === true) {
+        if (values.workflow === true && values.schedule === true) throw new DbarchError('DBA_USAGE', '--workflow and --schedule exclude each other');
+        if (values.query !== undefined) throw new DbarchError('DBA_USAGE', '--query works without a workflow only', { hint: 'scheduled runs warm their own query; --workflow warms all' });
+        return await warmOnWorker(paths, values.schedule === true, values.env, format);
+      }
       const report = await warmCacheOfSpec(paths, values.query ?? [], format === 'json' ? undefined : (done) => console.error(`warmed ${done} queries`));
       if (format === 'json') console.log(JSON.stringify(report));
       else for (const q of report.queries) console.log(`${q.name}: ${q.rows} rows, ${q.cached} cached, ${q.skipped} skipped (no TTL applies to their keys)`);
@@ -54,5 +70,32 @@ export async function run(argv: string[]): Promise<number> {
     return report.stale.length === 0 ? exitCodes.ok : exitCodes.failed;
   } catch (error) {
     return reportError(error, format);
+  }
+}
+
+async function warmOnWorker(paths: readonly string[], schedule: boolean, environment: string | undefined, format: 'text' | 'json'): Promise<number> {
+  const temporal = await connectTemporal();
+  try {
+    if (schedule) {
+      const schedules = await applyCacheWarmSchedules(temporal.client, paths, dbarchConfig().taskQueue, environment);
+      if (format === 'json') console.log(JSON.stringify({ schedules }));
+      else if (schedules.length === 0) console.log('no cache_config.warming query has a schedule');
+      else for (const s of schedules) console.log(`${s.action} ${s.scheduleId} (${s.cron} UTC), next ${s.nextRuns[0] ?? '-'}`);
+      return exitCodes.ok;
+    }
+    const started = await startCacheWarm(temporal.client, paths, dbarchConfig().taskQueue, environment);
+    if (format === 'text') console.error(`warming in workflow ${started.workflowId} (run ${started.runId})`);
+    const outcome = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
+    if (!outcome.ok) {
+      if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, error: { code: outcome.code, message: outcome.message } }));
+      else console.error(`${outcome.code}: ${outcome.message}`);
+      return exitCodes.failed;
+    }
+    const report = outcome.result.steps.warm?.output as { queries: { name: string; rows: number; cached: number; skipped: number }[] } | undefined;
+    if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, ...report }));
+    else for (const q of report?.queries ?? []) console.log(`${q.name}: ${q.rows} rows, ${q.cached} cached, ${q.skipped} skipped`);
+    return exitCodes.ok;
+  } finally {
+    await temporal.close();
   }
 }

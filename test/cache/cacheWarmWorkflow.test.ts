@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { applyCacheWarmSchedules } from '../../app/applyCacheWarmSchedules.ts';
 import { startCacheWarm } from '../../app/startCacheWarm.ts';
+import { runCli } from '../cli/runCli.ts';
 import { eventually } from '../support/childProcess.ts';
 import type { InterpreterResult } from '../../workflows/interpreter/InterpreterTypes.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
@@ -39,16 +40,20 @@ describe('dbarch/cache_warm: the step cache/warm run by a workflow on a worker',
     const temporal = await sharedTemporal();
     const taskQueue = uniqueTaskQueue('cache-warm');
     await withWorker({ taskQueue }, async () => {
-      const started = await startCacheWarm(temporal.client, [spec], taskQueue);
-      expect(started.workflowId).to.match(new RegExp(`^cache-warm:${db.name}:`));
-      const result = (await temporal.client.workflow.getHandle(started.workflowId).result()) as InterpreterResult;
+      const run = await runCli(['cache', 'warm', spec, '--workflow', '--format', 'json'], { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue });
+      expect(run.code, run.output).to.equal(0);
+      const out = JSON.parse(run.output.trim().split('\n').at(-1) ?? '{}') as { workflowId: string; queries: unknown };
+      expect(out.workflowId).to.match(new RegExp(`^cache-warm:${db.name}:`));
+      expect(out.queries).to.deep.equal([
+        { name: 'products', rows: 12, cached: 12, skipped: 0 },
+        { name: 'cheap', rows: 2, cached: 2, skipped: 0 },
+      ]);
+      // Started again with the same spec: a run of its own (warming is wanted again), overwriting the same entries.
+      const again = await startCacheWarm(temporal.client, [spec], taskQueue);
+      expect(again.alreadyDone).to.equal(false);
+      expect(again.workflowId).to.not.equal(out.workflowId);
+      const result = (await temporal.client.workflow.getHandle(again.workflowId).result()) as InterpreterResult;
       expect(result.phase).to.equal('succeeded');
-      expect(result.steps.warm?.output).to.deep.equal({
-        queries: [
-          { name: 'products', rows: 12, cached: 12, skipped: 0 },
-          { name: 'cheap', rows: 2, cached: 2, skipped: 0 },
-        ],
-      });
     });
     expect(await redis.redis.get(`${redis.prefix}product@0:p7`)).to.equal('70');
     expect(await redis.redis.pttl(`${redis.prefix}product@0:p7`)).to.be.within(100_000, 120_000);
@@ -60,7 +65,9 @@ describe('dbarch/cache_warm: the step cache/warm run by a workflow on a worker',
     const taskQueue = uniqueTaskQueue('cache-warm-schedule');
     const applied = await applyCacheWarmSchedules(temporal.client, [spec], taskQueue);
     expect(applied.map((a) => [a.scheduleId, a.cron, a.action])).to.deep.equal([[`cache-warm:${db.name}:products`, '0 * * * *', 'created']]);
-    expect((await applyCacheWarmSchedules(temporal.client, [spec], taskQueue))[0]?.action).to.equal('updated');
+    const cli = await runCli(['cache', 'warm', spec, '--schedule', '--format', 'json'], { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue });
+    expect(cli.code, cli.output).to.equal(0);
+    expect((JSON.parse(cli.output.trim().split('\n').at(-1) ?? '{}') as { schedules: { action: string }[] }).schedules.map((x) => x.action)).to.deep.equal(['updated']);
     const handle = temporal.client.schedule.getHandle(applied[0]?.scheduleId ?? '');
     try {
       await withWorker({ taskQueue }, async () => {
