@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from '../../test/support/freePort.ts';
 
 /**
@@ -37,6 +38,10 @@ export interface PatroniCluster {
   leader(): Promise<PatroniMember | undefined>;
   /** kill -9 of the member's postmaster (its Patroni agent lives on). */
   killPostmaster(member: PatroniMember): void;
+  /** kill -9 of the member's Patroni agent and then its postmaster: the machine is gone, as far as Patroni can tell. */
+  killNode(member: PatroniMember): void;
+  /** Starts the member's agent again (after killNode): it rejoins as a replica (pg_rewind). */
+  restartAgent(member: PatroniMember): void;
   /** Resolves once every member runs, one is the leader and the others stream from it. */
   waitHealthy(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -188,6 +193,13 @@ export async function startPatroniCluster(options: PatroniOptions): Promise<Patr
       const pid = Number(readFileSync(join(member.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
       process.kill(pid, 'SIGKILL');
     },
+    killNode(member) {
+      agents.get(member.name)?.kill('SIGKILL');
+      cluster.killPostmaster(member);
+    },
+    restartAgent(member) {
+      startAgent(member);
+    },
     async waitHealthy(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -199,7 +211,9 @@ export async function startPatroniCluster(options: PatroniOptions): Promise<Patr
             const leaders = listed.filter((m) => m.role === 'leader');
             if (listed.length === members.length && running.length === members.length && leaders.length === 1) {
               const replicasStreaming = listed.every((m) => m.role === 'leader' || (typeof m.lag === 'number' && m.lag < 1048576));
-              if (replicasStreaming) return;
+              // Patroni 3.0.2 reports a replica "running" with lag 0 before it streams (its slot is made on the
+              // leader's next loop): ask the leader which standbys stream.
+              if (replicasStreaming && (await streamingStandbys(await leader())) === members.length - 1) return;
             }
             break;
           } catch {
@@ -229,6 +243,20 @@ export async function startPatroniCluster(options: PatroniOptions): Promise<Patr
     },
   };
   return cluster;
+}
+
+async function streamingStandbys(leader: PatroniMember | undefined): Promise<number> {
+  if (leader === undefined) return 0;
+  const client = new pg.Client({ connectionString: leader.url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_replication WHERE state = 'streaming'");
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
