@@ -104,7 +104,9 @@ export function writeBehindFlusher(redis: Redis, stream: string, options: WriteB
     } finally {
       client.release();
     }
-    await redis.multi().xack(stream, group, ...ids).xdel(stream, ...ids).exec();
+    const acked = await redis.multi().xack(stream, group, ...ids).xdel(stream, ...ids).exec();
+    const failed = acked === null ? new Error('acknowledgement aborted') : acked.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed; // still pending: the records stay, so the redelivery is skipped
     // Acknowledged ids are never delivered again, so their records are no longer needed (a kill here leaves a few).
     await options.pool.query(`DELETE FROM ${appliedTable} WHERE stream = $1 AND id = ANY($2::text[])`, [stream, ids]);
     return batch.length;
