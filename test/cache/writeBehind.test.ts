@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { createCache, type DbarchCache } from '../../gateway/cache/createCache.ts';
-import { spawnTs } from '../support/childProcess.ts';
+import { isDbarchError } from '../../errors/DbarchError.ts';
+import { eventually, spawnTs } from '../support/childProcess.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { freshRedis, type TestRedis } from '../support/redis.ts';
+import { redisProxy } from './redisProxy.ts';
 
 describe('write-behind: cache.enqueue and the flusher (Redis stream + consumer group → PostgreSQL)', function () {
   this.timeout(90_000);
@@ -58,6 +60,32 @@ describe('write-behind: cache.enqueue and the flusher (Redis stream + consumer g
     expect(rows.every((r) => r.n === '1' && r.key === `counter:${r.value}`)).to.equal(true);
     expect(await redis.redis.xlen(stream)).to.equal(0);
     expect(((await redis.redis.xpending(stream, 'dbarch-flusher')) as [number])[0]).to.equal(0);
+  });
+
+  it('flushes on its interval once started, and refuses an enqueue Redis cannot take with DBA_CACHE_UNAVAILABLE', async () => {
+    await pool.query('TRUNCATE writes');
+    const flusher = cache.flusher({ pool, intervalMs: 100, consumer: 'timer', write: async (client, entries) => {
+      for (const e of entries) await client.query('INSERT INTO writes (key, value) VALUES ($1, $2)', [e.key, e.value]);
+    } });
+    flusher.start();
+    try {
+      for (let i = 0; i < 10; i++) await cache.enqueue(`counter:t${i}`, 1000 + i);
+      await eventually(async () => ((await rowCount(pool)) === 10 ? true : undefined), 'the timed flush');
+    } finally {
+      await flusher.stop();
+    }
+    const proxy = await redisProxy();
+    const offline = createCache({ provider: 'redis', key_prefix: redis.prefix, ttl_policies: [{ pattern: 'counter:*', ttl: 3600 }] }, { redisUrl: proxy.url });
+    try {
+      await offline.ready();
+      proxy.cut();
+      const error = await offline.enqueue('counter:lost', 1).then(() => undefined, (e: unknown) => e);
+      expect(isDbarchError(error) && error.code).to.equal('DBA_CACHE_UNAVAILABLE');
+    } finally {
+      offline.close();
+      proxy.close();
+    }
+    expect(await redis.redis.xlen(`${redis.prefix}__write_behind`), 'nothing queued by the refused enqueue').to.equal(0);
   });
 });
 
