@@ -1,4 +1,4 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { parseFrequency } from '../compiler/grammar/parseFrequency.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
@@ -7,13 +7,9 @@ import { backupCluster } from '../plugins/backup/baseBackupSettings.ts';
 import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
 import { dbarchSearchAttributes } from '../workflows/searchAttributes.ts';
 import { planBaseBackup } from './startBaseBackup.ts';
+import { upsertSchedule, type UpsertedSchedule } from './upsertSchedule.ts';
 
-export interface AppliedSchedule {
-  readonly scheduleId: string;
-  readonly cron: string;
-  readonly action: 'created' | 'updated';
-  readonly nextRuns: readonly string[];
-}
+export type AppliedSchedule = UpsertedSchedule;
 
 /**
  * The Temporal Schedule `backup:<cluster>` that runs dbarch/base_backup on base_backups.frequency (UTC), visible
@@ -32,34 +28,18 @@ export async function applyBackupSchedule(client: Client, paths: readonly string
   if (!frequency.ok) throw new DbarchError(frequency.code, frequency.message);
   const { plan } = await planBaseBackup(paths, cluster, environment);
   const scheduleId = `backup:${cluster}`;
-  const options: ScheduleOptions = {
-    scheduleId,
-    spec: { cronExpressions: [frequency.value.cron], timezone: 'UTC' },
-    action: {
-      type: 'startWorkflow',
-      workflowType: interpreterWorkflowType,
-      workflowId: scheduleId,
-      taskQueue,
-      args: [{ plan }],
-      memo: { summary: plan.summary, planHash: plan.hash, procedure: plan.procedure },
-      typedSearchAttributes: [
-        { key: dbarchSearchAttributes.environment, value: plan.environment },
-        { key: dbarchSearchAttributes.operation, value: plan.operation },
-        { key: dbarchSearchAttributes.specRevision, value: plan.specRevision },
-        { key: dbarchSearchAttributes.awaitingApproval, value: false },
-      ],
-    },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-    memo: { cluster, frequency: base.frequency, planHash: plan.hash },
-  };
-  let action: AppliedSchedule['action'] = 'created';
-  try {
-    await client.schedule.create(options);
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    action = 'updated';
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
-  }
-  const description = await client.schedule.getHandle(scheduleId).describe();
-  return { scheduleId, cron: frequency.value.cron, action, nextRuns: description.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()) };
+  return upsertSchedule(client, scheduleId, frequency.value.cron, {
+    type: 'startWorkflow',
+    workflowType: interpreterWorkflowType,
+    workflowId: scheduleId,
+    taskQueue,
+    args: [{ plan }],
+    memo: { summary: plan.summary, planHash: plan.hash, procedure: plan.procedure },
+    typedSearchAttributes: [
+      { key: dbarchSearchAttributes.environment, value: plan.environment },
+      { key: dbarchSearchAttributes.operation, value: plan.operation },
+      { key: dbarchSearchAttributes.specRevision, value: plan.specRevision },
+      { key: dbarchSearchAttributes.awaitingApproval, value: false },
+    ],
+  }, { cluster, frequency: base.frequency, planHash: plan.hash });
 }

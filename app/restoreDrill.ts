@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { parseFrequency } from '../compiler/grammar/parseFrequency.ts';
+import { upsertSchedule } from './upsertSchedule.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import { stateDir } from '../runtime/stateDir.ts';
 import type { RestoreDrillWorkflowInput } from '../workflows/restoreDrillWorkflow.ts';
@@ -46,19 +47,8 @@ export async function applyRestoreDrillSchedule(client: Client, input: RestoreDr
   const parsed = parseFrequency(frequency);
   if (!parsed.ok) throw new DbarchError('DBA_USAGE', `--schedule ${frequency}: ${parsed.message}`);
   const scheduleId = `drill:${input.cluster}`;
-  const options: ScheduleOptions = {
-    scheduleId,
-    spec: { cronExpressions: [parsed.value.cron], timezone: 'UTC' },
-    action: { type: 'startWorkflow', workflowType: 'restoreDrillWorkflow', workflowId: scheduleId, taskQueue, args: [input], memo: { summary: `restore drill of ${input.cluster}` } },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-    memo: { cluster: input.cluster, frequency },
-  };
-  try {
-    await client.schedule.create(options);
-    return { scheduleId, cron: parsed.value.cron, action: 'created' };
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
-    return { scheduleId, cron: parsed.value.cron, action: 'updated' };
-  }
+  const applied = await upsertSchedule(client, scheduleId, parsed.value.cron, {
+    type: 'startWorkflow', workflowType: 'restoreDrillWorkflow', workflowId: scheduleId, taskQueue, args: [input], memo: { summary: `restore drill of ${input.cluster}` },
+  }, { cluster: input.cluster, frequency });
+  return { scheduleId, cron: applied.cron, action: applied.action };
 }

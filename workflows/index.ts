@@ -6,3 +6,4 @@ export { cdcWorkflow } from './cdcWorkflow.ts';
 export { monitorWorkflow } from './monitorWorkflow.ts';
 export { restoreWorkflow } from './restoreWorkflow.ts';
 export { restoreDrillWorkflow } from './restoreDrillWorkflow.ts';
+export { failoverDrillWorkflow } from './failoverDrillWorkflow.ts';

@@ -5,6 +5,7 @@ import type { ActivityDeps } from '../ActivityDeps.ts';
 import type { FailoverCluster } from './FailoverCluster.ts';
 import { memberNamed } from './failoverContext.ts';
 import { fenceMember, type FenceResult } from './fenceMember.ts';
+import { measureWriteGap, type WriteGapMeasurement } from './measureWriteGap.ts';
 import { rejoinFormerPrimary, type FormerPrimaryRejoin } from './rejoinFormerPrimary.ts';
 import { watchCluster } from './watchCluster.ts';
 import type { WatchOutcome } from './WatchOutcome.ts';
@@ -13,6 +14,12 @@ export interface WatchActivityInput {
   readonly cluster: FailoverCluster;
   /** How long this watch runs before it returns `renew` (the workflow continues as new). */
   readonly runForMs: number;
+}
+
+export interface DrillWriteInput {
+  readonly cluster: FailoverCluster;
+  readonly settleMs?: number;
+  readonly maxMs?: number;
 }
 
 export interface MemberActivityInput {
@@ -39,6 +46,13 @@ export function failoverActivities(deps: ActivityDeps) {
         heartbeat: (details) => context.heartbeat(details),
         log: deps.log.child({ monitor: input.cluster.name, attempt: context.info.attempt }),
       });
+    },
+    failoverMeasureWriteGap: async (input: DrillWriteInput): Promise<WriteGapMeasurement> => {
+      const context = Context.current();
+      // A retried attempt (worker lost) keeps waiting past the epoch the first attempt started from.
+      const resumed = (context.info.heartbeatDetails as Partial<WriteGapMeasurement> | undefined)?.epochBefore;
+      const options = { cluster: input.cluster.name, ...(input.settleMs ? { settleMs: input.settleMs } : {}), ...(input.maxMs ? { maxMs: input.maxMs } : {}), ...(resumed === undefined ? {} : { epochBefore: resumed }) };
+      return measureWriteGap(control(input.cluster).pool, options, (progress) => context.heartbeat(progress), context.cancellationSignal);
     },
     failoverFenceMember: (input: MemberActivityInput): Promise<FenceResult> => fenceMember(memberNamed(input.cluster, input.member), input.cluster.health.timeoutMs),
     failoverRejoinMember: async (input: MemberActivityInput): Promise<FormerPrimaryRejoin> => {

@@ -9,7 +9,7 @@ import { outputFormat } from '../outputFormat.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { reportError } from '../reportError.ts';
 
-const help = `Usage: dbarch cluster up|down|rejoin <spec> --cluster <name> [--member <name>] [--format text|json]
+const help = `Usage: dbarch cluster up|down|rejoin|drill <spec> --cluster <name> [--member <name>] [--format text|json]
 
   up      Provision the cluster's members on this machine (initdb, pg_basebackup, start) and publish its initial
           topology. Idempotent: running members are left alone, stopped ones started, missing ones created; a
@@ -18,12 +18,15 @@ const help = `Usage: dbarch cluster up|down|rejoin <spec> --cluster <name> [--me
   down    Stop every member (fast shutdown); the data stays.
   rejoin  Make --member a standby of the published primary through pg_rewind (a former primary after a failover),
           then republish the topology with it among the replicas.
+  drill   A failover drill measuring the write gap of a switchover, now or on a schedule (dbarch cluster drill --help).
 
 Members live under clusters[].data_directory/<cluster>/<member> and run as the postgres user.
 Exit status: 0 done, 1 failed (a coded error says why), 2 usage error.`;
 
 /** `dbarch cluster up|down|rejoin <spec> --cluster <name>`. */
 export async function run(argv: string[]): Promise<number> {
+  // drill talks to Temporal and has options of its own: its module parses them.
+  if (argv[0] === 'drill') return (await import('./clusterDrill.ts')).run(argv.slice(1));
   let format = outputFormat(argv);
   try {
     const { values, positionals } = parseCommandArgs('cluster', argv, {
