@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { consumeInvalidations } from '../../activities/cache/consumeInvalidations.ts';
 import type { CachePolicy } from '../../activities/cache/CachePolicy.ts';
 import { cacheKeys } from '../../activities/cache/cacheKeys.ts';
+import { cachePolicyOf } from '../../activities/cache/cachePolicyOf.ts';
 import { postgresPendingSpool } from '../../activities/cache/pendingSpool.ts';
 import { redisCache, type RedisCache } from '../../activities/cache/redisCache.ts';
 import { writeBehindFlusher, type WriteBehindFlusher, type WriteBehindFlusherOptions } from '../../activities/cache/writeBehindFlusher.ts';
@@ -66,14 +67,7 @@ export interface CacheOptions {
  * `key_prefix`. docs/operations/cache.md has the guarantees.
  */
 export function createCache(config: DeepReadonly<CacheConfig>, options: CacheOptions = {}): DbarchCache {
-  const policy: CachePolicy = {
-    keyPrefix: config.key_prefix ?? '',
-    ttls: config.ttl_policies.map((p, i) => {
-      const ttl = parseDuration(p.ttl);
-      if (!ttl.ok) throw new DbarchError('DBA_SPEC_DURATION', `cache_config.ttl_policies[${i}].ttl: ${ttl.message}`);
-      return { pattern: p.pattern, ttlMs: ttl.value };
-    }),
-  };
+  const policy: CachePolicy = cachePolicyOf(config);
   const interval = parseDuration(config.write_behind?.flush_interval ?? '5s');
   if (!interval.ok) throw new DbarchError('DBA_SPEC_DURATION', `cache_config.write_behind.flush_interval: ${interval.message}`);
   const flushIntervalMs = interval.value;
