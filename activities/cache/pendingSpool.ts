@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ensureDbarchSchema } from '../schema/ensureDbarchSchema.ts';
 
 /** An invalidation that could not reach Redis, replayed when it is back. */
 export type PendingInvalidation = { readonly kind: 'key' | 'tag' | 'version'; readonly target: string };
@@ -12,7 +13,7 @@ export interface PendingSpool {
   load(): Promise<readonly { readonly item: PendingInvalidation; readonly token: string }[]>;
 }
 
-const table = 'dbarch_cache_pending_invalidations';
+const table = 'dbarch.cache_pending_invalidations';
 
 /**
  * The spool in the application's database: it outlives the process and the host (a replaced container), and every
@@ -21,9 +22,9 @@ const table = 'dbarch_cache_pending_invalidations';
  */
 export function postgresPendingSpool(pool: pg.Pool, prefix: string): PendingSpool {
   let created: Promise<unknown> | undefined;
+  // dbarch's own versioned migrations make the table (activities/schema/cache/).
   const ready = () =>
-    (created ??= pool
-      .query(`CREATE TABLE IF NOT EXISTS ${table} (prefix text NOT NULL, kind text NOT NULL, target text NOT NULL, token text NOT NULL DEFAULT gen_random_uuid()::text, recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(), PRIMARY KEY (prefix, kind, target))`)
+    (created ??= ensureDbarchSchema('cache', pool)
       .catch((error: unknown) => {
         created = undefined;
         throw error;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
+import { ensureDbarchSchema } from '../schema/ensureDbarchSchema.ts';
 
 /** One write-behind write as the flusher hands it to the application: stream id, logical key, value. */
 export interface WriteBehindEntry {
@@ -33,7 +34,7 @@ export interface WriteBehindFlusher {
 }
 
 const group = 'dbarch-flusher';
-const appliedTable = 'dbarch_cache_write_behind_applied';
+const appliedTable = 'dbarch.cache_write_behind_applied';
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -62,7 +63,7 @@ export function writeBehindFlusher(redis: Redis, stream: string, options: WriteB
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) throw error;
     }
-    await options.pool.query(`CREATE TABLE IF NOT EXISTS ${appliedTable} (stream text NOT NULL, id text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (stream, id))`);
+    await ensureDbarchSchema('cache', options.pool); // the applied-id table, from dbarch's own migrations
   };
 
   const read = async (id: '0' | '>'): Promise<StreamEntry[]> => {

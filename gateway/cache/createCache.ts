@@ -44,7 +44,7 @@ export interface CacheOptions {
   readonly redisUrl?: string;
   /**
    * The application's database, where invalidations that could not reach Redis are spooled
-   * (dbarch_cache_pending_invalidations) so a process killed during an outage does not lose them: the next process
+   * (dbarch.cache_pending_invalidations) so a process killed during an outage does not lose them: the next process
    * of the same key prefix replays them before it reads from Redis. Without it they are kept in memory only.
    */
   readonly spool?: pg.Pool;

@@ -48,7 +48,7 @@ describe('pending invalidations spooled in PostgreSQL survive a process killed d
     app.process.kill('SIGKILL');
     expect(await app.exited).to.equal('SIGKILL');
 
-    const spooled = await pool.query<{ kind: string; target: string }>('SELECT kind, target FROM dbarch_cache_pending_invalidations WHERE prefix = $1 ORDER BY target', [redis.prefix]);
+    const spooled = await pool.query<{ kind: string; target: string }>('SELECT kind, target FROM dbarch.cache_pending_invalidations WHERE prefix = $1 ORDER BY target', [redis.prefix]);
     expect(spooled.rows).to.deep.equal([{ kind: 'key', target: 'user:2' }, { kind: 'key', target: 'user:3' }]);
     // Redis is back but the process that knew is gone: the two entries are stale now.
     proxy.restore();
@@ -63,6 +63,6 @@ describe('pending invalidations spooled in PostgreSQL survive a process killed d
     const after = await runCli(['cache', 'check', spec, '--format', 'json']);
     expect(after.code, after.output).to.equal(0);
     expect(JSON.parse(after.output.trim().split('\n').at(-1) ?? '{}')).to.deep.equal({ checked: 3, stale: [] });
-    expect((await pool.query('SELECT 1 FROM dbarch_cache_pending_invalidations WHERE prefix = $1', [redis.prefix])).rowCount).to.equal(0);
+    expect((await pool.query('SELECT 1 FROM dbarch.cache_pending_invalidations WHERE prefix = $1', [redis.prefix])).rowCount).to.equal(0);
   });
 });
