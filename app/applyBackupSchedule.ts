@@ -2,10 +2,9 @@ import type { Client } from '@temporalio/client';
 import { parseFrequency } from '../compiler/grammar/parseFrequency.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
-import { interpreterWorkflowType } from '../plan/compilePlan.ts';
 import { backupCluster } from '../plugins/backup/baseBackupSettings.ts';
 import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
-import { dbarchSearchAttributes } from '../workflows/searchAttributes.ts';
+import { planScheduleAction } from './planScheduleAction.ts';
 import { planBaseBackup } from './startBaseBackup.ts';
 import { upsertSchedule, type UpsertedSchedule } from './upsertSchedule.ts';
 
@@ -28,18 +27,5 @@ export async function applyBackupSchedule(client: Client, paths: readonly string
   if (!frequency.ok) throw new DbarchError(frequency.code, frequency.message);
   const { plan } = await planBaseBackup(paths, cluster, environment);
   const scheduleId = `backup:${cluster}`;
-  return upsertSchedule(client, scheduleId, frequency.value.cron, {
-    type: 'startWorkflow',
-    workflowType: interpreterWorkflowType,
-    workflowId: scheduleId,
-    taskQueue,
-    args: [{ plan }],
-    memo: { summary: plan.summary, planHash: plan.hash, procedure: plan.procedure },
-    typedSearchAttributes: [
-      { key: dbarchSearchAttributes.environment, value: plan.environment },
-      { key: dbarchSearchAttributes.operation, value: plan.operation },
-      { key: dbarchSearchAttributes.specRevision, value: plan.specRevision },
-      { key: dbarchSearchAttributes.awaitingApproval, value: false },
-    ],
-  }, { cluster, frequency: base.frequency, planHash: plan.hash });
+  return upsertSchedule(client, scheduleId, frequency.value.cron, planScheduleAction(plan, scheduleId, taskQueue), { cluster, frequency: base.frequency, planHash: plan.hash });
 }

@@ -1,11 +1,11 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { parseFrequency } from '../compiler/grammar/parseFrequency.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import type { Plan, PlanNode } from '../plan/Plan.ts';
 import { planHash } from '../plan/planHash.ts';
-import { interpreterWorkflowType } from '../plan/compilePlan.ts';
-import { dbarchSearchAttributes } from '../workflows/searchAttributes.ts';
 import type { AppliedSchedule } from './applyBackupSchedule.ts';
+import { planScheduleAction } from './planScheduleAction.ts';
+import { upsertSchedule } from './upsertSchedule.ts';
 import { planCacheWarm } from './startCacheWarm.ts';
 
 /** The plan with every cache/warm step limited to one warming query (hash recomputed: it is another plan). */
@@ -34,36 +34,7 @@ export async function applyCacheWarmSchedules(client: Client, paths: readonly st
     if (!frequency.ok) throw new DbarchError(frequency.code, `cache_config.warming ${query.name}.schedule: ${frequency.message}`);
     const limited = onlyQuery(plan, query.name);
     const scheduleId = `cache-warm:${database}:${query.name}`;
-    const options: ScheduleOptions = {
-      scheduleId,
-      spec: { cronExpressions: [frequency.value.cron], timezone: 'UTC' },
-      action: {
-        type: 'startWorkflow',
-        workflowType: interpreterWorkflowType,
-        workflowId: scheduleId,
-        taskQueue,
-        args: [{ plan: limited }],
-        memo: { summary: limited.summary, planHash: limited.hash, procedure: limited.procedure },
-        typedSearchAttributes: [
-          { key: dbarchSearchAttributes.environment, value: limited.environment },
-          { key: dbarchSearchAttributes.operation, value: limited.operation },
-          { key: dbarchSearchAttributes.specRevision, value: limited.specRevision },
-          { key: dbarchSearchAttributes.awaitingApproval, value: false },
-        ],
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
-      memo: { database, query: query.name, frequency: query.schedule, planHash: limited.hash },
-    };
-    let action: AppliedSchedule['action'] = 'created';
-    try {
-      await client.schedule.create(options);
-    } catch (error) {
-      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      action = 'updated';
-      await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec: options.spec, action: options.action, policies: options.policies }));
-    }
-    const description = await client.schedule.getHandle(scheduleId).describe();
-    applied.push({ scheduleId, cron: frequency.value.cron, action, nextRuns: description.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()) });
+    applied.push(await upsertSchedule(client, scheduleId, frequency.value.cron, planScheduleAction(limited, scheduleId, taskQueue), { database, query: query.name, frequency: query.schedule, planHash: limited.hash }));
   }
   return applied;
 }
