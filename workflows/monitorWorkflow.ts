@@ -5,6 +5,7 @@ import {
   defineSignal,
   executeChild,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -84,8 +85,23 @@ const defaultRunForMs = 10 * 60_000;
 /** Failover records kept in the carried state (the rest are in earlier runs' histories). */
 const keptFailovers = 5;
 
-/** `failover:<cluster>:<timeline>`: one failover per failure, however often it is detected or the monitor restarts. */
+/**
+ * `failover:<cluster>:<timeline>:e<epoch>`: one failover per failure, however often it is detected or the monitor
+ * restarts. The epoch (the published topology's fencing token, which only grows in the control database) tells
+ * apart a cluster recreated under the same name, whose timeline starts at 1 again: by timeline alone its first
+ * failover was refused as a duplicate of the old cluster's, and the monitor looped on the failed primary.
+ */
 export function failoverWorkflowId(cluster: string, detection: Pick<Detection, 'timeline' | 'epoch'>): string {
+  return `failover:${cluster}:${detection.timeline ?? 'unknown'}:e${detection.epoch}`;
+}
+
+/** Patch ids of the monitor: each guards one change, so recorded histories still replay. */
+export const monitorPatches = {
+  /** The failover child's id carries the topology epoch (failoverWorkflowId); before it, the timeline alone. */
+  failoverIdEpoch: 'dbarch-monitor-failover-id-epoch',
+} as const;
+
+function failoverWorkflowIdBeforeEpoch(cluster: string, detection: Pick<Detection, 'timeline' | 'epoch'>): string {
   return `failover:${cluster}:${detection.timeline ?? `epoch${detection.epoch}`}`;
 }
 
@@ -189,7 +205,7 @@ export async function monitorWorkflow(input: MonitorWorkflowInput): Promise<Moni
       primary = detection.primary;
       condition('PrimaryHealthy', 'False', 'ChecksFailed', `${detection.primary} failed ${detection.failures.length} checks in a row (${detection.detectionMs} ms)`);
       phase = 'failing-over';
-      const workflowId = failoverWorkflowId(cluster.name, detection);
+      const workflowId = patched(monitorPatches.failoverIdEpoch) ? failoverWorkflowId(cluster.name, detection) : failoverWorkflowIdBeforeEpoch(cluster.name, detection);
       let record: FailoverRecord;
       try {
         const result = await executeChild<typeof planInterpreterWorkflow>('planInterpreterWorkflow', {

@@ -6,6 +6,7 @@ import { startMonitor } from '../../app/startMonitor.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { sharedTemporal, uniqueTaskQueue } from '../support/temporal.ts';
 import { failoverFixture, sql, type FailoverFixture } from './failoverFixture.ts';
+import { failoverWorkflowId } from '../../workflows/monitorWorkflow.ts';
 
 describe('failover with its worker SIGKILLed mid-way', function () {
   this.timeout(120_000);
@@ -41,7 +42,7 @@ describe('failover with its worker SIGKILLed mid-way', function () {
 
     const second = worker();
     await second.waitForLine(/worker started/);
-    const failoverId = `failover:${fx.name}:${initial.timeline}`;
+    const failoverId = failoverWorkflowId(fx.name, initial);
     const outcome = await awaitPlanRun(temporal.client, failoverId);
     if (!outcome.ok) throw new Error(`${outcome.code}: ${outcome.message}`);
     const promote = outcome.result.steps.promote!;

@@ -4,7 +4,7 @@
 // present once, and every failover and rejoin succeeded; prints the write gap of each kill, p50 and max.
 // Run: node --import tsx test/soak/failover.soak.ts   (npm run soak; not part of npm test)
 import { startMonitor } from '../../app/startMonitor.ts';
-import { monitorStatusQuery } from '../../workflows/monitorWorkflow.ts';
+import { failoverWorkflowId, monitorStatusQuery } from '../../workflows/monitorWorkflow.ts';
 import { eventually } from '../support/childProcess.ts';
 import { createLedgerTable, startLedgerWriter, verifyLedger } from '../support/ledgerWriter.ts';
 import { sharedTemporal, stopSharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
@@ -40,7 +40,7 @@ async function main(): Promise<boolean> {
         const status = await eventually(async () => {
           const s = await handle.query(monitorStatusQuery);
           const t = await fx.topology();
-          return s.failovers >= Math.min(kill, 5) && s.phase === 'watching' && s.lastFailover?.workflowId === `failover:${fx.name}:${before.timeline}` && t.fenced.length === 0 && t.replicas.length === fx.cluster.members.length - 1 ? s : undefined;
+          return s.failovers >= Math.min(kill, 5) && s.phase === 'watching' && s.lastFailover?.workflowId === failoverWorkflowId(fx.name, before) && t.fenced.length === 0 && t.replicas.length === fx.cluster.members.length - 1 ? s : undefined;
         }, `failover ${kill} and the rejoin of ${before.primary.member}`, 120_000);
         await writer.waitForAcks(20, 30_000);
         const gap = writer.gapAround(killedAt) ?? NaN;
