@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Plan, StepNode } from '../../plan/Plan.ts';
@@ -90,11 +90,16 @@ procedures:
     expect(unset[0]?.file).to.equal(seed);
     expect(unset[0]?.line).to.be.greaterThan(1);
     expect(unset[0]?.message).to.include('`deployment_config.migrations.directory` is not set');
-    // backup_before_migrate with the seed's s3:// destination: one error at that destination, before anything runs.
-    const invalid = result.specIssues.filter((issue) => issue.code === 'DBA_PLAN_SETTING_INVALID');
-    expect(invalid.map((issue) => issue.path)).to.deep.equal(['/backup_config/base_backups/destination']);
-    expect(invalid[0]?.message).to.include('s3://backups/database/');
-    expect(result.specIssues).to.have.length(2);
+    // backup_before_migrate takes the seed's s3:// destination as it is (schema dumps go to object stores too).
+    expect(result.specIssues).to.have.length(1);
+  });
+
+  it('plans the seed\'s pre-migration dump to its s3:// destination, encrypted under backup_config\'s key', async () => {
+    const migrations = new URL('../../specs/migrations/', import.meta.url).pathname;
+    const text = readFileSync(seed, 'utf8').replace(/(\n\s*)environments:/, `$1migrations: { directory: ${migrations} }$1environments:`);
+    const plan = planned(await planSpec({ paths: [writeSpec(text)], environment: 'production', procedure: 'dbarch/migration_pipeline', registry: registry() }));
+    const backup = plan.root.nodes.find((node) => node.id === 'backup') as StepNode;
+    expect(backup.input).to.include({ destination: 's3://backups/database/', key_reference: '${DBARCH_BACKUP_KEY}' });
   });
 
   it('plans the seed\'s pipeline once the directory is set and the destination is a file:// one', async () => {

@@ -70,13 +70,21 @@ export async function restoreBaseBackup(
     if (path !== staging && !path.startsWith(staging + sep)) throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `tar member ${entry.path} leaves the data directory`);
     return path;
   };
+  // The callback running when the stream fails (a tampered chunk) may still be making a file: the cleanup waits
+  // for it, or it would recreate what rm just removed (and rm would meet ENOTEMPTY).
+  let running: Promise<unknown> = Promise.resolve();
+  const tracked = <A extends unknown[]>(callback: (...args: A) => Promise<void>) => (...args: A): Promise<void> => {
+    const call = callback(...args);
+    running = call.catch(() => undefined);
+    return call;
+  };
   try {
     await own(staging);
     const read = await readBaseBackup(
       store,
       opened,
       {
-        entry: async (entry) => {
+        entry: tracked(async (entry: TarEntry) => {
           const path = pathOf(entry);
           if (entry.type === 'directory') {
             await mkdir(path, { recursive: true, mode: 0o700 });
@@ -89,17 +97,17 @@ export async function restoreBaseBackup(
             await symlink(entry.linkTarget, path);
             if (owner) await chown(path, owner.uid, owner.gid).catch(() => undefined);
           }
-        },
-        data: async (chunk) => {
+        }),
+        data: tracked(async (chunk: Buffer) => {
           pending.push(chunk);
           pendingBytes += chunk.length;
           if (pendingBytes >= 1 << 20) await flush();
-        },
-        entryEnd: async () => {
+        }),
+        entryEnd: tracked(async () => {
           await flush();
           await file?.close();
           file = undefined;
-        },
+        }),
       },
       execution,
     );
@@ -107,8 +115,10 @@ export async function restoreBaseBackup(
     await rename(staging, targetDir);
     return { manifest: opened.manifest, targetDir, files: read.files, bytes: read.bytes };
   } catch (error) {
+    await running;
     await file?.close().catch(() => undefined);
-    await rm(staging, { recursive: true, force: true });
+    // The refusal is what the caller must see; a cleanup that still fails is retried by Node, never rethrown over it.
+    await rm(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
     throw error;
   }
 }

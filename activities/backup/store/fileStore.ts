@@ -22,6 +22,9 @@ export function fileStore(destination: string, root: string): ObjectStore {
   const pathOf = (key: string) => join(root, ...objectKey(key).split('/'));
 
   async function put(key: string, body: Readable | Uint8Array | string, options: PutOptions = {}): Promise<ObjectInfo> {
+    // A source that fails while the directory is being made must fail this put, not the process: pipeline
+    // below reports the error of an already destroyed stream, but only a listener now keeps it from being uncaught.
+    if (body instanceof Readable) body.on('error', () => undefined);
     const finalPath = pathOf(key);
     await mkdir(dirname(finalPath), { recursive: true }).catch((cause: unknown) => {
       throw unwritable(finalPath, cause);
