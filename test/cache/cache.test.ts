@@ -1,50 +1,11 @@
 import { expect } from 'chai';
-import net from 'node:net';
 import pg from 'pg';
 import { keyPatternMatcher } from '../../activities/cache/keyPatternMatcher.ts';
 import { createCache, type DbarchCache } from '../../gateway/cache/createCache.ts';
-import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { eventually } from '../support/childProcess.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { freshRedis, type TestRedis } from '../support/redis.ts';
-
-/** A TCP proxy to Redis that the test can cut and restore: an outage of this client only (Redis is shared). */
-async function redisProxy(): Promise<{ url: string; cut(): void; restore(): Promise<void>; close(): void }> {
-  const target = new URL(serviceUrls().redis);
-  const sockets = new Set<net.Socket>();
-  let up = true;
-  const server = net.createServer((client) => {
-    if (!up) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    cut() {
-      up = false;
-      for (const s of sockets) s.destroy();
-    },
-    async restore() {
-      up = true;
-      await Promise.resolve();
-    },
-    close() {
-      up = false;
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
+import { redisProxy } from './redisProxy.ts';
 
 describe('the cache library (createCache from cache_config) on Redis and PostgreSQL', function () {
   this.timeout(30_000);
@@ -139,7 +100,7 @@ describe('the cache library (createCache from cache_config) on Redis and Postgre
     const version = (await redis.redis.get(`${redis.prefix}__version:user`)) ?? '0';
     expect(await redis.redis.get(`${redis.prefix}user@${version}:6`)).to.equal(JSON.stringify('user 6'));
 
-    await proxy.restore();
+    proxy.restore();
     await cache.flushed();
     expect(cache.pending()).to.equal(0);
     expect(await redis.redis.exists(`${redis.prefix}user@${version}:6`, `${redis.prefix}user@${version}:7`), 'the replayed invalidations removed them').to.equal(0);
