@@ -1,11 +1,9 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { checkCache, type CacheCheckReport } from '../activities/cache/checkCache.ts';
-import { resolveConnectionUrl } from '../activities/postgres/resolveConnectionUrl.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
-import { resolveEnvReferences } from '../compiler/grammar/envReference.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
-import { serviceUrls } from '../runtime/serviceUrls.ts';
+import { cacheConnections } from './cacheConnections.ts';
 import { planningError } from './planningError.ts';
 
 /**
@@ -22,14 +20,7 @@ export async function checkCacheOfSpec(paths: readonly string[], sample: number)
       hint: 'add `database:` to cache_config and a `source:` query to the policies to check',
     });
   }
-  const cluster = (compiled.spec.clusters ?? []).find((c) => (cache.cluster === undefined ? c.databases.includes(cache.database ?? '') : c.name === cache.cluster));
-  const databaseUrl = resolveConnectionUrl({ ...(cluster === undefined ? {} : { connection: cluster.primary }), database: cache.database }, serviceUrls().postgres);
-  let redisUrl = serviceUrls().redis;
-  if (cache.url !== undefined) {
-    const resolved = resolveEnvReferences(cache.url, process.env);
-    if (!resolved.ok) throw new DbarchError('DBA_SPEC_REFERENCE', `cache_config.url ${cache.url}: ${resolved.message}`);
-    redisUrl = resolved.value;
-  }
+  const { databaseUrl, redisUrl } = cacheConnections(compiled.spec, { ...cache, database: cache.database });
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2, application_name: 'dbarch:cache-check' });
   try {
