@@ -19,6 +19,8 @@ async function settings(url: string, names: string[]): Promise<Record<string, st
 
 async function accepts(port: number): Promise<boolean> {
   const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 1000 });
+  // The server may be shut down between connect and end: its termination is an answer, not a crash.
+  client.on('error', () => undefined);
   return client.connect().then(
     () => client.end().then(() => true),
     () => false,
