@@ -1,6 +1,5 @@
 import { cdcReport } from '../../app/cdcReport.ts';
 import { cdcWorkflowInput } from '../../app/cdcWorkflowInput.ts';
-import { dropCdcSlotOfInput } from '../../app/dropCdcSlotOfInput.ts';
 import { prepareCdcOfInput } from '../../app/prepareCdcOfInput.ts';
 import { startCdc } from '../../app/startCdc.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -23,26 +22,26 @@ replication slot dbarch creates and owns, published as change events to RabbitMQ
               JSON: {"workflowId", "runId", "alreadyRunning", "uiUrl", "prepared"}
   status      the workflow and the slot: confirmed LSN, lag in bytes (WAL not yet published), wal_status and the
               room left before max_slot_wal_keep_size invalidates the slot. Exit 1 when the slot is missing or lost.
-  drop-slot   drops the slot and publication; the unpublished lag is lost, so it needs --approve, and the stream
-              must be stopped first (dbarch cancel cdc:<database>).
+  drop-slot   drops the slot and publication behind an approval gate (dbarch/cdc_drop_slot; the unpublished lag
+              is lost); the stream must be stopped first (dbarch cancel cdc:<database>). dbarch cdc drop-slot --help.
 
 Options:
   --database <name>                 the database to capture (default: cdc_config.database)
   --exchange <name>                 RabbitMQ topic exchange (default dbarch.cdc)
   --max-slot-wal-keep-size <size>   start: ALTER SYSTEM SET max_slot_wal_keep_size (e.g. 10GB) on the captured server
-  --approve                         drop-slot: approve losing the unpublished changes
   --format text|json
   -h, --help`;
 
 /** `dbarch cdc start|status|drop-slot <spec>`. */
 export async function run(argv: string[]): Promise<number> {
+  // drop-slot (a gated procedure) has options of its own: its module parses them.
+  if (argv[0] === 'drop-slot') return (await import('./cdcDropSlot.ts')).run(argv.slice(1));
   let format = outputFormat(argv);
   try {
     const { values, positionals } = parseCommandArgs('cdc', argv, {
       database: { type: 'string' },
       exchange: { type: 'string' },
       'max-slot-wal-keep-size': { type: 'string' },
-      approve: { type: 'boolean' },
       format: { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -52,7 +51,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     format = values.format === 'json' ? 'json' : 'text';
     const [action, ...paths] = positionals;
-    if (action !== 'start' && action !== 'status' && action !== 'drop-slot') {
+    if (action === 'drop-slot') throw new DbarchError('DBA_USAGE', 'dbarch cdc drop-slot: name the action first', { hint: '`dbarch cdc drop-slot <spec> [options]`' });
+    if (action !== 'start' && action !== 'status') {
       throw new DbarchError('DBA_USAGE', `dbarch cdc: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: 'one of start, status, drop-slot: e.g. `dbarch cdc start specs/platform.yaml`' });
     }
     if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: `e.g. \`dbarch cdc ${action} specs/platform.yaml\`` });
@@ -61,13 +61,6 @@ export async function run(argv: string[]): Promise<number> {
     const exchange = str(values.exchange);
     const keep = str(values['max-slot-wal-keep-size']);
     const input = await cdcWorkflowInput(paths, { ...(database === undefined ? {} : { database }), ...(exchange === undefined ? {} : { exchange }), ...(keep === undefined ? {} : { maxSlotWalKeepSize: keep }) });
-
-    if (action === 'drop-slot') {
-      const result = await dropCdcSlotOfInput(input, values.approve === true);
-      if (format === 'json') console.log(JSON.stringify(result));
-      else console.log(result.droppedSlot ? `Dropped slot ${result.before.slot} (${result.before.lagBytes ?? 0} bytes unpublished were discarded)` : `Slot ${result.before.slot} did not exist`);
-      return exitCodes.ok;
-    }
     if (action === 'status') {
       const temporal = await connectTemporal().catch(() => undefined);
       try {

@@ -59,7 +59,12 @@ export const cdcCodes = defineCodes({
   },
   DBA_CDC_DROP_NOT_APPROVED: {
     summary: '`dbarch cdc drop-slot` was refused: dropping the slot loses every change not yet published, so it needs an approval.',
-    hint: 'Run it with `--approve` after checking `dbarch cdc status` (the unpublished lag is lost), or stop the cdc:<database> workflow first.',
+    hint: 'Drop it through `dbarch cdc drop-slot <spec>` (an approval gate; `--approve` in unprotected environments) after checking `dbarch cdc status`: the unpublished lag is lost.',
+    retryable: false,
+  },
+  DBA_CDC_DROP_PROTECTED: {
+    summary: '`dbarch cdc drop-slot --approve` was refused: the environment is protected, so its CDC slot is dropped only through the approval gate of dbarch/cdc_drop_slot.',
+    hint: 'Run `dbarch cdc drop-slot <spec> --env <name>` without --approve and approve its gate (`dbarch approve`, or the Temporal UI).',
     retryable: false,
   },
   DBA_CDC_SLOT_ACTIVE: {

@@ -1,7 +1,9 @@
 import { cdcOptions, type CdcActivityInput } from '../../activities/cdc/cdcActivities.ts';
 import type { CdcPrepareReport } from '../../activities/cdc/CdcPrepareReport.ts';
+import type { CdcSlotStatus } from '../../activities/cdc/CdcSlotStatus.ts';
 import { dropCdcSlot, type DropCdcSlotResult } from '../../activities/cdc/dropCdcSlot.ts';
 import { prepareCdc } from '../../activities/cdc/prepareCdc.ts';
+import { readCdcSlot } from '../../activities/cdc/readCdcSlot.ts';
 import type { JsonObject } from '../../plan/Plan.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
@@ -36,8 +38,9 @@ const inputSchema = (extra: object = {}) => ({
 /**
  * The cdc capability: reads `cdc_config` (with `clusters` for the connection and `queue_config.url` for the
  * broker) and gives its steps the capture as their default input. `cdc/prepare` makes the publication and slot
- * ready (idempotent; coded errors before anything is made); `cdc/drop_slot` drops them, only with `approved: true`
- * (put it after an `approval: true` gate). The stream itself is the long-running workflow cdc:<database>
+ * ready (idempotent; coded errors before anything is made); `cdc/slot_status` reads the slot (what a drop would
+ * lose) and changes nothing; `cdc/drop_slot` drops them, only with `approved: true` (put it after an approval gate,
+ * as the shipped dbarch/cdc_drop_slot does). The stream itself is the long-running workflow cdc:<database>
  * (`dbarch cdc start`).
  */
 export const cdcPlugin = definePlugin({
@@ -46,6 +49,7 @@ export const cdcPlugin = definePlugin({
   host: '*',
   description: 'Change data capture from cdc_config: a dbarch-owned publication and pgoutput slot, streamed to RabbitMQ or Kafka.',
   reads: ['cdc_config', 'clusters', 'queue_config'],
+  procedures: [new URL('../../procedures/cdc_drop_slot.yaml', import.meta.url)],
   planning: {
     stepDefaults: (sections) => {
       const cdc = sections.cdc_config;
@@ -61,6 +65,14 @@ export const cdcPlugin = definePlugin({
       run: (input: PrepareStepInput): Promise<CdcPrepareReport> => {
         const options = cdcOptions(input, deps);
         return prepareCdc({ ...options, ...(input.maxSlotWalKeepSize === undefined ? {} : { maxSlotWalKeepSize: input.maxSlotWalKeepSize }) }, deps.log.child({ cdc: input.database }));
+      },
+    },
+    slot_status: {
+      input: inputSchema(),
+      describe: (input: PrepareStepInput) => `read CDC slot ${input.slot ?? 'dbarch_cdc'} of ${input.database}: its unpublished lag and whether a stream holds it`,
+      run: (input: PrepareStepInput): Promise<CdcSlotStatus> => {
+        const options = cdcOptions(input, deps);
+        return readCdcSlot(options.databaseUrl, options.slot);
       },
     },
     drop_slot: {

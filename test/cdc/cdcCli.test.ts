@@ -14,7 +14,7 @@ async function dbarch(args: string[], env: Record<string, string>): Promise<{ co
   return { code, output: child.output() };
 }
 
-describe('dbarch cdc: bad input is a coded error with nothing made; drop-slot needs --approve', function () {
+describe('dbarch cdc: bad input is a coded error with nothing made; drop-slot --approve drops in an unprotected environment', function () {
   this.timeout(90_000);
   let cluster: PgCluster;
   let dir: string;
@@ -61,7 +61,7 @@ describe('dbarch cdc: bad input is a coded error with nothing made; drop-slot ne
     await query(url, `SELECT pg_drop_replication_slot('cli_slot')`);
   });
 
-  it('status shows the slot and its lag; drop-slot without --approve is refused, with it the slot and publication go', async () => {
+  it('status shows the slot and its lag; drop-slot without --approve starts the gated procedure, with it the slot and publication go', async () => {
     const path = spec('users');
     const started = await dbarch(['cdc', 'start', path, '--format', 'json'], env);
     expect(started.code, started.output).to.equal(0);
@@ -79,9 +79,14 @@ describe('dbarch cdc: bad input is a coded error with nothing made; drop-slot ne
     expect(report.workflow).to.equal('TERMINATED');
     expect(report.slot).to.include({ exists: true, active: false });
     expect(report.slot.lagBytes, 'the unpublished inserts').to.be.greaterThan(0);
-    const refused = await dbarch(['cdc', 'drop-slot', path, '--format', 'json'], env);
-    expect(refused.code).to.equal(1);
-    expect(refused.output).to.contain('"code":"DBA_CDC_DROP_NOT_APPROVED"');
+    // Without --approve the drop waits at the gate of dbarch/cdc_drop_slot (test/cdc/cdcDropSlotGate.test.ts): here
+    // no worker runs it, so it is started, not dropped.
+    const gated = await dbarch(['cdc', 'drop-slot', path, '--gate-wait', '0', '--format', 'json'], env);
+    expect(gated.code, gated.output).to.equal(0);
+    const gatedRun = JSON.parse(gated.output.trim().split('\n').at(-1) ?? '{}') as { workflowId: string; environment: string; protected: boolean };
+    expect(gatedRun).to.include({ environment: 'default', protected: false });
+    expect(gatedRun.workflowId).to.match(/^cdc_drop_slot:default:shop:cli_slot:/);
+    await (await sharedTemporal()).client.workflow.getHandle(gatedRun.workflowId).terminate('test');
     expect(await query(url, `SELECT 1 FROM pg_replication_slots WHERE slot_name = 'cli_slot'`)).to.have.length(1);
     const approved = await dbarch(['cdc', 'drop-slot', path, '--approve', '--format', 'json'], env);
     expect(approved.code, approved.output).to.equal(0);
