@@ -19,6 +19,7 @@ import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
 import { securityCodes } from './codes/security.ts';
 import { specCodes } from './codes/spec.ts';
+import { tlsCodes } from './codes/tls.ts';
 
 /**
  * The one registry of stable error codes. Each area keeps its table in errors/codes/; a code is never
@@ -45,6 +46,7 @@ export const errorCodes = {
   ...runtimeCodes,
   ...securityCodes,
   ...specCodes,
+  ...tlsCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -2,12 +2,13 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { livePostmaster } from './inspectMember.ts';
 import type { MemberPaths } from './memberPaths.ts';
 import { runServerTool } from './serverTool.ts';
+import { memberOpenSslEnv } from '../tls/memberTlsFiles.ts';
 import { logTail } from './waitForStreaming.ts';
 
 /** Starts the member's server and waits until it accepts connections (pg_ctl -w), its log in the member's log file. */
 export async function startMemberServer(paths: MemberPaths, timeoutMs = 60_000): Promise<void> {
   try {
-    await runServerTool('pg_ctl', ['start', '-D', paths.data, '-l', paths.logFile, '-w', '-t', String(Math.ceil(timeoutMs / 1000)), '-s'], { timeoutMs: timeoutMs + 5000 });
+    await runServerTool('pg_ctl', ['start', '-D', paths.data, '-l', paths.logFile, '-w', '-t', String(Math.ceil(timeoutMs / 1000)), '-s'], { timeoutMs: timeoutMs + 5000, env: memberOpenSslEnv(paths) });
   } catch (error) {
     // pg_ctl only says "examine the log": put the log's last lines into the error.
     if (error instanceof DbarchError) throw new DbarchError(error.code, `${error.message}\n${logTail(paths.logFile)}`, { cause: error.cause, details: error.details });

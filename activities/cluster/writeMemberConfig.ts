@@ -4,6 +4,9 @@ import type { ManagedCluster, ManagedMember } from './ManagedCluster.ts';
 import type { MemberPaths } from './memberPaths.ts';
 import { synchronousStandbyNames } from './synchronousStandbyNames.ts';
 import { chownToServer } from './chownToServer.ts';
+import { auditLogDirectory } from '../audit/auditLogDirectory.ts';
+import { auditServerSettings } from '../audit/auditServerSettings.ts';
+import { memberTlsIncludes } from '../tls/memberTlsFiles.ts';
 
 /** The file dbarch owns in each PGDATA, included at the end of postgresql.conf; rewritten on every `cluster up`. */
 export const memberConfigFile = 'dbarch.conf';
@@ -44,10 +47,14 @@ export function writeMemberConfig(cluster: ManagedCluster, member: ManagedMember
     shared_buffers: "'32MB'",
     max_connections: '100',
     lc_messages: "'C'",
+    ...(cluster.audit === undefined ? {} : quotedSettings(auditServerSettings(cluster.audit.classes, auditLogDirectory(paths)))),
   };
+  // TLS files of `dbarch tls rotate`, when it wrote them: kept out of PGDATA, included from here.
+  const tls = memberTlsIncludes(paths);
   const body = [
     '# Written by dbarch (`dbarch cluster up`) for this member; edits are overwritten.',
     ...Object.entries(settings).map(([name, value]) => `${name} = ${value}`),
+    ...tls.settings,
     '',
   ].join('\n');
   writeFileSync(path.join(paths.data, memberConfigFile), body, { mode: 0o600 });
@@ -58,6 +65,11 @@ export function writeMemberConfig(cluster: ManagedCluster, member: ManagedMember
   // Trust on loopback, as the rest of the local stack (the members listen on loopback only); replication too.
   writeFileSync(
     path.join(paths.data, 'pg_hba.conf'),
-    ['# Written by dbarch for a managed cluster member.', 'local all all trust', 'local replication all trust', 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust', 'host all all ::1/128 trust', 'host replication all ::1/128 trust', ''].join('\n'),
+    ['# Written by dbarch for a managed cluster member.', 'local all all trust', 'local replication all trust', ...tls.hba, 'host all all 127.0.0.1/32 trust', 'host replication all 127.0.0.1/32 trust', 'host all all ::1/128 trust', 'host replication all ::1/128 trust', ''].join('\n'),
   );
+}
+
+/** Audit settings are plain values; postgresql.conf wants strings quoted (numbers and booleans may be too). */
+function quotedSettings(settings: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, confString(value)]));
 }

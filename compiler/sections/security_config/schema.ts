@@ -67,6 +67,12 @@ export const InTransit = Type.Object(
     tls_version: Type.Unsafe<number | string>({ type: ['number', 'string'], description: 'Minimum TLS version: 1.2 or 1.3.', examples: [1.3] }),
     cipher_suites: Type.Optional(Type.Array(Type.String(), { minItems: 1, description: 'Allowed cipher suites (IANA names), valid for the TLS version.', examples: [['TLS_AES_256_GCM_SHA384']] })),
     require: Type.Optional(Type.Boolean({ description: 'Refuse unencrypted connections.', default: true })),
+    internal_ca: Type.Optional(
+      grammarString('dbarch-secret', {
+        description: 'Not in the seed: where dbarch keeps its internal CA (PEM key and certificate) that signs the managed clusters\' server certificates and the service roles\' client certificates. `file://` is created on first use; `${ENV}` is filled from `dbarch tls init-ca`. Without it, dbarch configures no TLS.',
+        examples: ['file:///var/lib/dbarch/tls/internal-ca.pem'],
+      }),
+    ),
   },
   { additionalProperties: false },
 );

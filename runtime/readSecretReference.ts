@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseSecretReference } from '../compiler/grammar/parseSecretReference.ts';
+import { DbarchError } from '../errors/DbarchError.ts';
+import type { ErrorCode } from '../errors/registry.ts';
+
+export interface SecretReadOptions {
+  /** What the secret is, for messages ("the internal CA"). */
+  readonly what: string;
+  /** The caller's code for a reference that cannot be read. */
+  readonly missing: ErrorCode;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The text behind a secret reference: `${NAME}` (an environment variable) or `file:///path` (a mounted secret).
+ * Other providers (vault://, aws-sm://) are not readable here yet and fail with the caller's code.
+ */
+export async function readSecretReference(reference: string, options: SecretReadOptions): Promise<string> {
+  const parsed = parseSecretReference(reference);
+  if (!parsed.ok) throw new DbarchError(options.missing, `${options.what} (${reference}) is not a secret reference: ${parsed.message}`);
+  const ref = parsed.value;
+  if (ref.kind === 'env') {
+    const value = (options.env ?? process.env)[ref.name];
+    if (value === undefined || value === '') throw new DbarchError(options.missing, `environment variable ${ref.name} (${options.what}) is not set`);
+    return value;
+  }
+  if (ref.provider !== 'file') {
+    throw new DbarchError(options.missing, `secret provider ${ref.provider}:// is not available for ${options.what} yet`, { hint: 'Use ${ENV_NAME} or file:///path.' });
+  }
+  const path = fileURLToPath(ref.url);
+  return readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new DbarchError(options.missing, `cannot read ${options.what} from ${path}: ${(cause as Error).message}`, { cause, details: { path } });
+  });
+}
