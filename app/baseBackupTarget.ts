@@ -1,10 +1,10 @@
 import { listBaseBackups } from '../activities/backup/baseBackup/listBaseBackups.ts';
 import type { KeyProvider } from '../activities/backup/crypto/KeyProvider.ts';
-import { localKeyProvider } from '../activities/backup/crypto/localKeyProvider.ts';
-import { masterKeyFromReference } from '../activities/backup/crypto/masterKeyFromReference.ts';
+import { keyProviderFromReference } from '../activities/backup/crypto/keyProviderFromReference.ts';
 import { openObjectStore } from '../activities/backup/store/openObjectStore.ts';
 import { resolveEnvReferences } from '../compiler/grammar/envReference.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
+import { backupKeyReference } from '../compiler/sections/backup_config/backupKeyReference.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
 import { planningError } from './planningError.ts';
@@ -25,10 +25,10 @@ export async function baseBackupTarget(paths: readonly string[], destinationOver
   if (written === undefined) throw new DbarchError('DBA_USAGE', `${paths.join(', ')} has no backup_config.base_backups.destination`, { hint: 'Pass --destination <url>.' });
   const destination = resolveEnvReferences(written, process.env);
   if (!destination.ok) throw new DbarchError('DBA_BACKUP_DESTINATION_UNSUPPORTED', `destination ${written}: ${destination.message}`);
-  const keyReference = base?.encryption === 'aes-256' ? (base.encryption_key ?? '${DBARCH_BACKUP_KEY}') : undefined;
+  const keyReference = backupKeyReference(compiled.spec);
   return {
     destination: destination.value,
-    ...(keyReference ? { keyProvider: localKeyProvider(await masterKeyFromReference(keyReference)) } : {}),
+    ...(keyReference ? { keyProvider: await keyProviderFromReference(keyReference) } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { WalArchiveConfig } from '../activities/backup/wal/WalArchiveConfig.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import { parseDuration } from '../compiler/grammar/parseDuration.ts';
+import { backupKeyReference } from '../compiler/sections/backup_config/backupKeyReference.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import { backupCluster, baseBackupSettings } from '../plugins/backup/baseBackupSettings.ts';
 import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
@@ -40,7 +41,7 @@ export async function pitrSettingsOfSpec(paths: readonly string[], cluster: stri
   if (wal?.enabled !== true || wal.destination === undefined) {
     throw new DbarchError('DBA_USAGE', `backup_config.wal_archiving is not enabled with a destination`, { hint: 'Set wal_archiving.enabled: true and wal_archiving.destination.' });
   }
-  const keyReference = backup.base_backups.encryption === 'aes-256' ? (backup.base_backups.encryption_key ?? '${DBARCH_BACKUP_KEY}') : undefined;
+  const keyReference = backupKeyReference(spec);
   const ms = (value: string | number | undefined) => {
     if (value === undefined) return undefined;
     const parsed = parseDuration(value);

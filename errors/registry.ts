@@ -10,6 +10,7 @@ import { dataPlaneCodes } from './codes/dataplane.ts';
 import { dnsCodes } from './codes/dns.ts';
 import { failoverCodes } from './codes/failover.ts';
 import { foundationCodes } from './codes/foundation.ts';
+import { keyCodes } from './codes/keys.ts';
 import { migrationCodes } from './codes/migrations.ts';
 import { monitoringCodes } from './codes/monitoring.ts';
 import { pipelineCodes } from './codes/pipeline.ts';
@@ -37,6 +38,7 @@ export const errorCodes = {
   ...dnsCodes,
   ...failoverCodes,
   ...foundationCodes,
+  ...keyCodes,
   ...migrationCodes,
   ...monitoringCodes,
   ...pipelineCodes,

@@ -10,8 +10,7 @@ import type { BackupManifest } from './BackupManifest.ts';
 import { backupFiles } from './backupFiles.ts';
 import { decryptStream } from './crypto/decryptStream.ts';
 import { encryptStream } from './crypto/encryptStream.ts';
-import { localKeyProvider } from './crypto/localKeyProvider.ts';
-import { masterKeyFromReference } from './crypto/masterKeyFromReference.ts';
+import { keyProviderFromReference } from './crypto/keyProviderFromReference.ts';
 import type { ObjectStore } from './store/ObjectStore.ts';
 
 /**
@@ -57,7 +56,7 @@ export async function publishSchemaDump(store: ObjectStore, localDirectory: stri
   if (keyReference === undefined) {
     await store.put(dumpKey(manifest.backupId), createReadStream(files.dump));
   } else {
-    const provider = localKeyProvider(await masterKeyFromReference(keyReference));
+    const provider = await keyProviderFromReference(keyReference);
     const dataKey = randomBytes(32);
     const wrappedKey = await provider.wrapKey(dataKey);
     const encrypted = createReadStream(files.dump).pipe(encryptStream(dataKey, { context: dumpKey(manifest.backupId) }));
@@ -91,7 +90,7 @@ export async function fetchSchemaDump(store: ObjectStore, backupId: string, loca
     if (keyReference === undefined) {
       throw new DbarchError('DBA_BACKUP_KEY_MISSING', `backup ${backupId} is encrypted and no key reference was given`, { hint: 'Pass key_reference (backup_config.base_backups.encryption_key) to the restoring step.' });
     }
-    const dataKey = await localKeyProvider(await masterKeyFromReference(keyReference)).unwrapKey(manifest.encryption.wrappedKey);
+    const dataKey = await (await keyProviderFromReference(keyReference)).unwrapKey(manifest.encryption.wrappedKey);
     await pipeline(body, decryptStream(dataKey, { context: dumpKey(backupId), name: dumpKey(backupId) }), createWriteStream(partial));
   }
   await rename(partial, files.dump);

@@ -5,8 +5,8 @@ export type SecretReference =
   | { readonly kind: 'env'; readonly name: string }
   | { readonly kind: 'provider'; readonly provider: string; readonly url: string };
 
-/** Secret-provider URL schemes a secrets activity knows how to read. */
-export const secretProviders = ['vault', 'aws-sm', 'gcp-sm', 'azure-kv', 'k8s-secret', 'file'] as const;
+/** Secret-provider URL schemes a secrets activity knows how to read (`aws-kms://`: a KMS key that wraps data keys, not a value). */
+export const secretProviders = ['vault', 'aws-sm', 'aws-kms', 'gcp-sm', 'azure-kv', 'k8s-secret', 'file'] as const;
 
 /**
  * Secrets are references only: `${NAME}` (no default: a default would put the secret in git) or a provider URL

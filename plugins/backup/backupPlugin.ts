@@ -77,7 +77,7 @@ export const backupPlugin = definePlugin({
   version: '1.0.0',
   host: '^0.1.0',
   description: 'Schema-level logical backups (pg_dump) and restores for backup-before-migrate and rollback.',
-  reads: ['backup_config', 'clusters'],
+  reads: ['backup_config', 'clusters', 'security_config'],
   planning: {
     settings: (sections) => ({
       destination: {

@@ -1,4 +1,5 @@
 import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
+import { backupKeyReference } from '../../compiler/sections/backup_config/backupKeyReference.ts';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import type { PlanSetting } from '../definePlugin.ts';
 
@@ -10,9 +11,10 @@ export function backupCluster(sections: Pick<CompiledSpec, 'backup_config' | 'cl
 
 /**
  * What dbarch/base_backup reads as `{{ backup.<key> }}`: the cluster and its primary's connection reference (a
- * cluster dbarch does not manage: `primary`; a managed one: its first member), compression and encryption.
+ * cluster dbarch does not manage: `primary`; a managed one: its first member), compression and encryption (the key
+ * reference: base_backups.encryption_key, else security_config's aws_kms key, else $DBARCH_BACKUP_KEY).
  */
-export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' | 'clusters'>): Record<string, PlanSetting> {
+export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' | 'clusters' | 'security_config'>): Record<string, PlanSetting> {
   const base = sections.backup_config?.base_backups;
   const at = ['backup_config', 'base_backups'];
   const name = backupCluster(sections);
@@ -33,8 +35,8 @@ export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' 
     cross_region_sync: { value: copying && copy.sync_mode === 'sync' },
     encryption: { value: encryption, source: { path: [...at, 'encryption'] } },
     encryption_key: {
-      value: encryption === 'aes-256' ? (base?.encryption_key ?? '${DBARCH_BACKUP_KEY}') : null,
-      source: { path: [...at, 'encryption_key'], hint: 'a `${ENV}` or `file:///path` reference to a 32-byte key (openssl rand -base64 32)' },
+      value: backupKeyReference(sections) ?? null,
+      source: { path: [...at, 'encryption_key'], hint: 'a `${ENV}` or `file:///path` reference to a 32-byte key (openssl rand -base64 32), or a KMS key `aws-kms://alias/…`' },
     },
   };
 }

@@ -1,8 +1,7 @@
 import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBackup.ts';
 import type { CompressionAlgorithm } from '../../activities/backup/compression/Compression.ts';
 import type { KeyProvider } from '../../activities/backup/crypto/KeyProvider.ts';
-import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
-import { masterKeyFromReference } from '../../activities/backup/crypto/masterKeyFromReference.ts';
+import { keyProviderFromReference } from '../../activities/backup/crypto/keyProviderFromReference.ts';
 import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
 import { applyBackupLifecycle } from '../../activities/backup/lifecycle/applyBackupLifecycle.ts';
 import { s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
@@ -60,7 +59,7 @@ function resolved(reference: string, what: string): string {
 
 async function keyProviderOf(input: { encryption?: string | null; key_reference?: string | null }): Promise<KeyProvider | undefined> {
   if (input.key_reference === undefined || input.key_reference === null || input.encryption === 'none') return undefined;
-  return localKeyProvider(await masterKeyFromReference(input.key_reference));
+  return keyProviderFromReference(input.key_reference);
 }
 
 /**

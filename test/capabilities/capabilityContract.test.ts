@@ -94,12 +94,12 @@ procedures:
     expect(result.specIssues).to.have.length(1);
   });
 
-  it('plans the seed\'s pre-migration dump to its s3:// destination, encrypted under backup_config\'s key', async () => {
+  it('plans the seed\'s pre-migration dump to its s3:// destination, encrypted under security_config\'s aws_kms key (backup_config names none)', async () => {
     const migrations = new URL('../../specs/migrations/', import.meta.url).pathname;
     const text = readFileSync(seed, 'utf8').replace(/(\n\s*)environments:/, `$1migrations: { directory: ${migrations} }$1environments:`);
     const plan = planned(await planSpec({ paths: [writeSpec(text)], environment: 'production', procedure: 'dbarch/migration_pipeline', registry: registry() }));
     const backup = plan.root.nodes.find((node) => node.id === 'backup') as StepNode;
-    expect(backup.input).to.include({ destination: 's3://backups/database/', key_reference: '${DBARCH_BACKUP_KEY}' });
+    expect(backup.input).to.include({ destination: 's3://backups/database/', key_reference: 'aws-kms://alias/dbarch-backups' });
   });
 
   it('plans the seed\'s pipeline once the directory is set and the destination is a file:// one', async () => {

@@ -16,11 +16,14 @@ export function localKeyProvider(masterKey: Buffer): KeyProvider {
   const keyId = `local:${createHmac('sha256', masterKey).update('dbarch master key id').digest('hex').slice(0, 16)}`;
   return {
     keyId,
+    algorithm,
+    versioned: false,
+    currentKeyId: () => Promise.resolve(keyId),
     wrapKey(dataKey: Buffer): Promise<WrappedKey> {
       const nonce = randomBytes(12);
       const cipher = createCipheriv(algorithm, masterKey, nonce).setAAD(wrapAad);
       const ciphertext = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-      return Promise.resolve({ keyId, algorithm, ciphertext: ciphertext.toString('base64'), nonce: nonce.toString('base64'), tag: cipher.getAuthTag().toString('base64') });
+      return Promise.resolve({ keyId, algorithm, ciphertext: ciphertext.toString('base64'), nonce: nonce.toString('base64'), tag: cipher.getAuthTag().toString('base64'), wrappedAt: new Date().toISOString() });
     },
     unwrapKey(wrapped: WrappedKey): Promise<Buffer> {
       if (wrapped.keyId !== keyId || wrapped.algorithm !== algorithm || wrapped.nonce === undefined || wrapped.tag === undefined) {

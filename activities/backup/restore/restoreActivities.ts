@@ -5,8 +5,7 @@ import { resolveEnvReferences } from '../../../compiler/grammar/envReference.ts'
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../../runtime/dbarchConfig.ts';
 import type { ActivityDeps } from '../../ActivityDeps.ts';
-import { localKeyProvider } from '../crypto/localKeyProvider.ts';
-import { masterKeyFromReference } from '../crypto/masterKeyFromReference.ts';
+import { keyProviderFromReference } from '../crypto/keyProviderFromReference.ts';
 import { openObjectStore } from '../store/openObjectStore.ts';
 import { s3SettingsFromEnv } from '../store/S3Settings.ts';
 import type { WalArchiveConfig } from '../wal/WalArchiveConfig.ts';
@@ -68,7 +67,7 @@ export function restoreActivities(_deps: ActivityDeps) {
     },
     pitrRestore: async (input: RestoreRequestInput, restoreId: string): Promise<PointInTimeRestoreResult> => {
       const context = Context.current();
-      const keyProvider = input.backupKeyReference === undefined ? undefined : localKeyProvider(await masterKeyFromReference(input.backupKeyReference));
+      const keyProvider = input.backupKeyReference === undefined ? undefined : await keyProviderFromReference(input.backupKeyReference);
       const pgBinDir = dbarchConfig().pgBinDir;
       let last: PointInTimeRestoreProgress = { phase: 'planning' };
       // The keep-alive repeats the last phase while a long step (the base restore, WAL replay) runs quietly.
@@ -106,7 +105,7 @@ export function restoreActivities(_deps: ActivityDeps) {
     },
     pitrRestoreDrill: async (input: RestoreDrillInput, drillId: string): Promise<RestoreDrillResult> => {
       const context = Context.current();
-      const keyProvider = input.backupKeyReference === undefined ? undefined : localKeyProvider(await masterKeyFromReference(input.backupKeyReference));
+      const keyProvider = input.backupKeyReference === undefined ? undefined : await keyProviderFromReference(input.backupKeyReference);
       const pgBinDir = dbarchConfig().pgBinDir;
       const keepAlive = setInterval(() => context.heartbeat({ phase: 'drill' }), 5000);
       try {

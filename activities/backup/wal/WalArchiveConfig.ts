@@ -11,7 +11,7 @@ export interface WalArchiveConfig {
   /** wal_archiving.compression (the seed: gzip). */
   readonly compression: CompressionAlgorithm;
   readonly level?: number;
-  /** base_backups.encryption_key when encryption is aes-256: `${NAME}` or `file:///path`; absent: not encrypted. */
+  /** base_backups.encryption_key when encryption is aes-256: `${NAME}`, `file:///path` or `aws-kms://<key>`; absent: not encrypted. */
   readonly encryptionKey?: string;
   /** A non-AWS S3 endpoint (else AWS_ENDPOINT_URL_S3 or AWS's own). */
   readonly s3Endpoint?: string;

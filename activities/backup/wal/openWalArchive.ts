@@ -1,6 +1,5 @@
 import { parseDestinationUrl } from '../../../compiler/grammar/parseDestinationUrl.ts';
-import { localKeyProvider } from '../crypto/localKeyProvider.ts';
-import { masterKeyFromReference } from '../crypto/masterKeyFromReference.ts';
+import { keyProviderFromReference } from '../crypto/keyProviderFromReference.ts';
 import { fileStore } from '../store/fileStore.ts';
 import type { ObjectStore } from '../store/ObjectStore.ts';
 import { s3SettingsFromEnv } from '../store/S3Settings.ts';
@@ -8,7 +7,7 @@ import type { WalArchive } from './WalArchive.ts';
 import type { WalArchiveConfig } from './WalArchiveConfig.ts';
 
 /**
- * Opens the store and the key provider a configuration names (the key is read now, so a bad one fails early).
+ * Opens the store and the key provider a configuration names (a local key is read now, so a bad one fails early).
  * wal-push runs once per segment: a file:// archive opens its store directly, without loading the AWS SDK that
  * openObjectStore imports for s3:// (a third of the command's start-up).
  */
@@ -21,6 +20,6 @@ export async function openWalArchive(config: WalArchiveConfig, env: NodeJS.Proce
     const s3 = s3SettingsFromEnv(env);
     store = openObjectStore(config.destination, config.s3Endpoint === undefined ? s3 : { ...s3, endpoint: config.s3Endpoint });
   }
-  const keys = config.encryptionKey === undefined ? undefined : localKeyProvider(await masterKeyFromReference(config.encryptionKey, env));
+  const keys = config.encryptionKey === undefined ? undefined : await keyProviderFromReference(config.encryptionKey, env);
   return { store, config, keys };
 }

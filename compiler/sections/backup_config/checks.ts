@@ -1,9 +1,15 @@
 import { formatDuration, parseDuration } from '../../grammar/parseDuration.ts';
+import { kmsScheme, parseKmsKeyReference } from '../../grammar/parseKmsKeyReference.ts';
 import type { SectionCheckContext } from '../../SectionDefinition.ts';
 import { checkDatabaseReference } from '../clusters/checkDatabaseReference.ts';
 import type { BackupConfig } from './schema.ts';
 
 export function checkBackupConfig(config: BackupConfig, ctx: SectionCheckContext): void {
+  const key = config.base_backups?.encryption_key;
+  if (key?.startsWith(kmsScheme) === true) {
+    const parsed = parseKmsKeyReference(key);
+    if (!parsed.ok) ctx.error(['base_backups', 'encryption_key'], parsed.code, parsed.message, parsed.hint);
+  }
   const wal = config.wal_archiving;
   const pitr = config.point_in_time_recovery;
   if (wal?.enabled === true && wal.destination === undefined) {

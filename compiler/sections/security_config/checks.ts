@@ -1,4 +1,5 @@
 import { suggestionHint } from '../../didYouMean.ts';
+import { kmsScheme, parseKmsKeyReference } from '../../grammar/parseKmsKeyReference.ts';
 import { parsePolicyExpression } from '../../grammar/parsePolicyExpression.ts';
 import { roleRestrictions } from '../../grammar/postgresPrivileges.ts';
 import { normaliseTlsVersion, supportedTlsVersions, tls12CipherSuites, tls13CipherSuites } from '../../grammar/tlsCipherSuites.ts';
@@ -39,6 +40,10 @@ export function checkSecurityConfig(config: SecurityConfig, ctx: SectionCheckCon
   const atRest = config.encryption?.at_rest;
   if (atRest?.enabled === true && atRest.provider === undefined) {
     ctx.error(['encryption', 'at_rest', 'provider'], 'DBA_SPEC_MISSING_KEY', 'encryption at rest is enabled but names no key `provider`');
+  }
+  if (atRest?.provider === 'aws_kms' && atRest.key_id !== undefined) {
+    const key = parseKmsKeyReference(`${kmsScheme}${atRest.key_id}`);
+    if (!key.ok) ctx.error(['encryption', 'at_rest', 'key_id'], key.code, key.message, key.hint);
   }
   const inTransit = config.encryption?.in_transit;
   if (inTransit !== undefined) {

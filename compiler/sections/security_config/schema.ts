@@ -56,8 +56,10 @@ export const AtRest = Type.Object(
   {
     enabled: Type.Boolean(),
     provider: Type.Optional(stringEnum(['aws_kms', 'gcp_kms', 'azure_key_vault', 'vault', 'local'] as const, { description: 'Key management service.' })),
-    key_id: Type.Optional(Type.String({ description: 'Key identifier in the provider.' })),
-    key_rotation: Type.Optional(durationField({ description: 'Key rotation period.', examples: ['90d'] })),
+    key_id: Type.Optional(Type.String({ minLength: 1, description: 'Key identifier in the provider. aws_kms: a key id, key ARN, alias (`alias/…`) or alias ARN; it wraps the backup data keys when base_backups.encryption_key is not given.', default: 'alias/dbarch-backups', examples: ['alias/dbarch-backups'] })),
+    key_rotation: Type.Optional(durationField({ description: 'Key rotation period: how often the stored backup data keys are re-wrapped under the current key (the Temporal Schedule key-rotation:<cluster>).', examples: ['90d'] })),
+    region: Type.Optional(namedString('region', { description: 'aws_kms: the key\'s region (else the key ARN\'s, else AWS_REGION on the worker).', examples: ['eu-west-2'] })),
+    endpoint: Type.Optional(Type.String({ minLength: 1, description: 'aws_kms: a non-AWS or VPC endpoint (local-kms in tests); env references allowed, resolved on the worker (else AWS_ENDPOINT_URL_KMS).', examples: ['${KMS_ENDPOINT}'] })),
   },
   { additionalProperties: false },
 );
