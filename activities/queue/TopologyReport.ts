@@ -7,8 +7,20 @@
  */
 export type TopologyState = 'ok' | 'missing' | 'drifted' | 'unverified';
 
-/** What reconcile did about an item: nothing, created it, deleted and declared it again, or declared the binding. */
-export type TopologyAction = 'none' | 'created' | 'recreated' | 'bound';
+/**
+ * What reconcile did about an item: nothing, created it, deleted and declared it again, declared the binding, or
+ * left a drifted queue holding messages as it was for an approval to decide (`deferred`).
+ */
+export type TopologyAction = 'none' | 'created' | 'recreated' | 'bound' | 'deferred';
+
+/** A drifted queue that holds messages: recreating it to match the spec loses them, so it waits for an approval. */
+export interface PendingDelete {
+  readonly queue: string;
+  /** At the inspection; null when messages arrived between the inspection and the if-empty delete. */
+  readonly messages: number | null;
+  /** The broker's reason for the drift. */
+  readonly drift: string | null;
+}
 
 export interface TopologyItem {
   readonly kind: 'exchange' | 'queue' | 'binding';
@@ -26,6 +38,8 @@ export interface TopologyReport {
   readonly items: readonly TopologyItem[];
   /** Whether everything is `ok` (bindings `unverified` count as in order). */
   readonly inSync: boolean;
+  /** Set by a reconcile that deferred queues (`deferNonEmpty`): what an approval would delete. */
+  readonly pendingDeletes?: readonly PendingDelete[];
 }
 
 export function topologyReport(items: readonly TopologyItem[]): TopologyReport {

@@ -6,12 +6,19 @@ import { inspectTopology } from './inspectTopology.ts';
 import { probeExchangeTypes } from './probeExchangeTypes.ts';
 import type { QueueTopology } from './QueueTopology.ts';
 import { toQueueError } from './toQueueError.ts';
-import { bindingName, topologyReport, type TopologyItem, type TopologyReport } from './TopologyReport.ts';
+import { bindingName, topologyReport, type PendingDelete, type TopologyItem, type TopologyReport } from './TopologyReport.ts';
 import { withChannel } from './withChannel.ts';
 
 export interface ReconcileOptions {
   /** Queues whose deletion an approval allowed: drifted queues that hold messages are recreated only if named here. */
   readonly approvedDeletes?: readonly string[];
+  /** Set after an approval gate: every drifted queue of the topology may be deleted with its messages. */
+  readonly deleteDrifted?: boolean;
+  /**
+   * Leave drifted queues that hold messages (and are not approved) as they are, listed in `pendingDeletes`, and
+   * reconcile everything else, instead of refusing the whole reconcile (DBA_QUEUE_NOT_EMPTY).
+   */
+  readonly deferNonEmpty?: boolean;
 }
 
 /**
@@ -22,7 +29,8 @@ export interface ReconcileOptions {
  *
  * Drift is fixed by deleting and declaring again: exchanges hold no messages (publishers see the name missing for
  * a moment, and bindings made outside the spec go with it); a queue is deleted with if-empty unless its deletion
- * was approved, so messages that arrive after the inspection are never lost silently.
+ * was approved, so messages that arrive after the inspection are never lost silently. With `deferNonEmpty` such a
+ * queue is left as it is (action `deferred`, listed in `pendingDeletes`) for an approval gate to decide.
  */
 export async function reconcileTopology(url: string, topology: QueueTopology, options: ReconcileOptions = {}): Promise<TopologyReport> {
   checkTopology(topology);
@@ -30,9 +38,10 @@ export async function reconcileTopology(url: string, topology: QueueTopology, op
   const connection = await connectAmqp(url);
   try {
     const before = await inspectTopology(connection, topology);
-    const approved = new Set(options.approvedDeletes ?? []);
+    const approved = new Set(options.deleteDrifted === true ? topology.queues.map((queue) => queue.name) : (options.approvedDeletes ?? []));
     const refused = before.items.filter((item) => item.kind === 'queue' && item.state === 'drifted' && (item.messages ?? 0) > 0 && !approved.has(item.name));
-    if (refused.length > 0) throw notEmpty(refused.map((item) => ({ queue: item.name, messages: item.messages ?? 0, drift: item.detail })), 'nothing was changed');
+    const pendingDeletes: PendingDelete[] = [];
+    if (refused.length > 0 && options.deferNonEmpty !== true) throw notEmpty(refused.map((item) => ({ queue: item.name, messages: item.messages ?? 0, drift: item.detail })), 'nothing was changed');
 
     const byName = new Map(before.items.filter((item) => item.kind !== 'binding').map((item) => [`${item.kind} ${item.name}`, item]));
     const items: TopologyItem[] = [];
@@ -49,12 +58,22 @@ export async function reconcileTopology(url: string, topology: QueueTopology, op
       if (item === undefined) continue;
       if (item.state === 'drifted') {
         const ifEmpty = !approved.has(queue.name);
+        const defer = () => {
+          pendingDeletes.push({ queue: queue.name, messages: item.messages ?? null, drift: item.detail ?? null });
+          items.push({ ...item, action: 'deferred' });
+        };
+        if (ifEmpty && (item.messages ?? 0) > 0) {
+          defer();
+          continue;
+        }
         try {
           await withChannel(connection, (channel) => channel.deleteQueue(queue.name, { ifEmpty }));
         } catch (error) {
           // 406 on an if-empty delete: messages arrived since the inspection.
-          if (classifyAmqpError(error).category === 'precondition') throw notEmpty([{ queue: queue.name, messages: null, drift: item.detail }], 'messages arrived after the inspection; the queue was left as it was');
-          throw error;
+          if (classifyAmqpError(error).category !== 'precondition') throw error;
+          if (options.deferNonEmpty !== true) throw notEmpty([{ queue: queue.name, messages: null, drift: item.detail }], 'messages arrived after the inspection; the queue was left as it was');
+          defer();
+          continue;
         }
       }
       if (item.state !== 'ok') await withChannel(connection, (channel) => channel.assertQueue(queue.name, { durable: queue.durable, arguments: { ...queue.arguments } }));
@@ -67,7 +86,7 @@ export async function reconcileTopology(url: string, topology: QueueTopology, op
         items.push({ kind: 'binding', name: bindingName(binding), state: 'ok', action: 'bound' });
       }
     });
-    return topologyReport(items);
+    return pendingDeletes.length === 0 ? topologyReport(items) : { ...topologyReport(items), pendingDeletes };
   } catch (error) {
     throw toQueueError(error, 'reconciling the queue topology');
   } finally {

@@ -20,6 +20,10 @@ export interface TopologyStepInput {
 export interface ReconcileStepInput extends TopologyStepInput {
   /** Drifted queues holding messages that an approval allowed to be deleted and declared again. */
   readonly approved_deletes?: readonly string[];
+  /** Set by a procedure after its approval gate: every drifted queue of the topology may lose its messages. */
+  readonly delete_drifted?: boolean;
+  /** Leave drifted queues holding messages as they are (listed in `pendingDeletes`) instead of refusing. */
+  readonly defer_non_empty?: boolean;
 }
 
 const argumentValue = { type: ['string', 'number', 'boolean'] };
@@ -86,7 +90,9 @@ const summary = (topology: QueueTopology) => `${topology.exchanges.length} excha
  * The queue capability: reads `queue_config` and hands its topology (exchanges, queues, bindings, dead-letter
  * exchanges) to every step. `queue/diff` compares it with RabbitMQ and changes nothing; `queue/reconcile` declares
  * what is missing and fixes drift, refusing (DBA_QUEUE_NOT_EMPTY) to recreate a queue that holds messages unless
- * `approved_deletes` names it. Both are idempotent. The outbox relay is a workflow of its own (`dbarch relay`).
+ * `approved_deletes` names it (or `delete_drifted`; `defer_non_empty` leaves such queues for a gate). Both are
+ * idempotent. The shipped dbarch/queue_reconcile runs reconcile (deferring) → approval → reconcile (deleting).
+ * The outbox relay is a workflow of its own (`dbarch relay`).
  */
 export const queuePlugin = definePlugin({
   name: 'queue',
@@ -94,6 +100,7 @@ export const queuePlugin = definePlugin({
   host: '*',
   description: 'RabbitMQ topology from queue_config: diff and idempotent reconcile.',
   reads: ['queue_config'],
+  procedures: [new URL('../../procedures/queue_reconcile.yaml', import.meta.url)],
   planning: {
     stepDefaults: (sections) => {
       const config = sections.queue_config;
@@ -129,10 +136,11 @@ export const queuePlugin = definePlugin({
       },
     },
     reconcile: {
-      input: inputSchema({ approved_deletes: { type: 'array', items: { type: 'string', minLength: 1 } } }),
+      input: inputSchema({ approved_deletes: { type: 'array', items: { type: 'string', minLength: 1 } }, delete_drifted: { type: 'boolean' }, defer_non_empty: { type: 'boolean' } }),
       describe: (input: ReconcileStepInput) =>
-        `declare ${summary(input.topology)} in RabbitMQ${input.approved_deletes?.length ? `; may delete ${input.approved_deletes.join(', ')} and their messages` : ''}`,
-      run: (input: ReconcileStepInput) => reconcileTopology(brokerUrl(input, deps.urls.rabbitmq), input.topology, { approvedDeletes: input.approved_deletes ?? [] }),
+        `declare ${summary(input.topology)} in RabbitMQ${input.delete_drifted === true ? '; recreates drifted queues, losing their messages' : input.approved_deletes?.length ? `; may delete ${input.approved_deletes.join(', ')} and their messages` : ''}${input.defer_non_empty === true ? '; drifted queues holding messages are left for an approval' : ''}`,
+      run: (input: ReconcileStepInput) =>
+        reconcileTopology(brokerUrl(input, deps.urls.rabbitmq), input.topology, { approvedDeletes: input.approved_deletes ?? [], deleteDrifted: input.delete_drifted === true, deferNonEmpty: input.defer_non_empty === true }),
     },
   }),
 });
