@@ -1,8 +1,8 @@
-import { resolveConnectionUrl } from '../activities/postgres/resolveConnectionUrl.ts';
 import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
 import { resolveEnvReferences } from '../compiler/grammar/envReference.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
 import { serviceUrls } from '../runtime/serviceUrls.ts';
+import { primaryUrlOfDatabase } from './primaryUrlOfDatabase.ts';
 
 type CacheConfig = NonNullable<CompiledSpec['cache_config']>;
 
@@ -11,8 +11,7 @@ type CacheConfig = NonNullable<CompiledSpec['cache_config']>;
  * clusters, else DATABASE_URL, with `database`) and its Redis (`url`, else REDIS_URL).
  */
 export function cacheConnections(spec: CompiledSpec, cache: CacheConfig & { readonly database: string }): { readonly databaseUrl: string; readonly redisUrl: string } {
-  const cluster = (spec.clusters ?? []).find((c) => (cache.cluster === undefined ? c.databases.includes(cache.database) : c.name === cache.cluster));
-  const databaseUrl = resolveConnectionUrl({ ...(cluster === undefined ? {} : { connection: cluster.primary }), database: cache.database }, serviceUrls().postgres);
+  const databaseUrl = primaryUrlOfDatabase(spec, cache.database, cache.cluster);
   if (cache.url === undefined) return { databaseUrl, redisUrl: serviceUrls().redis };
   const resolved = resolveEnvReferences(cache.url, process.env);
   if (!resolved.ok) throw new DbarchError('DBA_SPEC_REFERENCE', `cache_config.url ${cache.url}: ${resolved.message}`);

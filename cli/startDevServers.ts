@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { createApiServer } from '../api/createApiServer.ts';
 import { startExporter } from '../activities/monitoring/startExporter.ts';
+import { exporterSourcesOfSpec } from '../app/exporterSourcesOfSpec.ts';
 import { monitoringSections } from '../app/monitoringSections.ts';
 import type { PluginRegistry } from '../plugins/PluginRegistry.ts';
 import { exporterOptions } from '../plugins/monitoring/exporterOptions.ts';
@@ -32,7 +33,8 @@ export async function startDevServers(options: DevServerOptions): Promise<() => 
   const why = (error: unknown) => (error instanceof Error ? error.message : String(error));
   try {
     const spec = exporterOptions(await monitoringSections([options.specPath]));
-    const exporter = await startExporter({ ...spec, port: options.exporterPort ?? spec.port, scrapeTimeoutMs: 5000, onProblem: (problem) => options.logger.warn({ code: problem.code }, problem.message) });
+    const sources = await exporterSourcesOfSpec([options.specPath], { temporal: options.client, timeoutMs: 5000 });
+    const exporter = await startExporter({ ...spec, sources, port: options.exporterPort ?? spec.port, scrapeTimeoutMs: 5000, onProblem: (problem) => options.logger.warn({ code: problem.code }, problem.message) });
     closers.push(() => exporter.close());
     options.print(`✓ exporter ${exporter.url}`);
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { cacheKeys } from './cacheKeys.ts';
+import type { CacheObserver } from './CacheObserver.ts';
 import type { CachePolicy } from './CachePolicy.ts';
 import { keyPatternMatcher } from './keyPatternMatcher.ts';
 import type { PendingInvalidation, PendingSpool } from './pendingSpool.ts';
@@ -41,9 +42,10 @@ export interface RedisCache {
  * no entry cached before the outage survives it stale. The client should not queue commands while offline
  * (`enableOfflineQueue: false`), so an outage is seen at once instead of after a timeout.
  */
-export function redisCache(redis: Redis, policy: CachePolicy, spool?: PendingSpool): RedisCache {
-  const ttls = policy.ttls.map((p) => ({ matches: keyPatternMatcher(p.pattern), ttlMs: p.ttlMs }));
+export function redisCache(redis: Redis, policy: CachePolicy, spool?: PendingSpool, observer?: CacheObserver): RedisCache {
+  const ttls = policy.ttls.map((p) => ({ matches: keyPatternMatcher(p.pattern), ttlMs: p.ttlMs, pattern: p.pattern }));
   const ttlOf = (key: string) => ttls.find((t) => t.matches(key))?.ttlMs;
+  const policyOf = (key: string) => ttls.find((t) => t.matches(key))?.pattern ?? 'uncached';
   const { namespaceOf, version: versionKey, tag: tagKey, entry: physical, writeBehind } = cacheKeys(policy.keyPrefix);
   const inFlight = new Map<string, Promise<unknown>>();
   const pending = new Map<string, { item: PendingInvalidation; token?: string }>();
@@ -121,12 +123,17 @@ export function redisCache(redis: Redis, policy: CachePolicy, spool?: PendingSpo
 
   async function read(key: string): Promise<{ hit: true; value: unknown } | { hit: false }> {
     await spoolLoaded;
-    if (pending.size > 0) return { hit: false }; // Redis may hold stale entries until the replay is done
+    if (pending.size > 0) { // Redis may hold stale entries until the replay is done
+      observer?.lookup(policyOf(key), 'bypass');
+      return { hit: false };
+    }
     try {
       const version = (await redis.get(versionKey(namespaceOf(key)))) ?? '0';
       const text = await redis.get(physical(key, version));
+      observer?.lookup(policyOf(key), text === null ? 'miss' : 'hit');
       return text === null ? { hit: false } : { hit: true, value: JSON.parse(text) as unknown };
     } catch {
+      observer?.lookup(policyOf(key), 'bypass');
       return { hit: false };
     }
   }
@@ -178,9 +185,9 @@ export function redisCache(redis: Redis, policy: CachePolicy, spool?: PendingSpo
       if (results === null || failed) throw new DbarchError('DBA_CACHE_UNAVAILABLE', `write-behind of ${key}: ${failed?.message ?? 'transaction aborted'}`);
       return String(results.at(-1)?.[1]);
     },
-    invalidate: (key) => invalidation({ kind: 'key', target: key }),
-    invalidateTag: (tag) => invalidation({ kind: 'tag', target: tag }),
-    bumpVersion: (namespace) => invalidation({ kind: 'version', target: namespace }),
+    invalidate: (key) => (observer?.invalidation('key'), invalidation({ kind: 'key', target: key })),
+    invalidateTag: (tag) => (observer?.invalidation('tag'), invalidation({ kind: 'tag', target: tag })),
+    bumpVersion: (namespace) => (observer?.invalidation('version'), invalidation({ kind: 'version', target: namespace })),
     pending: () => pending.size,
     async flushed() {
       await spoolLoaded;

@@ -7,6 +7,8 @@ export interface MetricSource {
    * DatabaseClient registers (the gateway serves them at its /metrics, for Prometheus to scrape there).
    */
   readonly collector?: CollectorName;
+  /** The exporter's platform source that exports it (activities/monitoring/sources, app/workflowOutcomesSource.ts). */
+  readonly source?: 'queue_stats' | 'outbox' | 'backup_stats' | 'workflows';
   /**
    * PromQL over the exporter's families giving the metric in the unit its conditions are written in: seconds
    * for durations, 0-100 for percentages, bytes, counts. Absent for groups, which conditions cannot compare.
@@ -20,9 +22,9 @@ const latency = (quantile: number) => `histogram_quantile(${quantile}, sum by (s
 const hitRate = (column: string) => `sum by (${perServer}, database) (rate(dbarch_pg_stat_database_${column}_total[5m]))`;
 
 /**
- * Where each catalogue metric comes from. Metrics absent here (cache, queue, backup, gateway error rate and slow
- * queries) have no source yet: the exporter does not export them and `dbarch monitoring rules` skips rules on them, saying
- * so, rather than writing an alert that can never fire.
+ * Where each catalogue metric comes from. Metrics absent here (gateway error rate, slow queries, disk utilization)
+ * have no source yet: the exporter does not export them and `dbarch monitoring rules` skips rules on them, saying so,
+ * rather than writing an alert that can never fire.
  */
 export const metricSources: Readonly<Partial<Record<MetricName, MetricSource>>> = {
   pg_stat_database: { collector: 'pg_stat_database' },
@@ -50,4 +52,13 @@ export const metricSources: Readonly<Partial<Record<MetricName, MetricSource>>> 
   query_latency_p95: { promql: latency(0.95) },
   query_latency_p99: { promql: latency(0.99) },
   query_throughput: { promql: 'sum by (service) (rate(dbarch_client_query_duration_seconds_count[5m]))' },
+  // The cache library's own counters (gateway/cache/CacheMetrics.ts), served where the application serves /metrics.
+  cache_stats: {},
+  cache_hit_ratio: { promql: `100 * sum by (prefix) (rate(dbarch_cache_lookups_total{result="hit"}[5m])) / sum by (prefix) (rate(dbarch_cache_lookups_total{result=~"hit|miss"}[5m]))` },
+  // The exporter's platform sources: RabbitMQ's queues, the outbox table, the backup store.
+  queue_stats: { source: 'queue_stats' },
+  queue_depth: { source: 'queue_stats', promql: 'max by (queue) (dbarch_queue_messages)' },
+  outbox_backlog: { source: 'outbox', promql: 'sum by (database) (dbarch_outbox_backlog_events)' },
+  backup_stats: { source: 'backup_stats' },
+  backup_age: { source: 'backup_stats', promql: 'time() - max by (cluster) (dbarch_backup_last_success_timestamp_seconds)' },
 };

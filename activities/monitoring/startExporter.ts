@@ -5,6 +5,8 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import type { MetricFamily } from './Collector.ts';
 import { collectorsByName } from './collectorsByName.ts';
 import type { ExporterOptions } from './ExporterOptions.ts';
+import type { PlatformSource } from './PlatformSource.ts';
+import type { MetricSample } from './Collector.ts';
 import { TargetScraper } from './TargetScraper.ts';
 import type { TargetScrape } from './TargetScrape.ts';
 
@@ -12,6 +14,8 @@ export interface Exporter {
   /** http://host:port/metrics */
   readonly url: string;
   readonly port: number;
+  /** Its prom-client registry: log shipping registers its counters here, so /metrics serves them too. */
+  readonly registry: Registry;
   /** One scrape of every server, in the exposition format (what GET /metrics answers). */
   scrape(timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
@@ -36,6 +40,10 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     const config = { name: family.name, help: family.help, labelNames: [...base, ...family.labels], registers: [registry] };
     families.set(family.name, { family, metric: family.type === 'counter' ? new Counter(config) : new Gauge(config) });
   }
+  const sources = options.sources ?? [];
+  for (const family of sources.flatMap((s) => s.families)) {
+    families.set(family.name, { family, metric: new Gauge({ name: family.name, help: family.help, labelNames: [...family.labels], registers: [registry] }) });
+  }
   const own = {
     up: new Gauge({ name: 'dbarch_pg_up', help: 'Whether the server answered the exporter in this scrape (1) or not (0).', labelNames: base, registers: [registry] }),
     inRecovery: new Gauge({ name: 'dbarch_pg_in_recovery', help: 'Whether the server is a standby (pg_is_in_recovery()).', labelNames: base, registers: [registry] }),
@@ -44,13 +52,22 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     collectorSeconds: new Gauge({ name: 'dbarch_exporter_collector_duration_seconds', help: 'How long the collector\'s queries took in this scrape.', labelNames: [...base, 'collector'], registers: [registry] }),
     timeouts: new Counter({ name: 'dbarch_exporter_scrape_timeouts_total', help: 'Scrapes of the server cut short by the scrape timeout.', labelNames: base, registers: [registry] }),
     errors: new Counter({ name: 'dbarch_exporter_collector_errors_total', help: 'Collector runs that failed.', labelNames: [...base, 'collector'], registers: [registry] }),
+    sourceSuccess: new Gauge({ name: 'dbarch_exporter_source_success', help: 'Whether the platform source (queues, outbox, backups, workflows) was read in this scrape.', labelNames: ['source'], registers: [registry] }),
+    sourceSeconds: new Gauge({ name: 'dbarch_exporter_source_duration_seconds', help: 'How long reading the platform source took in this scrape.', labelNames: ['source'], registers: [registry] }),
   };
   const scrapers = options.targets.map((target) => new TargetScraper(target, collectors, options.scrapeTimeoutMs));
   const failing = new Map<string, string>();
 
-  const report = (scrapers: readonly TargetScraper[], results: readonly TargetScrape[]) => {
+  const report = (scrapers: readonly TargetScraper[], results: readonly TargetScrape[], read: readonly SourceReading[]) => {
     for (const { metric } of families.values()) metric.reset();
-    for (const gauge of [own.up, own.inRecovery, own.scrapeSeconds, own.success, own.collectorSeconds]) gauge.reset();
+    for (const gauge of [own.up, own.inRecovery, own.scrapeSeconds, own.success, own.collectorSeconds, own.sourceSuccess, own.sourceSeconds]) gauge.reset();
+    read.forEach((reading, i) => {
+      const source = sources[i]!.name;
+      own.sourceSuccess.set({ source }, reading.problem === undefined ? 1 : 0);
+      own.sourceSeconds.set({ source }, reading.seconds);
+      track(`source/${source}`, reading.problem, { cluster: '', server: '', collector: source });
+      for (const sample of reading.samples) (families.get(sample.family.name)?.metric as Gauge | undefined)?.set(sample.labels, sample.value);
+    });
     results.forEach((result, i) => {
       const { cluster, server } = scrapers[i]!.target;
       const labels = { cluster, server };
@@ -94,8 +111,8 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   const scrape = (timeoutMs = options.scrapeTimeoutMs): Promise<string> => {
     inFlight ??= (async () => {
       try {
-        const results = await Promise.all(scrapers.map((s) => s.scrape(timeoutMs)));
-        report(scrapers, results);
+        const [results, read] = await Promise.all([Promise.all(scrapers.map((s) => s.scrape(timeoutMs))), Promise.all(sources.map((s) => readSource(s, timeoutMs)))]);
+        report(scrapers, results, read);
         return await registry.metrics();
       } finally {
         inFlight = undefined;
@@ -130,13 +147,36 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   return {
     url: `http://${host}:${port}/metrics`,
     port,
+    registry,
     scrape,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.all(scrapers.map((s) => s.close()));
+      await Promise.all([...scrapers.map((s) => s.close()), ...sources.map((s) => s.close?.())]);
     },
   };
+}
+
+interface SourceReading {
+  readonly samples: readonly MetricSample[];
+  readonly seconds: number;
+  readonly problem?: DbarchError;
+}
+
+/** One platform source, bounded like a server: a broker or store that does not answer leaves its families absent. */
+async function readSource(source: PlatformSource, timeoutMs: number): Promise<SourceReading> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DbarchError('DBA_MONITORING_SCRAPE_TIMEOUT', `the ${source.name} source did not answer within ${timeoutMs} ms`, { details: { source: source.name, timeoutMs } })), timeoutMs)));
+  try {
+    const samples = await Promise.race([source.collect(), deadline]);
+    return { samples, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    const problem = error instanceof DbarchError ? error : new DbarchError('DBA_MONITORING_SOURCE_FAILED', `the ${source.name} source failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { source: source.name } });
+    return { samples: [], seconds: (performance.now() - started) / 1000, problem };
+  } finally {
+    clearTimeout(timer);
+  }
 }

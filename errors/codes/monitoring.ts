@@ -47,6 +47,11 @@ export const monitoringCodes = defineCodes({
     hint: 'Look for sessions holding locks or a stuck server (pg_stat_activity); raise --scrape-timeout if the server is merely slow.',
     retryable: true,
   },
+  DBA_MONITORING_SOURCE_FAILED: {
+    summary: 'A platform source (RabbitMQ queues, the outbox, the backup store, Temporal) could not be read; its families are absent from this scrape (dbarch_exporter_source_success is 0).',
+    hint: 'The cause is in the message: check that the broker, database, store or Temporal server named in the spec answers from the exporter\'s host.',
+    retryable: true,
+  },
   DBA_MONITORING_CHANNEL_UNSUPPORTED: {
     summary: 'An alerting channel has no Alertmanager receiver that dbarch can generate yet.',
     hint: 'Use slack, pagerduty or webhook channels (email and opsgenie are not generated yet).',

@@ -2,6 +2,7 @@ import type { Channel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type pg from 'pg';
+import type { Registry } from 'prom-client';
 import { consumeInvalidations } from '../../activities/cache/consumeInvalidations.ts';
 import type { CachePolicy } from '../../activities/cache/CachePolicy.ts';
 import { cacheKeys } from '../../activities/cache/cacheKeys.ts';
@@ -15,6 +16,7 @@ import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import type { CacheConfig } from '../../compiler/sections/cache_config/schema.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
+import { CacheMetrics } from './CacheMetrics.ts';
 
 export type { LoadOptions, RedisCache } from '../../activities/cache/redisCache.ts';
 export type { WriteBehindEntry, WriteBehindFlusher } from '../../activities/cache/writeBehindFlusher.ts';
@@ -24,6 +26,8 @@ export type FlusherOptions = Pick<WriteBehindFlusherOptions, 'pool' | 'write' | 
 
 export interface DbarchCache extends RedisCache {
   readonly redis: Redis;
+  /** Lookups, invalidations and pending invalidations in prom-client form (serve `metrics.registry` at /metrics). */
+  readonly metrics: CacheMetrics;
   /** Resolves once Redis is connected the first time; until then the cache behaves as during an outage. */
   ready(): Promise<void>;
   /**
@@ -48,6 +52,8 @@ export interface CacheOptions {
    * of the same key prefix replays them before it reads from Redis. Without it they are kept in memory only.
    */
   readonly spool?: pg.Pool;
+  /** Where the cache's metrics register (e.g. the DatabaseClient's registry, for one /metrics); default its own. */
+  readonly registry?: Registry;
 }
 
 /**
@@ -80,11 +86,15 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: CacheOpt
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: (times) => Math.min(times * 100, 1000) });
   redis.on('error', () => undefined); // outages are handled by the cache; ioredis reconnects
   const connected = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
-  const cache = redisCache(redis, policy, options.spool && postgresPendingSpool(options.spool, policy.keyPrefix));
+  let pending = () => 0;
+  const metrics = new CacheMetrics(policy.keyPrefix, () => pending(), options.registry);
+  const cache = redisCache(redis, policy, options.spool && postgresPendingSpool(options.spool, policy.keyPrefix), metrics);
+  pending = () => cache.pending();
   const policies = config.ttl_policies.map((p) => ({ pattern: p.pattern, invalidateOn: p.invalidate_on ?? [] }));
   return {
     ...cache,
     redis,
+    metrics,
     ready: () => (redis.status === 'ready' ? Promise.resolve() : connected),
     consumeInvalidations: (channel, queue) => consumeInvalidations({ channel, queue, cache, policies }),
     flusher: (options) =>
@@ -95,6 +105,9 @@ export function createCache(config: DeepReadonly<CacheConfig>, options: CacheOpt
         claimIdleMs: 30_000,
         ...options,
       }),
-    close: () => redis.disconnect(),
+    close: () => {
+      metrics.forget();
+      redis.disconnect();
+    },
   };
 }

@@ -107,4 +107,22 @@ describe('the cache library (createCache from cache_config) on Redis and Postgre
     expect(await cache.getOrLoad('user:7', () => loadUser(7))).to.equal('changed 7');
     expect(await cache.getOrLoad('user:6', () => loadUser(6))).to.equal('changed 6');
   });
+
+  it('counts lookups by policy and result, invalidations by kind, and pending invalidations, for Prometheus', async () => {
+    const value = async (name: string, labels: Record<string, string>) => {
+      const metric = (await cache.metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+      return metric?.values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want))?.value ?? 0;
+    };
+    const at = { prefix: redis.prefix, policy: 'session:*' };
+    const [hits, misses, tags] = [await value('dbarch_cache_lookups_total', { ...at, result: 'hit' }), await value('dbarch_cache_lookups_total', { ...at, result: 'miss' }), await value('dbarch_cache_invalidations_total', { prefix: redis.prefix, kind: 'tag' })];
+    await cache.getOrLoad('session:metrics', () => Promise.resolve('s'));
+    await cache.getOrLoad('session:metrics', () => Promise.resolve('s'));
+    await cache.invalidateTag('team:metrics');
+    expect(await value('dbarch_cache_lookups_total', { ...at, result: 'miss' })).to.equal(misses + 1);
+    expect(await value('dbarch_cache_lookups_total', { ...at, result: 'hit' })).to.equal(hits + 1);
+    expect(await value('dbarch_cache_invalidations_total', { prefix: redis.prefix, kind: 'tag' })).to.equal(tags + 1);
+    // The outage test above counted its reads served around Redis as bypasses.
+    expect(await value('dbarch_cache_lookups_total', { prefix: redis.prefix, policy: 'user:*', result: 'bypass' })).to.be.greaterThan(0);
+    expect(await value('dbarch_cache_pending_invalidations', { prefix: redis.prefix })).to.equal(0);
+  });
 });

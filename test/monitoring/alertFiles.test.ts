@@ -127,12 +127,21 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
       - name: stale_backup
         condition: backup_age > 1d
         severity: warning
+      - name: deep_queue
+        condition: queue_depth > 1000
+        severity: warning
+      - name: relay_behind
+        condition: outbox_backlog > 500
+        severity: critical
+      - name: full_disk
+        condition: disk_utilization > 90%
+        severity: critical
 `,
     );
     const rules = join(dir, 'conditions.rules.yml');
     const run = await runCli(['monitoring', 'rules', spec, '--output', rules]);
     expect(run.code, run.output).to.equal(0);
-    expect(run.output).to.contain('warning: rule stale_backup is not written: backup_age has no source');
+    expect(run.output).to.contain('warning: rule full_disk is not written: disk_utilization has no source');
     expect(tool('promtool', ['check', 'rules', rules]).status).to.equal(0);
     const at = { cluster: 'main', server: '127.0.0.1:5432' };
     const series = (name: string, labels: Record<string, string>, values: string) =>
@@ -168,6 +177,11 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
             { series: 'dbarch_client_query_duration_seconds_bucket{service="orders",role="primary",le="0.1"}', values: '0x4 100+100x5' },
             { series: 'dbarch_client_query_duration_seconds_bucket{service="orders",role="primary",le="0.5"}', values: '0+100x10' },
             { series: 'dbarch_client_query_duration_seconds_bucket{service="orders",role="primary",le="+Inf"}', values: '0+100x10' },
+            // The exporter's platform sources: a backup finished 100000 s before the test's time 0, a queue filling, an outbox backlog.
+            { series: 'dbarch_backup_last_success_timestamp_seconds{cluster="main"}', values: '-100000x5' },
+            { series: 'dbarch_queue_messages{queue="orders.created"}', values: '10 2000 2000' },
+            { series: 'dbarch_queue_messages{queue="orders.audit"}', values: '10 10 10' },
+            { series: 'dbarch_outbox_backlog_events{database="shop"}', values: '0 600 600' },
           ],
           alert_rule_test: [
             { eval_time: '2m', alertname: 'lagging', exp_alerts: [] },
@@ -182,6 +196,10 @@ describe('monitoring: alert rules and Alertmanager config (dbarch monitoring)', 
             { eval_time: '2m', alertname: 'pool_full', exp_alerts: [firing('pool_full', 'pool_utilization > 90%', 'pool_utilization', 'critical', { service: 'orders' }, '100.0%', '')] },
             { eval_time: '4m', alertname: 'slow_gateway', exp_alerts: [firing('slow_gateway', 'query_latency_p95 > 200ms', 'query_latency_p95', 'warning', { service: 'orders' }, '480ms', '')] },
             { eval_time: '9m', alertname: 'slow_gateway', exp_alerts: [] },
+            { eval_time: '1m', alertname: 'stale_backup', exp_alerts: [firing('stale_backup', 'backup_age > 1d', 'backup_age', 'warning', { cluster: 'main' }, '1d 3h 47m 40s')] },
+            { eval_time: '0m', alertname: 'deep_queue', exp_alerts: [] },
+            { eval_time: '1m', alertname: 'deep_queue', exp_alerts: [firing('deep_queue', 'queue_depth > 1000', 'queue_depth', 'warning', { queue: 'orders.created' }, '2000', '')] },
+            { eval_time: '1m', alertname: 'relay_behind', exp_alerts: [firing('relay_behind', 'outbox_backlog > 500', 'outbox_backlog', 'critical', { database: 'shop' }, '600', '')] },
           ],
         },
       ],

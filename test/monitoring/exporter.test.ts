@@ -120,7 +120,7 @@ describe('monitoring: the Prometheus exporter (dbarch exporter)', function () {
     expect(sampleValue(later, 'dbarch_pg_stat_statements_database_calls_total', shop)).to.be.greaterThan(0);
     expect(later.some((s) => s.name === 'dbarch_pg_stat_statements_calls_total' && s.labels.database === 'shop' && /^-?\d+$/.test(s.labels.queryid ?? ''))).to.equal(true);
     expect(sampleValue(later, 'dbarch_exporter_collector_success', { cluster: 'stats', collector: 'pg_stat_statements' })).to.equal(1);
-    // Families whose source is not built yet are absent, not zero.
+    // Families of sources this exporter was not given (data plane, queues, backups) are absent, not zero.
     expect(later.filter((s) => /^dbarch_(pool|cache|queue|backup|gateway)_/.test(s.name))).to.deep.equal([]);
   });
 

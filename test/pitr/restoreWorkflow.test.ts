@@ -12,6 +12,11 @@ import { awaitRestore, startRestore } from '../../app/startRestore.ts';
 import { rejectRestoreSignal, restoreStatusQuery, type RestoreWorkflowInput } from '../../workflows/restoreWorkflow.ts';
 import type { RestoreDrillStatus, RestoreDrillWorkflowInput } from '../../workflows/restoreDrillWorkflow.ts';
 import { startRestoreDrill } from '../../app/restoreDrill.ts';
+import { workflowOutcomesSource } from '../../app/workflowOutcomesSource.ts';
+import { baseBackupSource } from '../../activities/monitoring/sources/baseBackupSource.ts';
+import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
+import { startExporter } from '../../activities/monitoring/startExporter.ts';
+import { parseMetrics, sampleValue } from '../monitoring/parseMetrics.ts';
 import { createServer } from 'node:http';
 import { eventually } from '../support/childProcess.ts';
 import { freePort } from '../support/freePort.ts';
@@ -184,6 +189,30 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
         expect(alerts[0]).to.include({ kind: 'dbarch.restore_drill.failed', cluster: 'main', passed: false });
       } finally {
         server.close();
+      }
+    });
+
+    it('the exporter reports the newest drill (the failed one), the base backups, and workflow outcomes', async () => {
+      const { client } = await sharedTemporal();
+      // Fresh readings at every scrape (refresh 0): visibility catches up with the drills' close a moment later.
+      const exporter = await startExporter({
+        host: '127.0.0.1', port: 0, targets: [], collectors: [], scrapeTimeoutMs: 5000,
+        sources: [workflowOutcomesSource(client, 0), baseBackupSource('main', openObjectStore(`file://${work}/base/`), 0)],
+      });
+      try {
+        const samples = await eventually(async () => {
+          const read = parseMetrics(await exporter.scrape());
+          return sampleValue(read, 'dbarch_drill_last_passed', { cluster: 'main', drill: 'restore' }) === 0 ? read : undefined;
+        }, 'the failed drill in the exporter');
+        expect(sampleValue(samples, 'dbarch_drill_last_run_timestamp_seconds', { cluster: 'main', drill: 'restore' })).to.be.within(Date.now() / 1000 - 120, Date.now() / 1000 + 1);
+        expect(sampleValue(samples, 'dbarch_workflow_executions', { status: 'completed' })).to.be.greaterThan(1);
+        expect(sampleValue(samples, 'dbarch_backup_complete_count', { cluster: 'main' })).to.equal(1);
+        expect(sampleValue(samples, 'dbarch_backup_last_size_bytes', { cluster: 'main' })).to.be.greaterThan(0);
+        expect(sampleValue(samples, 'dbarch_backup_last_success_timestamp_seconds', { cluster: 'main' })).to.be.within(Date.now() / 1000 - 600, Date.now() / 1000);
+        expect(sampleValue(samples, 'dbarch_exporter_source_success', { source: 'workflows' })).to.equal(1);
+        expect(sampleValue(samples, 'dbarch_exporter_source_success', { source: 'backup_stats' })).to.equal(1);
+      } finally {
+        await exporter.close();
       }
     });
   });
