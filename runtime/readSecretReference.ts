@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseSecretReference } from '../compiler/grammar/parseSecretReference.ts';
 import { DbarchError } from '../errors/DbarchError.ts';
@@ -14,9 +14,10 @@ export interface SecretReadOptions {
 
 /**
  * The text behind a secret reference: `${NAME}` (an environment variable) or `file:///path` (a mounted secret).
- * Other providers (vault://, aws-sm://) are not readable here yet and fail with the caller's code.
+ * Other providers (vault://, aws-sm://) are not readable here yet and fail with the caller's code. Synchronous, so a
+ * DatabaseClient constructor can read its TLS files.
  */
-export async function readSecretReference(reference: string, options: SecretReadOptions): Promise<string> {
+export function readSecretReference(reference: string, options: SecretReadOptions): string {
   const parsed = parseSecretReference(reference);
   if (!parsed.ok) throw new DbarchError(options.missing, `${options.what} (${reference}) is not a secret reference: ${parsed.message}`);
   const ref = parsed.value;
@@ -29,7 +30,9 @@ export async function readSecretReference(reference: string, options: SecretRead
     throw new DbarchError(options.missing, `secret provider ${ref.provider}:// is not available for ${options.what} yet`, { hint: 'Use ${ENV_NAME} or file:///path.' });
   }
   const path = fileURLToPath(ref.url);
-  return readFile(path, 'utf8').catch((cause: unknown) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
     throw new DbarchError(options.missing, `cannot read ${options.what} from ${path}: ${(cause as Error).message}`, { cause, details: { path } });
-  });
+  }
 }

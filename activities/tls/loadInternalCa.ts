@@ -34,7 +34,7 @@ export async function loadInternalCa(reference: string, options: LoadCaOptions):
     });
     if (written) return { ca, created: true };
   }
-  const text = await readSecretReference(reference, { what: 'the internal CA', missing: 'DBA_TLS_CA_MISSING', ...(options.env === undefined ? {} : { env: options.env }) });
+  const text = readSecretReference(reference, { what: 'the internal CA', missing: 'DBA_TLS_CA_MISSING', ...(options.env === undefined ? {} : { env: options.env }) });
   return { ca: await parseInternalCa(text), created: false };
 }
 

@@ -10,6 +10,11 @@ export const dataPlaneCodes = defineCodes({
     hint: 'Check the service name against service_mesh.database_services (or the route against gateway_config.database_routing) and the env references the message names.',
     retryable: false,
   },
+  DBA_CLIENT_TLS: {
+    summary: 'The TLS handshake with the servers failed: their certificate does not chain to the configured CA or does not name the host (verify-full), or no protocol version or suite was agreed.',
+    hint: 'Check service_mesh.mtls.ca against the internal CA (`dbarch tls status`), the host the spec names against the certificate, and security_config.encryption.in_transit; the details carry the TLS error code.',
+    retryable: false,
+  },
   DBA_CLIENT_CLOSED: {
     summary: 'The client was closed; it runs no more queries.',
     hint: 'Create a new DatabaseClient, or stop calling it after close().',

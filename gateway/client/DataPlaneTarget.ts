@@ -1,3 +1,5 @@
+import type { ConnectionOptions } from 'node:tls';
+
 /** One server the client may connect to, as the spec lists it; its role comes from the server itself. */
 export interface TargetEndpoint {
   readonly host: string;
@@ -36,6 +38,8 @@ export interface DataPlaneTarget {
   /** statement_timeout of every connection; undefined leaves the server's. */
   readonly statementTimeoutMs: number | undefined;
   readonly connectTimeoutMs: number;
+  /** TLS of every connection (verify-full), when the spec or the options ask for it. */
+  readonly ssl: ConnectionOptions | undefined;
   readonly readPreference: ReadPreference;
   readonly health: {
     readonly intervalMs: number;

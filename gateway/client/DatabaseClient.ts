@@ -257,6 +257,14 @@ export class DatabaseClient {
   }
 
   #unavailable(preference: ReadPreference): DbarchError {
+    // Endpoints that refuse the handshake are a TLS problem to fix, not an outage to wait out.
+    const tls = this.#topology.endpoints.find((e) => e.tlsFailure !== undefined);
+    if (tls?.tlsFailure !== undefined) {
+      return new DbarchError('DBA_CLIENT_TLS', `${this.target.name}: the TLS handshake with ${tls.key} failed: ${tls.tlsFailure.message}`, {
+        cause: tls.tlsFailure,
+        details: { endpoint: tls.key, tlsCode: (tls.tlsFailure as { code?: string }).code ?? null },
+      });
+    }
     return new DbarchError('DBA_CLIENT_UNAVAILABLE', `${this.target.name}: no endpoint can take a ${preference} query`, {
       details: { endpoints: this.#topology.status().map(({ endpoint, role, up, breaker, lagMs }) => ({ endpoint, role, up, breaker, lagMs })) },
     });

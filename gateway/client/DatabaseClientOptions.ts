@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { ReadPreference } from './DataPlaneTarget.ts';
+import type { ClientTlsReferences } from './resolveClientTls.ts';
 
 /** What a DatabaseClient is made from: the compiled spec, which service or route, and overrides. */
 export interface DatabaseClientOptions {
@@ -46,5 +47,7 @@ export interface DatabaseClientOptions {
    */
   readonly controlUrl?: string | null;
   readonly logger?: Logger;
+  /** TLS to the servers as references (CA, and the client's certificate and key), or false for none; default service_mesh.mtls. */
+  readonly tls?: ClientTlsReferences | false;
   readonly env?: NodeJS.ProcessEnv;
 }

@@ -49,6 +49,8 @@ export class Endpoint {
   /** Smooth weighted round robin's running weight. */
   current = 0;
   failuresInARow = 0;
+  /** The last probe failed in its TLS handshake (a wrong CA, a refused version): why queries find no endpoint. */
+  tlsFailure: Error | undefined;
   successesInARow = 0;
   #openedAt = 0;
   /** A failure was counted by the breaker since the last success it saw. */
@@ -72,6 +74,7 @@ export class Endpoint {
       idleTimeoutMillis: target.pool.idleTimeoutMs,
       connectionTimeoutMillis: target.connectTimeoutMs,
       application_name: `dbarch-client:${target.name}`,
+      ...(target.ssl === undefined ? {} : { ssl: target.ssl }),
       ...(types === undefined ? {} : { types }),
       ...(target.statementTimeoutMs === undefined ? {} : { statement_timeout: target.statementTimeoutMs }),
     });

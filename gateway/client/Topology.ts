@@ -6,6 +6,7 @@ import type { DataPlaneTarget } from './DataPlaneTarget.ts';
 import { Endpoint, type EndpointStatus } from './Endpoint.ts';
 import { LagTracker } from './LagTracker.ts';
 import type { Lsn } from './Lsn.ts';
+import { isTlsFailure } from './isTlsFailure.ts';
 import { probeEndpoint } from './probeEndpoint.ts';
 
 /**
@@ -116,9 +117,11 @@ export class Topology {
       try {
         const result = await probeEndpoint(await this.#probeClient(e));
         e.rttMs = performance.now() - started;
+        e.tlsFailure = undefined;
         return result;
       } catch (error) {
         this.#dropProbeClient(e);
+        e.tlsFailure = isTlsFailure(error) ? (error as Error) : undefined;
         this.#logger?.debug({ endpoint: e.key, err: error }, 'probe failed');
         return undefined;
       }
@@ -200,6 +203,7 @@ export class Topology {
       connectionTimeoutMillis: t.health.timeoutMs,
       query_timeout: t.health.timeoutMs,
       application_name: `dbarch-probe:${t.name}`,
+      ...(t.ssl === undefined ? {} : { ssl: t.ssl }),
     });
     client.on('error', () => this.#dropProbeClient(e));
     this.#probeClients.set(e, client);

@@ -5,6 +5,7 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import type { DatabaseClientOptions } from './DatabaseClientOptions.ts';
 import type { DataPlaneTarget, TargetEndpoint } from './DataPlaneTarget.ts';
+import { resolveClientTls } from './resolveClientTls.ts';
 
 type MeshService = NonNullable<CompiledSpec['service_mesh']>['database_services'][number];
 type Route = NonNullable<CompiledSpec['gateway_config']>['database_routing'][number];
@@ -78,6 +79,7 @@ export function resolveTarget(options: DatabaseClientOptions): DataPlaneTarget {
     },
     statementTimeoutMs,
     connectTimeoutMs: optionalMs(health?.timeout) ?? 3000,
+    ssl: resolveClientTls(spec, options.tls, env),
     readPreference: options.readPreference ?? route?.read_preference ?? 'primary',
     health: {
       intervalMs: options.probeInterval ?? optionalMs(health?.interval) ?? 10_000,

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
+import type { DbarchError } from '../../errors/DbarchError.ts';
+import { DatabaseClient } from '../../gateway/client/DatabaseClient.ts';
 import { memberPaths } from '../../activities/cluster/memberPaths.ts';
 import { provisionCluster } from '../../activities/cluster/provisionCluster.ts';
 import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
@@ -134,5 +138,34 @@ describe('TLS: internal CA, TLS 1.3 only, certificate roles, rotation with reloa
     expect((await open.query('SELECT 1 AS one')).rows).to.deep.equal([{ one: 1 }]);
     await open.end();
     expect(memberTlsFiles(memberPaths(f.cluster, f.cluster.members[1]!)).trust).to.match(/tls\/ca\.crt$/);
+  });
+
+  it('DatabaseClient connects with mTLS from service_mesh.mtls (verify-full) and queries; a wrong CA is DBA_CLIENT_TLS', async () => {
+    const credentials = await issueClientCertificate(f.tls, 'orders_service');
+    mkdirSync(f.clientDir, { recursive: true });
+    writeFileSync(path.join(f.clientDir, 'ca.crt'), credentials.caPem);
+    writeFileSync(path.join(f.clientDir, 'orders_service.crt'), credentials.certificatePem);
+    writeFileSync(path.join(f.clientDir, 'orders_service.key'), credentials.privateKeyPem, { mode: 0o600 });
+    const connection = `postgres://orders_service@127.0.0.1:${port}/postgres`;
+    const client = new DatabaseClient({ spec: f.spec, serviceName: 'orders-db', connection, controlUrl: null, maxAttempts: 1 });
+    try {
+      const result = await client.query<{ version: string; dn: string; u: string }>('SELECT s.version, s.client_dn AS dn, current_user AS u FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()');
+      expect(result.rows).to.deep.equal([{ version: 'TLSv1.3', dn: '/CN=orders_service', u: 'orders_service' }]);
+    } finally {
+      await client.close();
+    }
+    const otherCa = path.join(f.dir, 'other-ca.crt');
+    writeFileSync(otherCa, (await loadInternalCa(`file://${f.dir}/other-ca.pem`, { name: 'other', create: true })).ca.certificate.toString('pem'));
+    const wrong = new DatabaseClient({
+      spec: f.spec, serviceName: 'orders-db', connection, controlUrl: null, maxAttempts: 1,
+      tls: { ca: `file://${otherCa}`, certificate: `file://${f.clientDir}/orders_service.crt`, key: `file://${f.clientDir}/orders_service.key` },
+    });
+    try {
+      const failure = await wrong.query('SELECT 1').then(() => undefined, (error: DbarchError) => error);
+      expect(failure?.code).to.equal('DBA_CLIENT_TLS');
+      expect(failure?.details.tlsCode).to.equal('SELF_SIGNED_CERT_IN_CHAIN');
+    } finally {
+      await wrong.close();
+    }
   });
 });

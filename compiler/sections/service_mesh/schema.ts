@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { durationField } from '../../schema/durationField.ts';
+import { grammarString } from '../../schema/grammarString.ts';
 import { namedString } from '../../schema/namedString.ts';
 import { portField } from '../../schema/portField.ts';
 import { stringEnum } from '../../schema/stringEnum.ts';
@@ -35,9 +36,24 @@ export const DatabaseService = Type.Object(
   { additionalProperties: false },
 );
 
+/** Not in the seed: the files a data-plane client proves itself and checks the servers with (verify-full). */
+export const MeshTls = Type.Object(
+  {
+    ca: grammarString('dbarch-secret', { description: 'CA bundle the servers\' certificates must chain to (the internal CA: `dbarch tls client-cert` writes it as ca.crt), as a reference.', examples: ['file:///run/secrets/dbarch/ca.crt'] }),
+    certificate: Type.Optional(grammarString('dbarch-secret', { description: 'The client certificate (for roles that log in by certificate), as a reference.', examples: ['file:///run/secrets/dbarch/orders_service.crt'] })),
+    key: Type.Optional(grammarString('dbarch-secret', { description: 'Its private key, as a reference.', examples: ['file:///run/secrets/dbarch/orders_service.key'] })),
+  },
+  { additionalProperties: false },
+);
+
 export const ServiceMeshSchema = Type.Object(
   {
-    mtls: Type.Optional(Type.Boolean({ description: 'Require mutual TLS between sidecars and databases.', default: true })),
+    mtls: Type.Optional(
+      Type.Union([Type.Boolean(), MeshTls], {
+        description: 'Mutual TLS to the databases. `true` (the default) states the intent only; with `ca` (and `certificate` + `key`), DatabaseClient and the gateway connect with TLS, verify-full, at the version and suites of security_config.encryption.in_transit.',
+        default: true,
+      }),
+    ),
     database_services: Type.Array(DatabaseService, { minItems: 1 }),
   },
   { additionalProperties: false },
