@@ -1,3 +1,4 @@
+import { clusterAuditOf } from '../activities/audit/clusterAuditOf.ts';
 import { managedCluster, type ManagedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
@@ -7,5 +8,5 @@ import { planningError } from './planningError.ts';
 export async function managedClusterOfSpec(paths: readonly string[], name: string): Promise<{ spec: CompiledSpec; cluster: ManagedCluster }> {
   const compiled = await compileSpec(paths);
   if (!compiled.valid || compiled.spec === undefined) throw planningError(`${paths.join(', ')} is not a valid spec`, compiled.errors);
-  return { spec: compiled.spec, cluster: managedCluster(compiled.spec.clusters, name) };
+  return { spec: compiled.spec, cluster: { ...managedCluster(compiled.spec.clusters, name), ...clusterAuditOf(compiled.spec.security_config) } };
 }

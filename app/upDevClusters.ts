@@ -1,3 +1,4 @@
+import { clusterAuditOf } from '../activities/audit/clusterAuditOf.ts';
 import { managedCluster, type ManagedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { stopCluster } from '../activities/cluster/stopCluster.ts';
 import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
@@ -16,7 +17,7 @@ export async function upDevClusters(spec: CompiledSpec, options: { stateDir: str
   const up: ManagedCluster[] = [];
   for (const { name } of (spec.clusters ?? []).filter((c) => c.members !== undefined)) {
     try {
-      const cluster = managedCluster(spec.clusters, name);
+      const cluster = { ...managedCluster(spec.clusters, name), ...clusterAuditOf(spec.security_config) };
       const result = await withControlDatabase((control) => clusterUp(control, cluster, { progress: (m) => options.print(`  cluster ${name}: ${m}`) }), options.controlUrl);
       up.push(cluster);
       const members = result.members.map((m) => `${m.member} ${m.role}${m.action === 'left' ? '' : ` (${m.action})`}`).join(', ');

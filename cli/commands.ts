@@ -21,6 +21,7 @@ export const commands: Record<string, CommandEntry> = {
   monitoring: { summary: 'rules|alertmanager|dashboard: generate the Prometheus rule file, Alertmanager config or Grafana dashboard from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
   cdc: { summary: 'start|status|drop-slot: change data capture of cdc_config (workflow cdc:<database>, a dbarch-owned slot)', load: () => import('./commands/cdc.ts') },
+  audit: { summary: 'Start the audit collector of a managed cluster (workflow audit:<cluster>): pgaudit, failed logins and exports to S3 and Splunk HEC', load: () => import('./commands/audit.ts') },
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
   backup: { summary: 'A base backup of a cluster as a workflow (streamed, compressed, encrypted, verified); verify: check a backup without restoring', load: () => import('./commands/backup.ts') },
   restore: { summary: 'Point-in-time restore of a cluster into a new instance (or over it, with an approval) as a workflow', load: () => import('./commands/restore.ts') },

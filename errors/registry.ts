@@ -1,5 +1,6 @@
 import type { ErrorCodeInfo } from './codes/ErrorCodeInfo.ts';
 import { approvalCodes } from './codes/approvals.ts';
+import { auditCodes } from './codes/audit.ts';
 import { backupCodes } from './codes/backup.ts';
 import { cacheCodes } from './codes/cache.ts';
 import { blueGreenCodes } from './codes/bluegreen.ts';
@@ -28,6 +29,7 @@ import { tlsCodes } from './codes/tls.ts';
  */
 export const errorCodes = {
   ...approvalCodes,
+  ...auditCodes,
   ...backupCodes,
   ...blueGreenCodes,
   ...cacheCodes,

@@ -1,5 +1,6 @@
 import type { ActivityDeps } from '../activities/ActivityDeps.ts';
 import { approvalTokenVerifier } from '../activities/approvals/approvalTokenVerifier.ts';
+import { auditActivities } from '../activities/audit/auditActivities.ts';
 import { backupActivities } from '../activities/backup/backupActivities.ts';
 import { cdcActivities } from '../activities/cdc/cdcActivities.ts';
 import { failoverActivities } from '../activities/failover/failoverActivities.ts';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     ...backupActivities(deps),
     ...replicationActivities(deps),
     ...outboxActivities(deps),
+    ...auditActivities(deps),
     ...cdcActivities(deps),
     ...failoverActivities(deps),
     ...restoreActivities(deps),

@@ -7,3 +7,4 @@ export { monitorWorkflow } from './monitorWorkflow.ts';
 export { restoreWorkflow } from './restoreWorkflow.ts';
 export { restoreDrillWorkflow } from './restoreDrillWorkflow.ts';
 export { failoverDrillWorkflow } from './failoverDrillWorkflow.ts';
+export { auditWorkflow } from './auditWorkflow.ts';

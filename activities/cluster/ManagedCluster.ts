@@ -3,6 +3,7 @@ import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import type { DeepReadonly } from '../../compiler/DeepReadonly.ts';
 import type { ClusterSpec } from '../../compiler/sections/clusters/schema.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import type { ClusterAudit } from '../audit/clusterAuditOf.ts';
 
 export interface ManagedMember {
   readonly name: string;
@@ -22,6 +23,8 @@ export interface ManagedCluster {
   readonly synchronous: { readonly method: 'ANY' | 'FIRST'; readonly count: number };
   /** Absolute; each member lives in `<dataDirectory>/<cluster>/<member>`. */
   readonly dataDirectory: string;
+  /** security_config.audit_logging when enabled: pgaudit and jsonlog on every member (clusterAuditOf). */
+  readonly audit?: ClusterAudit;
 }
 
 /**

@@ -4,6 +4,8 @@ import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { AuditClass } from '../../activities/audit/AuditClass.ts';
+import { auditServerSettings } from '../../activities/audit/auditServerSettings.ts';
 import { withDatabase } from './postgres.ts';
 import { freePort } from './freePort.ts';
 
@@ -26,6 +28,8 @@ export interface PgClusterOptions {
   readonly settings?: Readonly<Record<string, string>>;
   /** Make a streaming standby of this cluster (pg_basebackup -R) instead of a fresh one. */
   readonly standbyOf?: PgCluster;
+  /** Preload pgaudit and write jsonlog into `auditLogDirectory` for these audit classes, as managed clusters do. */
+  readonly audit?: readonly AuditClass[];
 }
 
 export interface PgCluster {
@@ -35,6 +39,8 @@ export interface PgCluster {
   readonly dataDir: string;
   /** Where archived WAL lands when `archive` was asked for. */
   readonly archiveDir: string | undefined;
+  /** The jsonlog directory when `audit` was asked for (the server log then goes there, not to log()). */
+  readonly auditLogDirectory: string | undefined;
   urlFor(database: string): string;
   /** Creates a database and returns its URL. */
   createDatabase(name: string): Promise<string>;
@@ -102,6 +108,7 @@ async function startOnce(options: PgClusterOptions): Promise<PgCluster> {
     { stdio: 'pipe', ...(owner ? { uid: owner.uid, gid: owner.gid } : {}) },
   );
 
+  const auditLogDirectory = options.audit ? join(clusterDir, 'audit-log') : undefined;
   const port = await freePort();
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
@@ -118,6 +125,7 @@ async function startOnce(options: PgClusterOptions): Promise<PgCluster> {
     max_wal_senders: String(options.maxWalSenders ?? 10),
     lc_messages: 'C',
     ...(archiveDir ? { archive_mode: 'on', archive_command: `test ! -f ${archiveDir}/%f && cp %p ${archiveDir}/%f` } : {}),
+    ...(options.audit && auditLogDirectory ? auditServerSettings(options.audit, auditLogDirectory) : {}),
     ...options.settings,
   };
   const args = ['-c', watchdog, join(binDir, 'postgres'), clusterDir, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
@@ -146,6 +154,7 @@ async function startOnce(options: PgClusterOptions): Promise<PgCluster> {
     url,
     dataDir,
     archiveDir,
+    auditLogDirectory,
     urlFor: (database) => withDatabase(url, database),
     log: () => output,
     async createDatabase(name) {

@@ -87,6 +87,23 @@ export const AuditLogging = Type.Object(
       stringEnum(['DDL_COMMANDS', 'PRIVILEGE_CHANGES', 'FAILED_LOGINS', 'SUCCESSFUL_LOGINS', 'DATA_EXPORT', 'DML_WRITES', 'ROLE_CHANGES', 'CONFIG_CHANGES'] as const),
       { minItems: 1, description: 'Which events are audited.' },
     ),
+    s3: Type.Optional(
+      Type.Object(
+        { destination: grammarString('dbarch-destination', { description: 'Where the collector puts audit objects (`audit/YYYY/MM/DD/<cluster>/…` below it); endpoint and keys from the worker\'s AWS environment.', examples: ['s3://audit-logs/postgres/'] }) },
+        { additionalProperties: false, description: 'The `s3` log target (required when log_targets has s3).' },
+      ),
+    ),
+    splunk: Type.Optional(
+      Type.Object(
+        {
+          url: Type.String({ minLength: 1, description: 'HTTP Event Collector base URL (the collector POSTs to `<url>/services/collector/event`); env references allowed.', examples: ['${SPLUNK_HEC_URL:-https://splunk.example.com:8088}'] }),
+          token: grammarString('dbarch-secret', { description: 'HEC token, as a reference only (sent as `Authorization: Splunk <token>`).', examples: ['${SPLUNK_HEC_TOKEN}'] }),
+          index: Type.Optional(Type.String({ minLength: 1, description: 'Splunk index of the events (default: the token\'s).', examples: ['postgres_audit'] })),
+        },
+        { additionalProperties: false, description: 'The `splunk` log target (required when log_targets has splunk).' },
+      ),
+    ),
+    spool_max_bytes: Type.Optional(Type.Integer({ minimum: 65536, description: 'Bound of the on-disk spool of each target while it is down; reading the server log pauses (nothing is dropped) when a spool is full.', default: 268435456 })),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,62 @@
+import { specAuditInput } from '../../app/specAuditInput.ts';
+import { startAudit } from '../../app/startAudit.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
+import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
+import { workflowUiUrl } from '../../runtime/startTemporal.ts';
+import { connectTemporal } from '../connectTemporal.ts';
+import { exitCodes } from '../exitCodes.ts';
+import { outputFormat } from '../outputFormat.ts';
+import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { reportError } from '../reportError.ts';
+
+const help = `Usage: dbarch audit <spec> --cluster <name> [--format text|json]
+
+Starts the audit collector of a managed cluster: the long-running workflow audit:<cluster>, which tails the members'
+jsonlog (pgaudit DDL and ROLE records, failed logins, COPY … TO exports, as security_config.audit_logging.events
+asks), and ships them to the log targets: S3 as dated objects (audit/YYYY/MM/DD/<cluster>/…) and a Splunk HTTP Event
+Collector. A target that is down is spooled on disk (bounded) and retried. One collector per cluster: if it is
+already running, prints it instead of starting a second. Its counters: \`dbarch status audit:<cluster>\`.
+Stop it with \`dbarch cancel audit:<cluster>\`. JSON: {"workflowId", "runId", "alreadyRunning", "uiUrl"}.
+The worker must run on the cluster's machine (it reads the log files).
+
+Options:
+  --cluster <name>    the managed cluster (clusters[].name with members)
+  --format text|json
+  -h, --help`;
+
+/** \`dbarch audit <spec> --cluster <name>\`: one durable audit collector per cluster. */
+export async function run(argv: string[]): Promise<number> {
+  let format = outputFormat(argv);
+  try {
+    const { values, positionals } = parseCommandArgs('audit', argv, {
+      cluster: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help === true) {
+      console.log(help);
+      return exitCodes.ok;
+    }
+    format = values.format === 'json' ? 'json' : 'text';
+    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
+    if (typeof values.cluster !== 'string') throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
+    const input = await specAuditInput(positionals, values.cluster);
+    const temporal = await connectTemporal();
+    try {
+      const started = await startAudit(temporal.client, input, dbarchConfig().taskQueue);
+      const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
+      if (format === 'json') console.log(JSON.stringify({ ...started, uiUrl }));
+      else {
+        const targets = [input.s3 ? `S3 ${input.s3.destination}` : undefined, input.hec ? `HEC ${input.hec.url}` : undefined].filter(Boolean).join(' and ');
+        console.log(`${started.alreadyRunning ? 'Already collecting' : 'Collecting'} the audit trail of ${input.cluster} (${input.classes.join(', ')}) to ${targets}`);
+        console.log(`workflow ${started.workflowId}  run ${started.runId}`);
+        if (uiUrl) console.log(uiUrl);
+      }
+      return exitCodes.ok;
+    } finally {
+      await temporal.close();
+    }
+  } catch (error) {
+    return reportError(error, format);
+  }
+}
