@@ -1,5 +1,5 @@
+import { namedChannels, severityChannels } from './alertChannels.ts';
 import type { AlertDestinations, SupportedChannel } from './AlertDestinations.ts';
-import { pagingChannels } from './AlertDestinations.ts';
 import type { AlertRuleInput } from './AlertRuleInput.ts';
 import { promDuration } from './promDuration.ts';
 
@@ -32,17 +32,15 @@ export function alertmanagerConfig(options: AlertmanagerOptions): Record<string,
     if (!receivers.has(name)) receivers.set(name, { name, ...integrations(ordered, options.destinations) });
     return name;
   };
-  const quiet = options.channels.filter((c) => !pagingChannels.includes(c));
-  const bySeverity = (severity: (typeof severities)[number]) => (severity === 'critical' || quiet.length === 0 ? options.channels : quiet);
+  const bySeverity = (severity: (typeof severities)[number]) => severityChannels(severity, options.channels);
 
   const routes: Route[] = [];
   for (const rule of options.rules) {
-    if (rule.channels === undefined) continue;
-    const channels = options.channels.filter((c) => rule.channels?.includes(c));
+    const channels = namedChannels(rule, options.channels);
     if (channels.length > 0) routes.push({ receiver: receiverFor(channels), matchers: [`alertname=${JSON.stringify(rule.name)}`] });
   }
   for (const severity of severities) routes.push({ receiver: receiverFor(bySeverity(severity)), matchers: [`severity="${severity}"`] });
-  const root = receiverFor(quiet.length > 0 ? quiet : options.channels);
+  const root = receiverFor(severityChannels('info', options.channels));
 
   return {
     route: {
