@@ -11,13 +11,14 @@ import { smokeActivities } from '../activities/smoke/smokeActivities.ts';
 import { planFromSpecActivity } from '../workflows/interpreter/planFromSpecActivity.ts';
 import { verifyApprovalTokenActivity } from '../workflows/interpreter/verifyApprovalTokenActivity.ts';
 import { createPluginRegistry } from './createPluginRegistry.ts';
+import { alertEvaluatorActivities } from './monitoring/alertEvaluatorActivities.ts';
 import type { PluginEntry } from './loadPlugins.ts';
 import { planFromSpec } from './planFromSpec.ts';
 
 /**
  * Every activity a worker registers, by the name workflows call it: every step of the built-in, in-tree and
  * external plugins (`plugins`, from DBARCH_PLUGINS) as `<plugin>/<step>`, the planner for UI starts, the approval-token check of verified gates, and the
- * engine activities workflows call directly (smoke, backup, replication, the outbox relay, the failover monitor's watch).
+ * engine activities workflows call directly (smoke, backup, replication, the outbox relay, the failover monitor's watch, the built-in alert evaluator).
  */
 export function createActivities(deps: ActivityDeps, plugins: readonly PluginEntry[] = []) {
   const registry = createPluginRegistry(deps, plugins);
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps, plugins: readonly PluginEnt
     ...cdcActivities(deps),
     ...failoverActivities(deps),
     ...restoreActivities(deps),
+    ...alertEvaluatorActivities(deps),
   };
 }
 

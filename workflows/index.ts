@@ -7,4 +7,5 @@ export { monitorWorkflow } from './monitorWorkflow.ts';
 export { restoreWorkflow } from './restoreWorkflow.ts';
 export { restoreDrillWorkflow } from './restoreDrillWorkflow.ts';
 export { failoverDrillWorkflow } from './failoverDrillWorkflow.ts';
+export { alertEvaluatorWorkflow } from './alertEvaluatorWorkflow.ts';
 export { auditWorkflow } from './auditWorkflow.ts';

@@ -1,10 +1,8 @@
 import type { CollectorName } from '../../activities/monitoring/collectorNames.ts';
 import type { MonitoringTarget } from '../../activities/monitoring/MonitoringTarget.ts';
-import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { redactUrl } from '../../runtime/redactUrl.ts';
-import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { exporterCollectors } from './exporterCollectors.ts';
+import { monitoringTargets } from './monitoringTargets.ts';
 import type { MonitoringSections } from './MonitoringSections.ts';
 
 export const defaultExporterPort = 9187;
@@ -19,8 +17,7 @@ export interface SpecExporterOptions {
 
 /**
  * What `dbarch exporter` serves for a spec: the prometheus exporter's host and port, every server of every
- * cluster (primary and standbys, connection references resolved from `env`; without a clusters section, the
- * DATABASE_URL server as cluster `default`), and its collectors (exporterCollectors).
+ * cluster (monitoringTargets), and its collectors (exporterCollectors).
  */
 export function exporterOptions(sections: MonitoringSections, env: NodeJS.ProcessEnv = process.env): SpecExporterOptions {
   const exporter = sections.monitoring_config?.exporters?.find((e) => e.type === 'prometheus');
@@ -30,38 +27,7 @@ export function exporterOptions(sections: MonitoringSections, env: NodeJS.Proces
   return {
     host: exporter.host ?? defaultExporterHost,
     port: exporter.port ?? defaultExporterPort,
-    targets: targetsOf(sections, env),
+    targets: monitoringTargets(sections, env),
     collectors: exporterCollectors(sections),
   };
-}
-
-function targetsOf(sections: MonitoringSections, env: NodeJS.ProcessEnv): MonitoringTarget[] {
-  const clusters = sections.clusters;
-  if (clusters === undefined) {
-    const url = serviceUrls(env).postgres;
-    const database = decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
-    return [target('default', url, [database], 'DATABASE_URL')];
-  }
-  return clusters.flatMap((cluster, i) =>
-    // The compiled spec always has `primary` (derived from `members` for a managed cluster).
-    [cluster.primary ?? [], cluster.replicas ?? []].flat().map((reference, j) => {
-      const resolved = resolveEnvReferences(reference, env);
-      const at = j === 0 ? `clusters[${i}].primary` : `clusters[${i}].replicas[${j - 1}]`;
-      if (!resolved.ok) throw new DbarchError('DBA_MONITORING_TARGET_INVALID', `${at} (${reference}): ${resolved.message}`, resolved.hint ? { hint: resolved.hint } : {});
-      return target(cluster.name, resolved.value, cluster.databases, at);
-    }),
-  );
-}
-
-function target(cluster: string, url: string, databases: readonly string[], at: string): MonitoringTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new DbarchError('DBA_MONITORING_TARGET_INVALID', `${at} does not resolve to a URL: ${redactUrl(url)}`);
-  }
-  const first = databases[0] ?? 'postgres';
-  const server = `${parsed.hostname || '127.0.0.1'}:${parsed.port || '5432'}`;
-  parsed.pathname = `/${encodeURIComponent(first)}`;
-  return { cluster, server, url: parsed.toString(), databases };
 }
