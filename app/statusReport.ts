@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import { managedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import { clusterTopologyReport, type TopologyReport } from './clusterTopologyReport.ts';
+import { firingAlertsOfEvaluator } from './firingAlertsOfEvaluator.ts';
+import { alertEvaluatorName, alertEvaluatorWorkflowId } from './startAlertEvaluator.ts';
 import { withControlDatabase } from './withControlDatabase.ts';
 
 /** A source the page could not read: the page still renders, saying which part is missing and why. */
@@ -30,7 +32,7 @@ export interface StatusReport {
   readonly spec: string;
   readonly clusters: readonly (TopologyReport | (Unavailable & { readonly cluster: string }))[];
   readonly workflows: readonly RunningWorkflow[] | Unavailable;
-  /** Active, unsilenced alerts in Alertmanager; undefined when no Alertmanager is configured. */
+  /** Active, unsilenced alerts in Alertmanager, else the built-in evaluator's firing alerts; undefined when neither runs. */
   readonly alerts: readonly FiringAlert[] | Unavailable | undefined;
 }
 
@@ -41,6 +43,8 @@ export interface StatusSources {
   readonly temporalUiUrl?: string;
   /** Alertmanager's address (DBARCH_ALERTMANAGER_URL), for firing alerts. */
   readonly alertmanagerUrl?: string;
+  /** Without an Alertmanager: the built-in evaluator to read firing alerts from; default alerts:<spec name>. */
+  readonly alertEvaluatorId?: string;
   /** The control database holding the published topology; default DATABASE_URL. */
   readonly controlUrl?: string;
   /** Per-source time bound; default 2 s, so a hung database cannot hang the page. */
@@ -53,6 +57,7 @@ const maxWorkflows = 50;
 export async function statusReport(sources: StatusSources): Promise<StatusReport> {
   const timeoutMs = sources.timeoutMs ?? 2000;
   const compiled = await compileSpec([sources.specPath]);
+  const evaluatorId = sources.alertEvaluatorId ?? alertEvaluatorWorkflowId(alertEvaluatorName(sources.specPath));
   const managed = (compiled.spec?.clusters ?? []).filter((c) => (c.members?.length ?? 0) > 0).map((c) => c.name);
   const [clusters, workflows, alerts] = await Promise.all([
     managed.length === 0
@@ -63,7 +68,9 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
       )
         .catch((error: unknown) => managed.map((name) => ({ cluster: name, unavailable: `control database: ${reason(error)}` }))),
     bounded(runningWorkflows(sources), timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `Temporal: ${reason(error)}` })),
-    sources.alertmanagerUrl === undefined ? Promise.resolve(undefined) : firingAlerts(sources.alertmanagerUrl, timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `Alertmanager: ${reason(error)}` })),
+    sources.alertmanagerUrl === undefined
+      ? bounded(firingAlertsOfEvaluator(sources.temporal, evaluatorId, timeoutMs), timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `alert evaluator ${evaluatorId}: ${reason(error)}` }))
+      : firingAlerts(sources.alertmanagerUrl, timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `Alertmanager: ${reason(error)}` })),
   ]);
   return { generatedAt: new Date().toISOString(), spec: sources.specPath, clusters, workflows, alerts };
 }

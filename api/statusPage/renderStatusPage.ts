@@ -39,7 +39,7 @@ ${last}${warnings === '' ? '' : `<ul class="warn">${warnings}</ul>`}</section>`;
 }
 
 function alertsSection(alerts: StatusReport['alerts']): string {
-  if (alerts === undefined) return '<p class="muted">No Alertmanager configured (DBARCH_ALERTMANAGER_URL).</p>';
+  if (alerts === undefined) return '<p class="muted">No Alertmanager configured (DBARCH_ALERTMANAGER_URL) and no built-in evaluator running (dbarch monitoring evaluate).</p>';
   if (isUnavailable(alerts)) return `<p class="bad">unavailable: ${esc(alerts.unavailable)}</p>`;
   if (alerts.length === 0) return '<p class="ok">No alerts firing.</p>';
   return `<table id="alerts"><thead><tr><th>alert</th><th>severity</th><th>summary</th><th>since</th></tr></thead><tbody>${alerts.map((a) => `<tr class="firing"><td>${esc(a.name)}</td><td>${esc(a.severity ?? '')}</td><td>${esc(a.summary ?? '')}</td><td>${esc(a.startsAt)}</td></tr>`).join('')}</tbody></table>`;

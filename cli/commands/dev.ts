@@ -21,6 +21,7 @@ import { exitCodes } from '../exitCodes.ts';
 import { createPluginRegistry } from '../../plugins/createPluginRegistry.ts';
 import { runDevPipelines } from '../devPipelines.ts';
 import { upDevClusters } from '../../app/upDevClusters.ts';
+import { startDevAlertEvaluator } from '../../app/startDevAlertEvaluator.ts';
 import { startDevMonitors } from '../../app/startDevMonitors.ts';
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
@@ -133,6 +134,7 @@ export async function run(argv: string[]): Promise<number> {
         specPath, client: temporal.client, taskQueue, registry: createPluginRegistry(deps, plugins), logger: log, uiUrl: temporal.uiUrl,
         apiPort: Number(process.env.DBARCH_API_PORT || 8081), exporterPort: process.env.DBARCH_EXPORTER_PORT ? Number(process.env.DBARCH_EXPORTER_PORT) : undefined, apiToken: config.apiToken, alertmanagerUrl: config.alertmanagerUrl, print: (line) => console.log(line),
       });
+      await startDevAlertEvaluator(temporal.client, compiled.spec ?? { apiVersion: '' }, specPath, taskQueue, config.alertmanagerUrl, (line) => console.log(line));
       console.log('dbarch dev is ready. Press Ctrl-C to stop (history is kept for the next start).');
     }
     await running;

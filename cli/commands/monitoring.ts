@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { alertmanagerConfig } from '../../activities/monitoring/alertmanagerConfig.ts';
 import { grafanaDashboard } from '../../activities/monitoring/grafanaDashboard.ts';
 import { monitoringSections } from '../../app/monitoringSections.ts';
+import { monitoringEvaluate } from './monitoringEvaluate.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { alertmanagerSettings } from '../../plugins/monitoring/alertmanagerSettings.ts';
 import { dashboardOptions } from '../../plugins/monitoring/dashboardOptions.ts';
@@ -12,20 +13,25 @@ import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { reportError } from '../reportError.ts';
 
 const help = `Usage: dbarch monitoring rules|alertmanager|dashboard <spec> [--output <file>]
+       dbarch monitoring evaluate <spec> [--name <name>] [--interval <duration>] [--status] [--format text|json]
 
   rules         a Prometheus rule file from monitoring_config.alerting.rules (check it: promtool check rules)
   alertmanager  an Alertmanager config routing the alerts by severity to the spec's channels (slack, pagerduty,
                 webhook); secret references are resolved from the environment now (amtool check-config)
   dashboard     a Grafana dashboard (JSON for Dashboards > Import) over the exporter's metrics, with the alert
                 thresholds drawn on their panels
+  evaluate      starts the built-in alert evaluator alerts:<name> (no Prometheus needed): the spec's rules
+                evaluated on the worker every interval (the exporter's, else 15s), notifications to the same
+                channels; --status shows its firing and pending alerts instead
 
 Writes to stdout, or to --output (alertmanager files are created readable by their owner only: they hold secrets).
 A rule on a metric that has no source yet is skipped with a warning: it could never fire.`;
 
-const subcommands = ['rules', 'alertmanager', 'dashboard'] as const;
+const subcommands = ['rules', 'alertmanager', 'dashboard', 'evaluate'] as const;
 
 /** `dbarch monitoring <what> <spec>`: files for Prometheus and Alertmanager, generated from the spec. */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'evaluate') return monitoringEvaluate(argv.slice(1));
   try {
     const { values, positionals } = parseCommandArgs('monitoring', argv, {
       output: { type: 'string', short: 'o' },
