@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   readonly path: string;
   readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface WebhookReceiver {
@@ -25,7 +26,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       } catch {
         // Kept as text: the assertion will say what arrived.
       }
-      received.push({ path: request.url ?? '/', body });
+      received.push({ path: request.url ?? '/', body, headers: request.headers });
       // PagerDuty's Events API answers 202 with a status; Slack and webhooks are content with 200.
       response.writeHead(request.url === '/pagerduty' ? 202 : 200, { 'content-type': 'application/json' }).end('{"status":"success","message":"Event processed"}');
     });
