@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { MetricFamily, MetricSample } from '../activities/monitoring/Collector.ts';
 import type { PlatformSource } from '../activities/monitoring/PlatformSource.ts';
-import type { FailoverDrillResult } from '../workflows/failoverDrillWorkflow.ts';
-import type { RestoreDrillStatus } from '../workflows/restoreDrillWorkflow.ts';
+import { latestDrills } from './latestDrills.ts';
 
 const families = {
   executions: { name: 'dbarch_workflow_executions', type: 'gauge', help: 'Workflow executions in the namespace by status (Temporal visibility, retention applies).', labels: ['status'] },
@@ -14,23 +13,13 @@ const families = {
   writeGap: { name: 'dbarch_failover_drill_write_gap_seconds', type: 'gauge', help: 'Longest gap between acknowledged writes in the newest failover drill.', labels: ['cluster'] },
 } as const satisfies Record<string, MetricFamily>;
 
-/** Bounds on what one refresh reads from visibility: enough for a platform, never an unbounded walk. */
+/** Bound on what one refresh lists from visibility: enough for a platform, never an unbounded walk. */
 const maxListed = 500;
-const drillsExamined = 20;
 const dayMs = 86_400_000;
-
-interface Drill {
-  readonly cluster: string;
-  readonly closedAt: number;
-  readonly passed: boolean;
-  readonly durationMs: number;
-  readonly writeGapMs?: number;
-}
 
 /**
  * Workflow outcomes and drill results from Temporal: executions by status, running workflows and recent failures
- * by type, and per cluster the newest completed failover drill (`failover-drill:<cluster>:<time>`) and restore
- * drill (`drill:<cluster>:<time>`) with their verdicts, read from the workflows' results. Visibility queries cost
+ * by type, and per cluster the newest completed failover and restore drill with its verdict (latestDrills). Visibility queries cost
  * the server more than a scrape should, so a reading is reused for `refreshMs`.
  */
 export function workflowOutcomesSource(client: Client, refreshMs = 30_000): PlatformSource {
@@ -60,18 +49,15 @@ export function workflowOutcomesSource(client: Client, refreshMs = 30_000): Plat
     ]);
     for (const [type, value] of running) samples.push({ family: families.running, labels: { workflow_type: type }, value });
     for (const [type, value] of failed) samples.push({ family: families.failures, labels: { workflow_type: type }, value });
-    const drills = await Promise.all([newestDrills(client, 'failoverDrillWorkflow', failoverDrill), newestDrills(client, 'restoreDrillWorkflow', restoreDrill)]);
-    (['failover', 'restore'] as const).forEach((drill, i) => {
-      for (const found of drills[i]!) {
-        const labels = { cluster: found.cluster, drill };
-        samples.push(
-          { family: families.drillLast, labels, value: found.closedAt / 1000 },
-          { family: families.drillPassed, labels, value: found.passed ? 1 : 0 },
-          { family: families.drillDuration, labels, value: found.durationMs / 1000 },
-        );
-        if (found.writeGapMs !== undefined) samples.push({ family: families.writeGap, labels: { cluster: found.cluster }, value: found.writeGapMs / 1000 });
-      }
-    });
+    for (const found of await latestDrills(client)) {
+      const labels = { cluster: found.cluster, drill: found.drill };
+      samples.push(
+        { family: families.drillLast, labels, value: found.closedAt.getTime() / 1000 },
+        { family: families.drillPassed, labels, value: found.passed ? 1 : 0 },
+        { family: families.drillDuration, labels, value: found.durationMs / 1000 },
+      );
+      if (found.writeGapMs !== undefined) samples.push({ family: families.writeGap, labels: { cluster: found.cluster }, value: found.writeGapMs / 1000 });
+    }
     return samples;
   };
   return {
@@ -84,27 +70,4 @@ export function workflowOutcomesSource(client: Client, refreshMs = 30_000): Plat
       return samples;
     },
   };
-}
-
-function failoverDrill(result: FailoverDrillResult): Omit<Drill, 'cluster' | 'closedAt'> {
-  return { passed: result.passed, durationMs: result.durationMs, writeGapMs: result.maxGapMs };
-}
-
-function restoreDrill(status: RestoreDrillStatus): Omit<Drill, 'cluster' | 'closedAt'> {
-  return { passed: status.result?.passed === true, durationMs: status.result?.durationMs ?? 0 };
-}
-
-/** The newest completed drill per cluster among the latest few; the cluster is the id's middle part. */
-async function newestDrills<R>(client: Client, type: string, verdict: (result: R) => Omit<Drill, 'cluster' | 'closedAt'>): Promise<Drill[]> {
-  const newest = new Map<string, { workflowId: string; runId: string; closedAt: number }>();
-  let examined = 0;
-  for await (const execution of client.workflow.list({ query: `WorkflowType = "${type}" AND ExecutionStatus = "Completed"`, pageSize: drillsExamined })) {
-    const cluster = /^[^:]+:(.+):\d{4}-\d\d-\d\dT[\d:.]+Z$/.exec(execution.workflowId)?.[1];
-    const closedAt = execution.closeTime?.getTime();
-    if (cluster !== undefined && closedAt !== undefined && (newest.get(cluster)?.closedAt ?? -1) < closedAt) newest.set(cluster, { workflowId: execution.workflowId, runId: execution.runId, closedAt });
-    if (++examined >= drillsExamined) break;
-  }
-  return Promise.all(
-    [...newest].map(async ([cluster, found]) => ({ cluster, closedAt: found.closedAt, ...verdict((await client.workflow.getHandle(found.workflowId, found.runId).result()) as R) })),
-  );
 }
