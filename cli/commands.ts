@@ -25,6 +25,7 @@ export const commands: Record<string, CommandEntry> = {
   relay: { summary: 'Start the outbox relay of a spec\'s queue_config.outbox (workflow relay:<database>, one per database)', load: () => import('./commands/relay.ts') },
   backup: { summary: 'A base backup of a cluster as a workflow (streamed, compressed, encrypted, verified); verify: check a backup without restoring', load: () => import('./commands/backup.ts') },
   restore: { summary: 'Point-in-time restore of a cluster into a new instance (or over it, with an approval) as a workflow', load: () => import('./commands/restore.ts') },
+  keys: { summary: 'rotate: re-wrap the stored backup data keys under the current KMS key (key_rotation) as a workflow', load: () => import('./commands/keys.ts') },
   schedule: { summary: 'apply: create or update the spec\'s Temporal Schedules (backup:<cluster> on base_backups.frequency)', load: () => import('./commands/schedule.ts') },
   'wal-push': { summary: 'archive_command: compress, encrypt and store one WAL file in wal_archiving.destination (dbarch wal-push %p)', load: () => import('./commands/walPush.ts') },
   'wal-fetch': { summary: 'restore_command: fetch, authenticate, check and write one archived WAL file (dbarch wal-fetch %f %p)', load: () => import('./commands/walFetch.ts') },

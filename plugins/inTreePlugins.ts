@@ -4,6 +4,7 @@ import { cachePlugin } from './cache/cachePlugin.ts';
 import { cdcPlugin } from './cdc/cdcPlugin.ts';
 import { dnsPlugin } from './dns/dnsPlugin.ts';
 import { failoverPlugin } from './failover/failoverPlugin.ts';
+import { keysPlugin } from './keys/keysPlugin.ts';
 import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
 import { monitoringPlugin } from './monitoring/monitoringPlugin.ts';
 import { queuePlugin } from './queue/queuePlugin.ts';
@@ -23,4 +24,5 @@ export const inTreePlugins = [
   { plugin: securityPlugin, source: 'plugins/security' },
   { plugin: cdcPlugin, source: 'plugins/cdc' },
   { plugin: cachePlugin, source: 'plugins/cache' },
+  { plugin: keysPlugin, source: 'plugins/keys' },
 ] as const;

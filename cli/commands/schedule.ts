@@ -1,4 +1,5 @@
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
+import { applyKeyRotationSchedule } from '../../app/applyKeyRotationSchedule.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { connectTemporal } from '../connectTemporal.ts';
@@ -10,7 +11,8 @@ import { reportError } from '../reportError.ts';
 const help = `Usage: dbarch schedule apply <spec> [--env <name>] [--format text|json]
 
 Creates or updates the Temporal Schedules the spec asks for: backup:<cluster> runs dbarch/base_backup on
-backup_config.base_backups.frequency (UTC; a run still going when the next is due makes that one skip). The
+backup_config.base_backups.frequency (UTC; a run still going when the next is due makes that one skip), and
+key-rotation:<cluster> runs dbarch/key_rotation every security_config.encryption.at_rest.key_rotation. The
 schedules are visible, pausable and triggerable in the Temporal UI (Schedules). \`dbarch dev\` applies them too.
 JSON: {"schedules": [{"scheduleId", "cron", "action", "nextRuns"}]}.`;
 
@@ -34,7 +36,8 @@ export async function run(argv: string[]): Promise<number> {
     const temporal = await connectTemporal();
     try {
       const applied = await applyBackupSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
-      const schedules = applied ? [applied] : [];
+      const rotation = await applyKeyRotationSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
+      const schedules = [applied, rotation].filter((s) => s !== undefined);
       if (format === 'json') console.log(JSON.stringify({ schedules }));
       else if (schedules.length === 0) console.log('No schedules: the spec has no backup_config.base_backups.');
       for (const s of format === 'text' ? schedules : []) console.log(`${s.action} schedule ${s.scheduleId}: ${s.cron} (UTC); next ${s.nextRuns[0] ?? '-'}`);
