@@ -23,8 +23,8 @@ export const keyCodes = defineCodes({
     retryable: false,
   },
   DBA_KMS_ACCESS_DENIED: {
-    summary: 'The KMS refused the worker\'s credentials for this key (kms:GenerateDataKey, kms:Decrypt or kms:DescribeKey missing from its policy).',
-    hint: 'Grant the worker\'s role kms:GenerateDataKey, kms:Decrypt and kms:DescribeKey on the key.',
+    summary: 'The KMS refused the worker\'s credentials for this key (kms:Encrypt, kms:Decrypt or kms:DescribeKey missing from its policy).',
+    hint: 'Grant the worker\'s role kms:Encrypt, kms:Decrypt and kms:DescribeKey on the key.',
     retryable: false,
   },
   DBA_SECRET_UNAVAILABLE: {

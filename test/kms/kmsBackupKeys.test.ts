@@ -144,6 +144,21 @@ describe('KMS envelope keys: backups wrapped by local-kms, key rotation re-wraps
     await expectCode(keyProviderFromReference('aws-kms://not a key'), 'DBA_KMS_REFERENCE_INVALID');
   });
 
+  it('leaving a local master key: rotation with the previous key re-wraps a locally wrapped WAL file under KMS', async () => {
+    const local = randomBytes(32).toString('hex');
+    process.env.DBARCH_TEST_OLD_KEY = local;
+    const localDestination = `file://${work}/wal-local/`;
+    const localArchive: WalArchive = { store: fileStore(localDestination, join(work, 'wal-local')), config: { destination: localDestination, compression: 'gzip' }, keys: localKeyProvider(Buffer.from(local, 'hex')) };
+    await pushWalFile(localArchive, join(work, walName));
+    const report = await rotateBackupKeys(
+      { keyReference: reference, previousKeyReference: '${DBARCH_TEST_OLD_KEY}', backupDestinations: [], walDestinations: [localDestination], cutoff: new Date().toISOString() },
+      {},
+    ).finally(() => delete process.env.DBARCH_TEST_OLD_KEY);
+    expect(report.rewrapped.walFiles).to.equal(1);
+    await fetchWalFile({ ...localArchive, keys }, walName, join(work, 'fetched-3'));
+    expect(readFileSync(join(work, 'fetched-3')).equals(walFile)).to.equal(true);
+  });
+
   it('KMS down: a base backup fails with DBA_KMS_UNREACHABLE and leaves no manifest; rotation fails the same and leaves the manifest as it was', async () => {
     const manifestBefore = readFileSync(join(work, 'base', 'k1', 'backup.json'));
     await kms.stop();
