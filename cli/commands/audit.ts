@@ -1,26 +1,31 @@
 import { specAuditInput } from '../../app/specAuditInput.ts';
-import { startAudit } from '../../app/startAudit.ts';
+import type { Client } from '@temporalio/client';
+import { auditWorkflowId, startAudit } from '../../app/startAudit.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { auditStatusQuery } from '../../workflows/auditWorkflow.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
+import { askWorker } from '../askWorker.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { outputFormat } from '../outputFormat.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { reportError } from '../reportError.ts';
 
-const help = `Usage: dbarch audit <spec> --cluster <name> [--format text|json]
+const help = `Usage: dbarch audit <spec> --cluster <name> [--status] [--format text|json]
 
 Starts the audit collector of a managed cluster: the long-running workflow audit:<cluster>, which tails the members'
 jsonlog (pgaudit DDL and ROLE records, failed logins, COPY … TO exports, as security_config.audit_logging.events
 asks), and ships them to the log targets: S3 as dated objects (audit/YYYY/MM/DD/<cluster>/…) and a Splunk HTTP Event
 Collector. A target that is down is spooled on disk (bounded) and retried. One collector per cluster: if it is
-already running, prints it instead of starting a second. Its counters: \`dbarch status audit:<cluster>\`.
+already running, prints it instead of starting a second. --status prints its counters instead (the workflow's
+status query: events per class; per target shipped, failures, spooled, last error).
 Stop it with \`dbarch cancel audit:<cluster>\`. JSON: {"workflowId", "runId", "alreadyRunning", "uiUrl"}.
 The worker must run on the cluster's machine (it reads the log files).
 
 Options:
   --cluster <name>    the managed cluster (clusters[].name with members)
+  --status            print the running collector's counters; start nothing
   --format text|json
   -h, --help`;
 
@@ -30,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parseCommandArgs('audit', argv, {
       cluster: { type: 'string' },
+      status: { type: 'boolean' },
       format: { type: 'string', default: 'text' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -38,11 +44,12 @@ export async function run(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
+    if (positionals.length === 0 && values.status !== true) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
     if (typeof values.cluster !== 'string') throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
-    const input = await specAuditInput(positionals, values.cluster);
     const temporal = await connectTemporal();
     try {
+      if (values.status === true) return await printStatus(temporal.client, values.cluster, format);
+      const input = await specAuditInput(positionals, values.cluster);
       const started = await startAudit(temporal.client, input, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'json') console.log(JSON.stringify({ ...started, uiUrl }));
@@ -59,4 +66,25 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error, format);
   }
+}
+
+/** The collector's counters from its status query (what the exporter or an operator reads). */
+async function printStatus(client: Client, cluster: string, format: 'text' | 'json'): Promise<number> {
+  const workflowId = auditWorkflowId(cluster);
+  const status = await askWorker(client, workflowId, () => client.workflow.getHandle(workflowId).query(auditStatusQuery));
+  if (format === 'json') {
+    console.log(JSON.stringify({ workflowId, ...status }));
+    return exitCodes.ok;
+  }
+  const progress = status.progress;
+  console.log(`${workflowId}  ${status.phase}${progress?.backpressure === true ? ' · reading paused (a spool is full)' : ''}`);
+  if (progress === null) {
+    console.log('no collector run has finished yet');
+    return exitCodes.ok;
+  }
+  console.log(`records read ${progress.recordsRead}; events ${Object.entries(progress.events).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}`);
+  for (const [name, target] of Object.entries(progress.targets)) {
+    console.log(`${name}: shipped ${target.shippedEvents} events in ${target.shippedBatches} batches, ${target.failures} failures, spooled ${target.spooledBatches} batches (${target.spooledBytes} bytes)${target.lastError === null ? '' : `; last error: ${target.lastError}`}`);
+  }
+  return exitCodes.ok;
 }

@@ -9,7 +9,7 @@ export const auditCodes = defineCodes({
   },
   DBA_AUDIT_TARGET_FAILED: {
     summary: 'An audit target did not take a batch: the HEC endpoint did not answer or answered with an error, or the object store refused the put.',
-    hint: 'The batch stays in the target\'s spool and is retried with backoff; check the target (HEC URL and token, the bucket and the worker\'s AWS keys). `dbarch status audit:<cluster>` shows the last error.',
+    hint: 'The batch stays in the target\'s spool and is retried with backoff; check the target (HEC URL and token, the bucket and the worker\'s AWS keys). `dbarch audit --cluster <name> --status` shows the last error.',
     retryable: true,
   },
   DBA_AUDIT_STATE_INVALID: {
