@@ -18,6 +18,7 @@ export const commands: Record<string, CommandEntry> = {
   serve: { summary: 'Serve the HTTP API (status page at /, POST /api/v1/migrations, GET /api/v1/health) with bearer-token auth', load: () => import('./commands/serve.ts') },
   gateway: { summary: 'Serve the database gateway: POST /api/v1/query per gateway_config route, with JWT auth, rate limits and pools', load: () => import('./commands/gateway.ts') },
   exporter: { summary: 'Serve the spec\'s Prometheus exporter (metrics of every cluster at /metrics)', load: () => import('./commands/exporter.ts') },
+  ship: { summary: 'Ship the spec\'s slow-query and error logs (Elasticsearch bulk) and Datadog metrics (series API), buffered and retried', load: () => import('./commands/ship.ts') },
   monitoring: { summary: 'rules|alertmanager|dashboard: generate the Prometheus rule file, Alertmanager config or Grafana dashboard from the spec', load: () => import('./commands/monitoring.ts') },
   history: { summary: 'A readable timeline of a workflow\'s history', load: () => import('./commands/history.ts') },
   cdc: { summary: 'start|status|drop-slot: change data capture of cdc_config (workflow cdc:<database>, a dbarch-owned slot)', load: () => import('./commands/cdc.ts') },

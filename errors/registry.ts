@@ -20,6 +20,7 @@ import { queueCodes } from './codes/queue.ts';
 import { replicationCodes } from './codes/replication.ts';
 import { runtimeCodes } from './codes/runtime.ts';
 import { securityCodes } from './codes/security.ts';
+import { shippingCodes } from './codes/shipping.ts';
 import { specCodes } from './codes/spec.ts';
 import { tlsCodes } from './codes/tls.ts';
 
@@ -49,6 +50,7 @@ export const errorCodes = {
   ...replicationCodes,
   ...runtimeCodes,
   ...securityCodes,
+  ...shippingCodes,
   ...specCodes,
   ...tlsCodes,
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { QueryResultRow } from 'pg';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import type { Logger } from '../../runtime/logger.ts';
+import type { QueryEvent } from '../../activities/monitoring/shipping/QueryEvent.ts';
 import { userIdSetting } from '../../activities/security/securityObjects.ts';
 import { acquireConnection } from './acquireConnection.ts';
 import { awaitReplayPosition } from './awaitReplayPosition.ts';
@@ -48,11 +49,13 @@ export class DatabaseClient {
   readonly #names: StatementNames | undefined;
   readonly #readYourWritesWaitMs: number;
   readonly #logger: Logger | undefined;
+  readonly #onQuery: ((event: QueryEvent) => void) | undefined;
   #closed = false;
 
   constructor(options: DatabaseClientOptions) {
     this.target = resolveTarget(options);
     this.#logger = options.logger;
+    this.#onQuery = options.onQuery;
     this.#topology = new Topology(this.target, options.logger, options.types);
     this.metrics = new ClientMetrics(this.target.name, () => this.#topology.endpoints, options.metricsRegistry);
     this.#names = options.preparedStatements === false ? undefined : new StatementNames();
@@ -90,6 +93,7 @@ export class DatabaseClient {
       this.metrics.observe(role, durationMs / 1000);
       const { endpoint, consistency, fellBackToPrimary } = result.route;
       const r = result.r;
+      this.#report({ sql, durationMs, rowCount: r.rowCount, role, endpoint: endpoint.key }, options.traceparent);
       return {
         rows: r.rows,
         rowCount: r.rowCount,
@@ -100,7 +104,30 @@ export class DatabaseClient {
           : { endpoint: endpoint.key, role: endpoint.role, consistency, lagMs: endpoint.lagMs, lagBytes: endpoint.lagBytes, fellBackToPrimary, attempts, durationMs },
       };
     } catch (error) {
-      throw this.#failed(error, role, options.traceparent);
+      const failed = this.#failed(error, role, options.traceparent);
+      const coded = isDbarchError(failed) ? failed : undefined;
+      const sqlstate = coded?.details.sqlstate;
+      this.#report(
+        {
+          sql,
+          durationMs: performance.now() - started,
+          rowCount: null,
+          role,
+          error: { code: coded?.code ?? 'DBA_INTERNAL', message: failed instanceof Error ? failed.message : String(failed), ...(typeof sqlstate === 'string' ? { sqlstate } : {}) },
+        },
+        options.traceparent,
+      );
+      throw failed;
+    }
+  }
+
+  /** Tells the onQuery hook (the slow-query log); a hook that throws cannot fail the query. */
+  #report(event: Omit<QueryEvent, 'service' | 'traceparent'>, traceparent: string | undefined): void {
+    if (this.#onQuery === undefined) return;
+    try {
+      this.#onQuery({ service: this.target.name, ...event, ...(traceparent === undefined ? {} : { traceparent }) });
+    } catch (error) {
+      this.#logger?.warn({ service: this.target.name, err: error }, 'the onQuery hook threw');
     }
   }
 
@@ -138,7 +165,7 @@ export class DatabaseClient {
     const { endpoint } = route;
     let value: T;
     try {
-      value = await fn(new TransactionClient(connection, route, this.#names));
+      value = await fn(new TransactionClient(connection, route, this.#names, this.#onQuery === undefined ? undefined : (event) => this.#report(event, options.traceparent)));
     } catch (error) {
       const rolledBack = await connection.query('ROLLBACK').then(() => true, () => false);
       connection.release(!rolledBack);

@@ -1,6 +1,7 @@
 import type { CustomTypesConfig } from 'pg';
 import type { Registry } from 'prom-client';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
+import type { QueryEvent } from '../../activities/monitoring/shipping/QueryEvent.ts';
 import type { Logger } from '../../runtime/logger.ts';
 import type { ReadPreference } from './DataPlaneTarget.ts';
 import type { ClientTlsReferences } from './resolveClientTls.ts';
@@ -47,6 +48,8 @@ export interface DatabaseClientOptions {
    */
   readonly controlUrl?: string | null;
   readonly logger?: Logger;
+  /** Called after each query() with its own timing, rows, trace context or failure (the slow-query log's feed). */
+  readonly onQuery?: (event: QueryEvent) => void;
   /** TLS to the servers as references (CA, and the client's certificate and key), or false for none; default service_mesh.mtls. */
   readonly tls?: ClientTlsReferences | false;
   readonly env?: NodeJS.ProcessEnv;

@@ -23,4 +23,6 @@ export interface TransactionOptions {
   readonly session?: ClientSession;
   /** Set as `dbarch.user_id` for this transaction (set_config(…, true)): `current_user_id()` in RLS policies. */
   readonly userId?: string;
+  /** W3C traceparent of the caller, carried into the slow-query log with each statement. */
+  readonly traceparent?: string;
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { QueryResultRow } from 'pg';
+import type { QueryEvent } from '../../activities/monitoring/shipping/QueryEvent.ts';
 import type { Route } from './DatabaseClient.ts';
 import { mapQueryError } from './mapQueryError.ts';
 import type { QueryResult } from './QueryResult.ts';
@@ -10,11 +11,13 @@ export class TransactionClient {
   readonly #connection: pg.PoolClient;
   readonly #route: Route;
   readonly #names: StatementNames | undefined;
+  readonly #report: ((event: Omit<QueryEvent, 'service' | 'traceparent'>) => void) | undefined;
 
-  constructor(connection: pg.PoolClient, route: Route, names: StatementNames | undefined) {
+  constructor(connection: pg.PoolClient, route: Route, names: StatementNames | undefined, report?: (event: Omit<QueryEvent, 'service' | 'traceparent'>) => void) {
     this.#connection = connection;
     this.#route = route;
     this.#names = names;
+    this.#report = report;
   }
 
   async query<R extends QueryResultRow = QueryResultRow>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -23,6 +26,7 @@ export class TransactionClient {
     try {
       const name = this.#names?.nameFor(sql);
       const result = await this.#connection.query<R>(name === undefined ? { text: sql, values: params as unknown[] } : { name, text: sql, values: params as unknown[] });
+      this.#report?.({ sql, durationMs: performance.now() - started, rowCount: result.rowCount, role: endpoint.role, endpoint: endpoint.key });
       return {
         rows: result.rows,
         rowCount: result.rowCount,
@@ -32,7 +36,17 @@ export class TransactionClient {
       };
     } catch (error) {
       // Nothing commits before COMMIT: a connection lost here rolled the transaction back.
-      throw mapQueryError(error, { endpoint: endpoint.key, sent: true, readOnly: true });
+      const mapped = mapQueryError(error, { endpoint: endpoint.key, sent: true, readOnly: true });
+      const sqlstate = mapped.details.sqlstate;
+      this.#report?.({
+        sql,
+        durationMs: performance.now() - started,
+        rowCount: null,
+        role: endpoint.role,
+        endpoint: endpoint.key,
+        error: { code: mapped.code, message: mapped.message, ...(typeof sqlstate === 'string' ? { sqlstate } : {}) },
+      });
+      throw mapped;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { traceIdOf } from '../../activities/monitoring/shipping/traceIdOf.ts';
 import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
 import type { QueryResult } from '../client/QueryResult.ts';
 import { authorizeRoute, type RouteAccess } from './authorizeRoute.ts';
@@ -30,7 +31,7 @@ export function queryRoute(app: FastifyInstance, access: RouteAccess): void {
     const mode = body.mode ?? 'read';
     const gateway = await authorizeRoute(access, request, reply, body.database, mode);
     const database = gateway.route.database;
-    const traceId = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(String(request.headers.traceparent ?? ''))?.[1];
+    const traceId = traceIdOf(typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined);
     const log = { service: identity.service, database, mode, trace_id: traceId };
     const { client } = gateway;
     let session;
@@ -43,7 +44,7 @@ export function queryRoute(app: FastifyInstance, access: RouteAccess): void {
     try {
       const params = body.params ?? [];
       const result: QueryResult = mode === 'read'
-        ? await session.transaction((tx) => tx.query(body.sql, params), { readOnly: true, readPreference: gateway.route.read_preference ?? 'primary' })
+        ? await session.transaction((tx) => tx.query(body.sql, params), { readOnly: true, readPreference: gateway.route.read_preference ?? 'primary', ...(request.headers.traceparent ? { traceparent: String(request.headers.traceparent) } : {}) })
         : await session.query(body.sql, params, { readPreference: 'primary', ...(request.headers.traceparent ? { traceparent: String(request.headers.traceparent) } : {}) });
       const sessionToken = mode === 'write' ? await session.token() : body.session_token;
       const durationMs = performance.now() - started;

@@ -13,6 +13,7 @@ export const Exporter = Type.Object(
     port: Type.Optional(portField({ description: 'Port the exporter listens on (prometheus) or sends to (statsd); unique across exporters.', examples: [9187] })),
     host: Type.Optional(namedString('host', { description: 'Bind address (prometheus) or agent host (statsd, otlp).', examples: ['127.0.0.1'] })),
     api_key: Type.Optional(grammarString('dbarch-secret', { description: 'API key, as a reference only (datadog).', examples: ['${DD_API_KEY}'] })),
+    url: Type.Optional(Type.String({ minLength: 1, description: 'API base URL (datadog: the site, `https://api.datadoghq.eu` and so on); env references allowed.', default: 'https://api.datadoghq.com', examples: ['${DD_URL:-https://api.datadoghq.com}'] })),
     interval: Type.Optional(durationField({ description: 'Collection interval.', default: '15s' })),
     metrics: Type.Array(grammarString('dbarch-metric'), { minItems: 1, description: 'Metrics or metric groups from the catalogue.', examples: [['pg_stat_database', 'replication_lag']] }),
   },
