@@ -1,13 +1,10 @@
 import { relayWorkflowInput } from '../../app/relayWorkflowInput.ts';
 import { startRelay } from '../../app/startRelay.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch relay <spec> [--database <name>] [--format text|json]
 
@@ -22,23 +19,10 @@ Options:
   -h, --help`;
 
 /** `dbarch relay <spec>`: one durable outbox relay per database. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('relay', argv, {
-      database: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch relay specs/platform.yaml`' });
-    const input = await relayWorkflowInput(positionals, typeof values.database === 'string' ? values.database : undefined);
-    const temporal = await connectTemporal();
-    try {
+export function run(argv: string[]): Promise<number> {
+  return runVerb({ name: 'relay', help, options: { database: { type: 'string' } }, example: 'dbarch relay specs/platform.yaml' }, argv, async ({ values, format, specPaths }) => {
+    const input = await relayWorkflowInput(specPaths(), values.database);
+    return withTemporal(async (temporal) => {
       const started = await startRelay(temporal.client, input, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'json') console.log(JSON.stringify({ ...started, uiUrl }));
@@ -48,10 +32,6 @@ export async function run(argv: string[]): Promise<number> {
         if (uiUrl) console.log(uiUrl);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
