@@ -61,13 +61,15 @@ export async function rewrapStoredKeys(request: RewrapRequest, execution: { sign
   const step = (object: string, changed: keyof typeof counts | undefined) => {
     if (changed === undefined) skipped++;
     else counts[changed]++;
-    execution.signal?.throwIfAborted();
     execution.progress?.({ cutoff: request.cutoff, rewrapped: counts.baseBackups + counts.schemaDumps + counts.walFiles, skipped, object });
   };
+  // Checked before each record: a cancelled or shut-down step stops between two atomic puts, never inside one.
+  const next = () => execution.signal?.throwIfAborted();
   const unwrap = (wrapped: WrappedKey) => openerOf(wrapped).unwrapKey(wrapped);
 
   for (const store of request.backupStores) {
     for (const listed of await listBaseBackups(store)) {
+      next();
       const key = baseManifestKey(listed.backupId);
       if (listed.encryption === null || !needsRewrap(listed.encryption.wrappedKey, current, request.cutoff)) {
         step(key, undefined);
@@ -83,6 +85,7 @@ export async function rewrapStoredKeys(request: RewrapRequest, execution: { sign
     for (const object of await store.list('')) {
       const id = /^([^/]+)\.manifest\.json$/.exec(object.key)?.[1];
       if (id === undefined) continue;
+      next();
       const manifest = await readPublishedManifest(store, id);
       if (manifest?.encryption === undefined || !needsRewrap(manifest.encryption.wrappedKey, current, request.cutoff)) {
         step(object.key, undefined);
@@ -99,6 +102,7 @@ export async function rewrapStoredKeys(request: RewrapRequest, execution: { sign
     for (const object of await store.list(walPrefix)) {
       const name = object.key.slice(walPrefix.length);
       if (name.endsWith('.dbarch-partial') || name === '') continue;
+      next();
       const head = await store.getBytes(object.key, { range: { start: 0, end: Math.min(walHeadBytes, object.size) } });
       const { header } = decodeWalObject(head.includes(0x0a) ? head : await store.getBytes(object.key), name);
       if (header.wrappedKey === undefined || !needsRewrap(header.wrappedKey, current, request.cutoff)) {

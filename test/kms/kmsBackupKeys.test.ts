@@ -175,4 +175,23 @@ describe('KMS envelope keys: backups wrapped by local-kms, key rotation re-wraps
     const manifest = await takeBaseBackup({ cluster: 'main', connectionUrl: cluster.url, destination: destination(), backupId: 'k2', compression: { algorithm: 'zstd' }, keyProvider: keys }, { signal });
     expect(manifest.encryption?.wrappedKey.keyId).to.equal(keyB);
   });
+
+  it('a rotation stopped between records resumes with the same cutoff and re-wraps only what is left', async () => {
+    const keyC = (await kms.client.send(new CreateKeyCommand({ Description: 'dbarch backups C' }))).KeyMetadata!.Arn!;
+    await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/dbarch-backups', TargetKeyId: keyC }));
+    const cutoff = new Date().toISOString();
+    const request = { keyReference: reference, backupDestinations: [destination()], walDestinations: [walDestination()], cutoff };
+    const stop = new AbortController();
+    // Stopped (a worker shutting down) once the first record is re-wrapped.
+    await rotateBackupKeys(request, { signal: stop.signal, progress: (p) => p.rewrapped === 1 && stop.abort() }).then(
+      () => expect.fail('the rotation should have stopped'),
+      (error: unknown) => expect((error as Error).name).to.equal('AbortError'),
+    );
+    expect([manifestOf('k1'), manifestOf('k2')].map((m) => m.encryption?.wrappedKey.keyId)).to.deep.equal([keyC, keyB]);
+    const resumed = await rotateBackupKeys(request);
+    expect(resumed.rewrapped).to.deep.equal({ baseBackups: 1, schemaDumps: 0, walFiles: 1 });
+    expect(resumed.skipped).to.equal(1);
+    expect(manifestOf('k2').encryption?.wrappedKey.keyId).to.equal(keyC);
+    await restoresWithSameData('k2', keys);
+  });
 });
