@@ -1,6 +1,8 @@
 import { memberUrl } from '../compiler/sections/clusters/memberUrl.ts';
 import type { ManagedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { provisionCluster, type ProvisionResult } from '../activities/cluster/provisionCluster.ts';
+import type { ClusterTls } from '../activities/tls/ClusterTls.ts';
+import { rotateClusterTls } from '../activities/tls/rotateClusterTls.ts';
 import type { ClusterTopology } from '../activities/topology/ClusterTopology.ts';
 import { publishTopology, type ControlDatabase } from '../activities/topology/publishTopology.ts';
 import { readTopology } from '../activities/topology/readTopology.ts';
@@ -15,8 +17,10 @@ export interface ClusterUpResult extends ProvisionResult {
  * `dbarch cluster up`: provisions the members (the published primary stays the primary: after a failover the
  * spec's first member is not the primary any more), then publishes the initial topology (epoch 1) when none is.
  */
-export async function clusterUp(control: ControlDatabase, cluster: ManagedCluster, options: { progress?: (message: string) => void; checkTimeoutMs?: number } = {}): Promise<ClusterUpResult> {
+export async function clusterUp(control: ControlDatabase, cluster: ManagedCluster, options: { progress?: (message: string) => void; checkTimeoutMs?: number; tls?: ClusterTls } = {}): Promise<ClusterUpResult> {
   const published = await readTopology(control.pool, cluster.name);
+  // TLS files first: members created now start with TLS on; running ones get what is due, reloaded.
+  if (options.tls !== undefined) await rotateClusterTls(cluster, options.tls, options.progress === undefined ? {} : { progress: options.progress });
   const result = await provisionCluster(cluster, {
     ...(published === undefined ? {} : { primary: published.primary.member }),
     ...(options.progress === undefined ? {} : { progress: options.progress }),

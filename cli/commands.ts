@@ -35,5 +35,6 @@ export const commands: Record<string, CommandEntry> = {
   monitor: { summary: 'Start the health monitor of a managed cluster with automatic failover (workflow monitor:<cluster>, one per cluster)', load: () => import('./commands/monitor.ts') },
   switchover: { summary: 'Planned change of a managed cluster\'s primary without data loss (--to <member>; approval where the environment requires it)', load: () => import('./commands/switchover.ts') },
   cache: { summary: 'check: sample cached entries of cache_config and report those that differ from the database', load: () => import('./commands/cache.ts') },
+  tls: { summary: 'rotate|status|client-cert|init-ca: the internal CA, server certificates of managed clusters (rotated, reloaded without dropping connections) and client certificates', load: () => import('./commands/tls.ts') },
   security: { summary: 'plan|apply: roles, grants and row-level security of security_config against the live catalogue (drift revoked), applied as a workflow', load: () => import('./commands/security.ts') },
 };

@@ -9,6 +9,7 @@ import { migrationsPlugin } from './migrations/migrationsPlugin.ts';
 import { monitoringPlugin } from './monitoring/monitoringPlugin.ts';
 import { queuePlugin } from './queue/queuePlugin.ts';
 import { securityPlugin } from './security/securityPlugin.ts';
+import { tlsPlugin } from './tls/tlsPlugin.ts';
 import { vacuumPlugin } from './vacuum/vacuumPlugin.ts';
 
 /** Plugins shipped in plugins/: registered in every worker and planner without configuration. */
@@ -24,5 +25,6 @@ export const inTreePlugins = [
   { plugin: securityPlugin, source: 'plugins/security' },
   { plugin: cdcPlugin, source: 'plugins/cdc' },
   { plugin: cachePlugin, source: 'plugins/cache' },
+  { plugin: tlsPlugin, source: 'plugins/tls' },
   { plugin: keysPlugin, source: 'plugins/keys' },
 ] as const;

@@ -19,7 +19,7 @@ export interface ClusterTls {
 }
 
 /** The TLS the spec asks for, or undefined when it names no internal CA (then dbarch configures no TLS). */
-export function clusterTlsOfSpec(spec: CompiledSpec): ClusterTls | undefined {
+export function clusterTlsOfSpec(spec: Pick<CompiledSpec, 'security_config'>): ClusterTls | undefined {
   const security = spec.security_config;
   const inTransit = security?.encryption?.in_transit;
   if (inTransit?.internal_ca === undefined) return undefined;

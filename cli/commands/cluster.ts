@@ -1,4 +1,5 @@
 import { stopCluster } from '../../activities/cluster/stopCluster.ts';
+import { clusterTlsOfSpec } from '../../activities/tls/ClusterTls.ts';
 import { clusterRejoin } from '../../app/clusterRejoin.ts';
 import { clusterUp } from '../../app/clusterUp.ts';
 import { managedClusterOfSpec } from '../../app/managedClusterOfSpec.ts';
@@ -45,11 +46,12 @@ export async function run(argv: string[]): Promise<number> {
     if (action !== 'up' && action !== 'down' && action !== 'rejoin') throw new DbarchError('DBA_USAGE', `dbarch cluster: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: example });
     if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: example });
     if (values.cluster === undefined) throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: example });
-    const { cluster } = await managedClusterOfSpec(paths, values.cluster);
+    const { spec, cluster } = await managedClusterOfSpec(paths, values.cluster);
     // Progress goes to stderr, so --format json output on stdout stays one document.
     const progress = (message: string) => console.error(`cluster ${cluster.name}: ${message}`);
     if (action === 'up') {
-      const result = await withControlDatabase((control) => clusterUp(control, cluster, { progress }));
+      const tls = clusterTlsOfSpec(spec);
+      const result = await withControlDatabase((control) => clusterUp(control, cluster, { progress, ...(tls === undefined ? {} : { tls }) }));
       if (format === 'json') console.log(JSON.stringify(result));
       else {
         for (const m of result.members) console.log(`${m.member.padEnd(12)} ${m.role.padEnd(8)} ${m.action}`);
