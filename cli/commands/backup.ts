@@ -25,7 +25,8 @@ backup   starts dbarch/base_backup as the workflow backup:<cluster>:<time> on a 
 verify   reads a backup (default: the newest) here, without restoring: the key, the manifest's mac, every
          object's size and SHA-256, every chunk's tag and every file's SHA256. Exit 1 with the problem's code.
 
-The master key comes from the reference in base_backups.encryption_key (\${NAME} or file:///path); S3 endpoint
+The master key comes from the reference in base_backups.encryption_key (\${NAME}, file:///path, or a KMS key
+aws-kms://<key>, also from security_config.encryption.at_rest on aws_kms; see dbarch keys --help); S3 endpoint
 and credentials from AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.`;
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
