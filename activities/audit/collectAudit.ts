@@ -5,6 +5,7 @@ import type { AuditClass } from './AuditClass.ts';
 import type { AuditEvent } from './AuditEvent.ts';
 import { noAuditProgress, noAuditTargetProgress, type AuditProgress, type AuditTargetProgress } from './AuditProgress.ts';
 import type { AuditTarget } from './AuditTarget.ts';
+import { takeAuditCollectorLock } from './auditCollectorLock.ts';
 import { loadAuditCollectorState, saveAuditCollectorState, type AuditCollectorState } from './auditCollectorState.ts';
 import { openAuditSpool, type AuditSpool } from './auditSpool.ts';
 import { classifyLogRecord, type JsonLogRecord } from './classifyLogRecord.ts';
@@ -53,6 +54,15 @@ export interface CollectAuditContext {
  * HEC events carry `audit_id`).
  */
 export async function collectAudit(options: CollectAuditOptions, context: CollectAuditContext): Promise<AuditProgress> {
+  const release = await takeAuditCollectorLock(options.directory);
+  try {
+    return await collectLocked(options, context);
+  } finally {
+    await release();
+  }
+}
+
+async function collectLocked(options: CollectAuditOptions, context: CollectAuditContext): Promise<AuditProgress> {
   const deadline = Date.now() + options.runForMs;
   const classes = new Set(options.classes);
   const saved = await loadAuditCollectorState(options.directory, options.cluster);

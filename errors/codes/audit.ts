@@ -12,6 +12,11 @@ export const auditCodes = defineCodes({
     hint: 'The batch stays in the target\'s spool and is retried with backoff; check the target (HEC URL and token, the bucket and the worker\'s AWS keys). `dbarch audit --cluster <name> --status` shows the last error.',
     retryable: true,
   },
+  DBA_AUDIT_BUSY: {
+    summary: 'Another audit collector still runs on the same state directory (its collector.lock names a live process): an attempt that Temporal replaced, or a second collector pointed there.',
+    hint: 'Retried until the other one stops. If it persists, look for the process the lock file names; give each cluster\'s collector its own directory.',
+    retryable: true,
+  },
   DBA_AUDIT_STATE_INVALID: {
     summary: 'The audit collector\'s state file (state.json in its directory) is not JSON or is another cluster\'s.',
     hint: 'Point each cluster\'s collector at its own directory. A corrupt state file can be removed: the collector then reads the kept server logs from their oldest file again (targets may receive earlier events twice).',

@@ -220,7 +220,11 @@ describe('audit trails: pgaudit → collector → S3 and Splunk HEC', function (
     // The replacement polls already, so the retry after the heartbeat timeout lands at once.
     const replacement = startWorker();
     const writer = (async () => {
-      for (let i = 0; i < 100; i++) await sql(`CREATE TABLE audit_kill_${i} ()`);
+      for (let i = 0; i < 100; i++) {
+        await sql(`CREATE TABLE audit_kill_${i} ()`);
+        // A new log file midway: the collector moves on to it once the old one is read to its end.
+        if (i === 60) await sql('SELECT pg_rotate_logfile()');
+      }
     })();
     await eventually(async () => (withMarker((await s3Events()).events.map((e) => e.statement), 'audit_kill_') >= 20 ? true : undefined), 'shipping under way');
     workers.shift()?.process.kill('SIGKILL');
@@ -231,6 +235,7 @@ describe('audit trails: pgaudit → collector → S3 and Splunk HEC', function (
     const hecIds = (await hecEvents()).map((r) => r['event.id']);
     expect(s3Ids.length, 'no duplicate in S3').to.equal(new Set(s3Ids).size);
     expect(hecIds.length, 'no duplicate at HEC').to.equal(new Set(hecIds).size);
+    expect(new Set(s3Ids.map((id) => id.split(':')[0])).size, 'events from both log files').to.be.at.least(2);
     // The counters live in the collector's state file with its positions, so the kill did not lose them either.
     const counters = await eventually(async () => {
       const progress = (await status()).progress;
