@@ -24,6 +24,13 @@ import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { query } from '../support/postgres.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
 
+/** Loaded only when recording (DBARCH_RECORD_HISTORIES=1), the replay test's own helper. */
+async function record(workflowId: string, name: string): Promise<void> {
+  if (process.env.DBARCH_RECORD_HISTORIES !== '1') return;
+  const { client } = await sharedTemporal();
+  await (await import('../runtime/runtimeFixture.ts')).recordHistory(client.workflow.getHandle(workflowId), name);
+}
+
 const pgBinDir = process.env.PG_BINDIR ?? '/usr/lib/postgresql/15/bin';
 
 /** The restore workflow on a worker: file:// destinations here (the S3 path is covered by the engine test). */
@@ -98,6 +105,7 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
       expect(outcome.status.plan?.backupId).to.equal('b1');
       expect(outcome.status.result?.rowCounts).to.deep.equal({ 'postgres.public.orders': 700 });
       expect((await query<{ n: number }>(outcome.status.result!.url, 'SELECT count(*)::int AS n FROM orders'))[0]!.n).to.equal(700);
+      await record(run.workflowId, 'restore-replayed-to-end');
     });
   });
 
@@ -112,6 +120,7 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
       expect(outcome.code).to.equal('DBA_RESTORE_TARGET_BEFORE_BACKUPS');
       expect(outcome.status?.phase).to.equal('failed');
       expect(existsSync(request.targetDir)).to.equal(false);
+      await record(run.workflowId, 'restore-target-before-backups');
     });
   });
 
@@ -129,6 +138,7 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
       const outcome = await awaitRestore(client, run.workflowId);
       expect(outcome.ok && outcome.status.phase).to.equal('rejected');
       expect(outcome.ok && outcome.status.approval).to.deep.equal({ by: 'alice', decision: 'rejected' });
+      await record(run.workflowId, 'restore-over-existing-rejected');
       expect(readdirSync(existing)).to.deep.equal(['PG_VERSION']);
     });
   });
@@ -143,16 +153,18 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
       settings: { fsync: 'off', shared_buffers: '16MB' },
       ...extra,
     });
-    const runDrill = async (input: RestoreDrillWorkflowInput, offsetMs: number): Promise<RestoreDrillStatus> => {
+    const runDrill = async (input: RestoreDrillWorkflowInput, offsetMs: number, recordAs: string): Promise<RestoreDrillStatus> => {
       const { client } = await sharedTemporal();
       return withWorker({ taskQueue }, async () => {
         const run = await startRestoreDrill(client, input, taskQueue, new Date(Date.now() + offsetMs));
-        return client.workflow.getHandle<(i: RestoreDrillWorkflowInput) => Promise<RestoreDrillStatus>>(run.workflowId).result();
+        const status = await client.workflow.getHandle<(i: RestoreDrillWorkflowInput) => Promise<RestoreDrillStatus>>(run.workflowId).result();
+        await record(run.workflowId, recordAs);
+        return status;
       });
     };
 
     it('passes: the latest point restored into a scratch instance, rows counted, every btree index amchecked, data age recorded, scratch removed', async () => {
-      const status = await runDrill(drillInput({ minimumRows: { 'postgres.public.orders': 700 } }), 3000);
+      const status = await runDrill(drillInput({ minimumRows: { 'postgres.public.orders': 700 } }), 3000, 'restore-drill-passed');
       const result = status.result!;
       expect(result.error, JSON.stringify(result.error)).to.equal(null);
       expect(status.phase).to.equal('passed');
@@ -179,7 +191,7 @@ describe('pitr: the restore workflow restore:<cluster>:<time>', function () {
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const address = server.address() as { port: number };
       try {
-        const status = await runDrill(drillInput({ minimumRows: { 'postgres.public.orders': 10_000 }, alertWebhook: `http://127.0.0.1:${address.port}/alert` }), 4000);
+        const status = await runDrill(drillInput({ minimumRows: { 'postgres.public.orders': 10_000 }, alertWebhook: `http://127.0.0.1:${address.port}/alert` }), 4000, 'restore-drill-failed-alerted');
         expect(status.phase).to.equal('failed');
         expect(status.alerted).to.equal(true);
         expect(status.result?.error?.code).to.equal('DBA_RESTORE_VERIFY_FAILED');
