@@ -10,6 +10,7 @@ import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import type { cdcWorkflow, CdcStatus, CdcWorkflowInput } from '../../workflows/cdcWorkflow.ts';
 import type { ConsumeMessage } from 'amqplib';
 import type { ChangeEvent } from '../../activities/cdc/ChangeEvent.ts';
+import { recordHistory } from '../runtime/runtimeFixture.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { query } from '../support/postgres.ts';
@@ -99,6 +100,7 @@ describe('cdc:<database> workflow: CDC events drive cache invalidation; drop-slo
       await expectCode(dropCdcSlot({ databaseUrl: url, slot: 'dbarch_cdc', publication: 'dbarch_cdc', approved: true }), 'DBA_CDC_SLOT_ACTIVE');
       await handle.cancel();
       expect((await handle.result()).phase).to.equal('stopped');
+      await recordHistory(handle, 'cdc-streamed-then-cancelled');
     });
     await expectCode(dropCdcSlot({ databaseUrl: url, slot: 'dbarch_cdc', publication: 'dbarch_cdc', approved: false }), 'DBA_CDC_DROP_NOT_APPROVED');
     expect((await readCdcSlot(url, 'dbarch_cdc')).exists, 'not dropped without approval').to.equal(true);
@@ -158,6 +160,35 @@ describe('cdc:<database> workflow: CDC events drive cache invalidation; drop-slo
       for (const child of children) child.process.kill('SIGKILL');
       await Promise.all(children.map((c) => c.exited));
     }
+  });
+
+  it('continues as new after runForMs with its counters, without preparing again; cancelling the new run stops it', async () => {
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('cdc-can');
+    await query(url, 'CREATE TABLE notes (id int PRIMARY KEY, body text)');
+    const wf = input({ slot: 'cdc_can', publication: 'cdc_can', tables: [{ table: 'notes', topic: 'database.notes.changes' }], runForMs: 1500 });
+    await rabbit.channel.assertExchange(wf.exchange ?? '', 'topic', { durable: true });
+    await withWorker({ taskQueue }, async () => {
+      const started = await startCdc(temporal.client, wf, taskQueue);
+      const handle = temporal.client.workflow.getHandle<typeof cdcWorkflow>(started.workflowId);
+      await eventually(async () => ((await readCdcSlot(url, 'cdc_can')).active ? true : undefined), 'the first run to stream');
+      await query(url, `INSERT INTO notes SELECT g, 'n' FROM generate_series(1, 50) g`);
+      const next = await eventually(async () => {
+        const description = await handle.describe();
+        return description.runId !== started.runId && description.status.name === 'RUNNING' ? description.runId : undefined;
+      }, 'a continued-as-new run');
+      const status = await eventually(async () => {
+        const s = await handle.query<CdcStatus>('status');
+        return s.progress !== null && s.progress.published >= 50 ? s : undefined;
+      }, 'the counters carried into a later run');
+      expect(status).to.include({ phase: 'streaming', prepared: null });
+      await handle.cancel();
+      expect((await handle.result()).phase).to.equal('stopped');
+      await recordHistory(temporal.client.workflow.getHandle(started.workflowId, started.runId), 'cdc-stream-continued-as-new');
+      await recordHistory(temporal.client.workflow.getHandle(started.workflowId, next), 'cdc-continued-run-cancelled');
+    });
+    const dropped = await eventually(async () => dropCdcSlot({ databaseUrl: url, slot: 'cdc_can', publication: 'cdc_can', approved: true }).catch(() => undefined), 'the slot to be released');
+    expect(dropped.droppedSlot).to.equal(true);
   });
 
   it('fails with the coded error of a table that does not exist, without retrying and without making a slot', async () => {
