@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, DisableKeyCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
@@ -17,6 +17,7 @@ import { decodeWalObject } from '../../activities/backup/wal/WalObjectHeader.ts'
 import { fetchWalFile } from '../../activities/backup/wal/fetchWalFile.ts';
 import { pushWalFile } from '../../activities/backup/wal/pushWalFile.ts';
 import type { WalArchive } from '../../activities/backup/wal/WalArchive.ts';
+import { fetchSchemaDump, publishSchemaDump, readPublishedManifest } from '../../activities/backup/schemaDumpStore.ts';
 import { rotateBackupKeys } from '../../activities/keys/rotateBackupKeys.ts';
 import { postgresUser, startRestoredCluster } from '../backup/startRestoredCluster.ts';
 import { expectCode } from '../migrations/expectCode.ts';
@@ -193,5 +194,21 @@ describe('KMS envelope keys: backups wrapped by local-kms, key rotation re-wraps
     expect(resumed.skipped).to.equal(1);
     expect(manifestOf('k2').encryption?.wrappedKey.keyId).to.equal(keyC);
     await restoresWithSameData('k2', keys);
+  });
+
+  it('schema dump manifests are re-wrapped too, and the dump still fetches', async () => {
+    const local = join(work, 'dump-src');
+    mkdirSync(local);
+    const dump = randomBytes(100_000);
+    writeFileSync(join(local, 's1.dump'), dump);
+    const dumpManifest = { formatVersion: 1, backupId: 's1', kind: 'schemas', format: 'custom', database: 'app', schemas: ['public'], dumpFile: 's1.dump', sizeBytes: dump.length, sha256: '', serverVersion: '15', serverVersionNum: 150000, pgDumpVersion: '15', lsn: '0/0', snapshotTime: '', startedAt: '', finishedAt: '' } as const;
+    const store = fileStore(destination(), join(work, 'base'));
+    await publishSchemaDump(store, local, dumpManifest, reference);
+    const keyD = (await kms.client.send(new CreateKeyCommand({ Description: 'dbarch backups D' }))).KeyMetadata!.Arn!;
+    await kms.client.send(new UpdateAliasCommand({ AliasName: 'alias/dbarch-backups', TargetKeyId: keyD }));
+    expect((await rotate()).rewrapped).to.deep.equal({ baseBackups: 2, schemaDumps: 1, walFiles: 1 });
+    expect((await readPublishedManifest(store, 's1'))?.encryption?.wrappedKey.keyId).to.equal(keyD);
+    await fetchSchemaDump(store, 's1', join(work, 'dump-fetched'), reference);
+    expect(readFileSync(join(work, 'dump-fetched', 's1.dump')).equals(dump)).to.equal(true);
   });
 });
