@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { failoverDrillInput, startFailoverDrill } from '../../app/failoverDrill.ts';
+import { latestDrills } from '../../app/latestDrills.ts';
 import { startMonitor } from '../../app/startMonitor.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
@@ -46,6 +47,10 @@ describe('failover drill', function () {
       expect(result.acknowledged).to.be.greaterThan(50);
       console.log(`      drill write gap ${result.maxGapMs} ms (${result.acknowledged} writes, ${result.failed} failed)`);
       expect((await handle.query(monitorStatusQuery)).failovers, 'a planned switchover, not a failover').to.equal(0);
+      // What the status page and the exporter read back: this drill, as the cluster's newest failover drill.
+      const latest = await eventually(async () => (await latestDrills(temporal.client)).find((d) => d.cluster === fx.name && d.drill === 'failover' && d.workflowId === started.workflowId), 'the drill in visibility');
+      expect(latest).to.include({ passed: true, writeGapMs: result.maxGapMs, durationMs: result.durationMs, reason: null });
+      if (process.env.DBARCH_RECORD_HISTORIES === '1') await (await import('../runtime/runtimeFixture.ts')).recordHistory(temporal.client.workflow.getHandle(started.workflowId), 'failover-drill-passed');
       await handle.cancel();
     });
   });
