@@ -2,7 +2,9 @@ import { CancellationScope, continueAsNew, defineQuery, isCancellation, proxyAct
 import type { SupportedChannel } from '../activities/monitoring/AlertDestinations.ts';
 import type { AlertNotification } from '../activities/monitoring/evaluator/AlertNotification.ts';
 import type { RuleEvaluation } from '../activities/monitoring/evaluator/RuleEvaluation.ts';
-import type { AlertEvaluation, AlertEvaluatorActivities } from '../plugins/monitoring/alertEvaluatorActivities.ts';
+import type { AlertEvaluatorActivities } from '../plugins/monitoring/alertEvaluatorActivities.ts';
+import { alertTransitions } from './alertTransitions.ts';
+import type { TrackedAlert } from './TrackedAlert.ts';
 
 /**
  * The evaluator's input (`alerts:<name>`), small enough for the Temporal UI's Start Workflow form:
@@ -18,24 +20,6 @@ export interface AlertEvaluatorInput {
   readonly evaluationsPerRun?: number;
   /** Carried across continue-as-new; never set by hand. */
   readonly carried?: AlertEvaluatorCarried;
-}
-
-/** One alert the evaluator tracks: pending until its `for:` has passed, then firing until the condition clears. */
-export interface TrackedAlert {
-  readonly fingerprint: string;
-  readonly rule: string;
-  readonly severity: RuleEvaluation['severity'];
-  readonly condition: string;
-  readonly metric: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly channels: readonly SupportedChannel[];
-  readonly state: 'pending' | 'firing';
-  /** When the condition started to hold (the evaluation's clock, ms). */
-  readonly activeSince: number;
-  readonly firedAt: number | null;
-  readonly lastNotifiedAt: number | null;
-  readonly repeats: number;
-  readonly value: number;
 }
 
 export interface AlertEvaluatorCarried {
@@ -164,62 +148,6 @@ export async function alertEvaluatorWorkflow(input: AlertEvaluatorInput): Promis
     else if (channels.length > 0) setCondition('NotificationsDelivered', 'True', 'Delivered', `last: ${notification.status} ${notification.rule} to ${channels.join(', ')}`);
   };
 
-  const notification = (a: TrackedAlert, status: AlertNotification['status'], transition: string, at: number): AlertNotification => ({
-    evaluator,
-    status,
-    rule: a.rule,
-    severity: a.severity,
-    condition: a.condition,
-    metric: a.metric,
-    labels: a.labels,
-    fingerprint: a.fingerprint,
-    value: a.value,
-    startsAt: new Date(a.activeSince).toISOString(),
-    ...(status === 'resolved' ? { endsAt: new Date(at).toISOString() } : {}),
-    key: `${a.fingerprint}:${a.activeSince}:${transition}`,
-  });
-
-  /** The transitions one evaluation makes, in rule order: the alerts' new state and what to notify. */
-  const apply = (evaluation: AlertEvaluation): { notification: AlertNotification; channels: readonly SupportedChannel[] }[] => {
-    const at = evaluation.at;
-    const out: { notification: AlertNotification; channels: readonly SupportedChannel[] }[] = [];
-    const known = new Set(evaluation.rules.map((r) => r.name));
-    for (const rule of evaluation.rules) {
-      if (rule.outcome === 'skipped') continue;
-      const holding = new Set<string>();
-      for (const series of rule.series) {
-        if (!series.holds) continue;
-        holding.add(series.fingerprint);
-        const before = alerts.get(series.fingerprint);
-        let a: TrackedAlert = before === undefined
-          ? { fingerprint: series.fingerprint, rule: rule.name, severity: rule.severity, condition: rule.condition, metric: rule.metric, labels: series.labels, channels: rule.channels, state: 'pending', activeSince: at, firedAt: null, lastNotifiedAt: null, repeats: 0, value: series.value }
-          : { ...before, value: series.value, severity: rule.severity, condition: rule.condition, channels: rule.channels };
-        if (a.state === 'pending' && at - a.activeSince >= rule.forMs) {
-          a = { ...a, state: 'firing', firedAt: at, lastNotifiedAt: at };
-          out.push({ notification: notification(a, 'firing', 'firing', at), channels: a.channels });
-        } else if (a.state === 'firing' && evaluation.repeatIntervalMs > 0 && a.lastNotifiedAt !== null && at - a.lastNotifiedAt >= evaluation.repeatIntervalMs) {
-          a = { ...a, lastNotifiedAt: at, repeats: a.repeats + 1 };
-          out.push({ notification: notification(a, 'firing', `repeat-${a.repeats}`, at), channels: a.channels });
-        }
-        alerts.set(a.fingerprint, a);
-      }
-      // An incomplete read says nothing about the series it could not see: those alerts stay as they are.
-      if (rule.outcome !== 'evaluated') continue;
-      for (const a of [...alerts.values()]) {
-        if (a.rule !== rule.name || holding.has(a.fingerprint)) continue;
-        alerts.delete(a.fingerprint);
-        if (a.state === 'firing') out.push({ notification: notification(a, 'resolved', 'resolved', at), channels: a.channels });
-      }
-    }
-    // A rule taken out of the spec: its firing alerts are resolved, its pending ones forgotten.
-    for (const a of [...alerts.values()]) {
-      if (known.has(a.rule)) continue;
-      alerts.delete(a.fingerprint);
-      if (a.state === 'firing') out.push({ notification: notification(a, 'resolved', 'resolved', at), channels: a.channels });
-    }
-    return out;
-  };
-
   const perRun = input.evaluationsPerRun ?? defaultEvaluationsPerRun;
   try {
     for (let run = 0; run < perRun && !workflowInfo().continueAsNewSuggested; run++) {
@@ -233,7 +161,10 @@ export async function alertEvaluatorWorkflow(input: AlertEvaluatorInput): Promis
         if (incomplete.length > 0) setCondition('EvaluationSucceeded', 'False', 'ServersNotRead', incomplete.map((r) => `${r.name}: ${r.reason ?? 'incomplete'}`).join('; '));
         else setCondition('EvaluationSucceeded', 'True', 'Evaluated', `${evaluation.rules.length} rule(s) evaluated`);
         phase = 'evaluating';
-        for (const transition of apply(evaluation)) await deliver(transition.notification, transition.channels);
+        const next = alertTransitions(alerts.values(), evaluation, evaluator);
+        alerts.clear();
+        for (const a of next.alerts) alerts.set(a.fingerprint, a);
+        for (const transition of next.notifications) await deliver(transition.notification, transition.channels);
       } catch (error) {
         if (isCancellation(error)) throw error;
         setCondition('EvaluationSucceeded', 'False', 'EvaluationFailed', error instanceof Error ? error.message : String(error));

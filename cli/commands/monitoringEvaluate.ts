@@ -41,6 +41,17 @@ export async function monitoringEvaluate(argv: string[]): Promise<number> {
     const spec = positionals[0];
     if (spec === undefined) throw new DbarchError('DBA_USAGE', 'name the spec file', { hint: 'e.g. `dbarch monitoring evaluate specs/platform.yaml`' });
     const name = typeof values.name === 'string' ? values.name : alertEvaluatorName(spec);
+    let intervalMs: number | undefined;
+    if (values.status !== true) {
+      // Refuse here, with every issue, what the worker would only refuse at its first evaluation.
+      const sections = await monitoringSections([spec]);
+      if (sections.monitoring_config?.alerting === undefined) throw new DbarchError('DBA_MONITORING_NO_ALERTING', `${spec}: monitoring_config has no alerting section to evaluate`);
+      if (typeof values.interval === 'string') {
+        const parsed = parseDuration(values.interval);
+        if (!parsed.ok || parsed.value <= 0) throw new DbarchError('DBA_USAGE', `--interval ${values.interval} is not a duration`, { hint: 'e.g. `--interval 30s`' });
+        intervalMs = parsed.value;
+      }
+    }
     const temporal = await connectTemporal();
     try {
       const workflowId = alertEvaluatorWorkflowId(name);
@@ -56,15 +67,6 @@ export async function monitoringEvaluate(argv: string[]): Promise<number> {
           for (const rule of state.rules) console.log(`  ${rule.outcome} ${rule.name}: ${rule.reason ?? ''}`);
         }
         return exitCodes.ok;
-      }
-      // Refuse here, with every issue, what the worker would only refuse at its first evaluation.
-      const sections = await monitoringSections([spec]);
-      if (sections.monitoring_config?.alerting === undefined) throw new DbarchError('DBA_MONITORING_NO_ALERTING', `${spec}: monitoring_config has no alerting section to evaluate`);
-      let intervalMs: number | undefined;
-      if (typeof values.interval === 'string') {
-        const parsed = parseDuration(values.interval);
-        if (!parsed.ok || parsed.value <= 0) throw new DbarchError('DBA_USAGE', `--interval ${values.interval} is not a duration`, { hint: 'e.g. `--interval 30s`' });
-        intervalMs = parsed.value;
       }
       const started = await startAlertEvaluator(temporal.client, { spec, name, ...(intervalMs === undefined ? {} : { intervalMs }) }, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;

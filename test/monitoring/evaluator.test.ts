@@ -16,7 +16,11 @@ import { firingAlertsOfEvaluator } from '../../app/firingAlertsOfEvaluator.ts';
 import { startAlertEvaluator } from '../../app/startAlertEvaluator.ts';
 import { metricNames } from '../../compiler/grammar/metricCatalogue.ts';
 import { workflowBundle } from '../../runtime/workflowBundle.ts';
+import type { RuleEvaluation } from '../../activities/monitoring/evaluator/RuleEvaluation.ts';
 import type { alertEvaluatorWorkflow, AlertEvaluatorState } from '../../workflows/alertEvaluatorWorkflow.ts';
+import { alertTransitions } from '../../workflows/alertTransitions.ts';
+import type { TrackedAlert } from '../../workflows/TrackedAlert.ts';
+import { runCli, stackTrace } from '../cli/runCli.ts';
 import { historiesDir, recordHistory } from '../runtime/runtimeFixture.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
@@ -68,6 +72,53 @@ describe('the built-in alert evaluator', function () {
       const down = scrape([], { up: false, collectors: [] });
       const [partial] = evaluateAlertRules(rules.slice(0, 1), ['slack'], [scrape(samples), down]);
       expect(partial!.outcome, 'a server that was not read makes the rule incomplete').to.equal('incomplete');
+    });
+  });
+
+  describe('transitions, evaluation by evaluation', () => {
+    const rule = (holds: boolean | undefined, outcome: RuleEvaluation['outcome'] = 'evaluated'): RuleEvaluation => ({
+      name: 'lag', condition: 'replication_lag > 10s', severity: 'warning', forMs: 1000, metric: 'replication_lag', channels: ['slack'], outcome,
+      series: holds === undefined ? [] : [{ labels: { cluster: 'a' }, value: holds ? 12 : 3, holds, fingerprint: 'fp' }],
+    });
+    const run = (steps: readonly [number, RuleEvaluation[]][]) => {
+      let alerts: readonly TrackedAlert[] = [];
+      return steps.map(([at, rules]) => {
+        const next = alertTransitions(alerts, { at, intervalMs: 500, repeatIntervalMs: 1500, rules }, 'alerts:t');
+        alerts = next.alerts;
+        return [alerts.map((a) => a.state).join(',') || '-', next.notifications.map((n) => n.notification.key).join(',') || '-'];
+      });
+    };
+
+    it('pending until for: has passed, firing once, repeated after the repeat interval, kept through an incomplete read, resolved once', () => {
+      expect(run([
+        [0, [rule(true)]],
+        [500, [rule(true)]],
+        [1000, [rule(true)]],
+        [1500, [rule(true)]],
+        [2500, [rule(true)]],
+        [3000, [rule(undefined, 'incomplete')]],
+        [3500, [rule(false)]],
+        [4000, [rule(false)]],
+      ])).to.deep.equal([
+        ['pending', '-'],
+        ['pending', '-'],
+        ['firing', 'fp:0:firing'],
+        ['firing', '-'],
+        ['firing', 'fp:0:repeat-1'],
+        ['firing', '-'],
+        ['-', 'fp:0:resolved'],
+        ['-', '-'],
+      ]);
+    });
+
+    it('a condition that clears while pending notifies nothing; a rule taken out of the spec resolves its firing alert', () => {
+      expect(run([[0, [rule(true)]], [500, [rule(false)]], [600, [rule(true)]], [1600, [rule(true)]], [2000, []]])).to.deep.equal([
+        ['pending', '-'],
+        ['-', '-'],
+        ['pending', '-'],
+        ['firing', 'fp:600:firing'],
+        ['-', 'fp:600:resolved'],
+      ]);
     });
   });
 
@@ -242,8 +293,11 @@ describe('the built-in alert evaluator', function () {
       const doomed = spawnTs('worker.ts', [], { TEMPORAL_ADDRESS: temporal.address, DBARCH_TASK_QUEUE: taskQueue, DBARCH_FAULT_AFTER_COMMIT: 'alert-evaluation' });
       children.push(doomed);
       await doomed.waitForLine(/worker started/);
-      const started = await startAlertEvaluator(temporal.client, { spec, name: `k-${taskQueue}`, intervalMs: 250, scrapeTimeoutMs: 1000 }, taskQueue);
+      // Continuing as new every 4 evaluations: the alert goes pending in one run and fires in a later one.
+      const started = await startAlertEvaluator(temporal.client, { spec, name: `k-${taskQueue}`, intervalMs: 250, scrapeTimeoutMs: 1000, evaluationsPerRun: 4 }, taskQueue);
       expect(await doomed.exited, 'the worker died mid-evaluation').to.equal('SIGKILL');
+      // Temporal would wait out the dead worker's sticky queue (10 s) before handing the workflow to another worker.
+      await temporal.client.workflowService.resetStickyTaskQueue({ namespace: temporal.namespace, execution: { workflowId: started.workflowId } });
       await withWorker({ taskQueue }, async () => {
         // The dead worker's sticky queue holds the first queries until Temporal gives up on it: ask again.
         const state = () => alertEvaluatorState(temporal.client, started.workflowId, 3000).catch(() => ({ firing: [], evaluations: 0 }));
@@ -251,16 +305,53 @@ describe('the built-in alert evaluator', function () {
           const s = await state();
           return s.firing.length > 0 && receiver.received.length >= 3 ? s : undefined;
         }, 'the alert firing and notified');
-        await eventually(async () => ((await state()).evaluations >= fired.evaluations + 4 ? true : undefined), 'more evaluations while firing');
+        await eventually(async () => ((await state()).evaluations >= fired.evaluations + 2 ? true : undefined), 'more evaluations while firing');
+
         for (const path of ['/slack', '/pagerduty', '/webhook']) expect(on(path, 'firing'), `${path}: notified once`).to.have.length(1);
         expect(receiver.received).to.have.length(3);
         const handle = temporal.client.workflow.getHandle(started.workflowId);
-        const history = await handle.fetchHistory();
+        expect((await handle.describe()).runId, 'it continued as new').not.to.equal(started.runId);
+        const history = await temporal.client.workflow.getHandle(started.workflowId, started.runId).fetchHistory();
         const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 1] : []));
         expect(attempts[0], 'the first evaluation was retried after the kill').to.equal(2);
         await handle.cancel();
       });
       await release();
+    });
+  });
+
+  describe('dbarch monitoring evaluate', () => {
+    it('refuses a spec without alerting (coded, no stack trace), starts alerts:<name> (a second start attaches) and prints its state', async () => {
+      const temporal = await sharedTemporal();
+      const env = { TEMPORAL_ADDRESS: temporal.address };
+      const bare = writeMonitoringSpec([{ name: 'main', primary: 'postgres://postgres@127.0.0.1:5432/postgres', databases: ['postgres'] }], 'monitoring_config: {}\n');
+      const refused = await runCli(['monitoring', 'evaluate', bare], env);
+      expect(refused.code).to.equal(1);
+      expect(refused.output).to.match(/DBA_MONITORING_NO_ALERTING/).and.not.to.match(stackTrace);
+
+      const taskQueue = uniqueTaskQueue('alert-eval-cli');
+      const spec = writeMonitoringSpec([{ name: 'main', primary: 'postgres://postgres@127.0.0.1:5432/postgres', databases: ['postgres'] }], `monitoring_config:
+  alerting:
+    channels: [webhook]
+    destinations: { webhook: { url: '\${EVAL_CLI_HOOK_URL}' } }
+    rules: [{ name: never_fires, condition: 'connection_count > 100000', severity: warning }]
+`);
+      const name = `cli-${taskQueue}`;
+      await withWorker({ taskQueue }, async () => {
+        const cli = { ...env, DBARCH_TASK_QUEUE: taskQueue };
+        const first = await runCli(['monitoring', 'evaluate', spec, '--name', name, '--interval', '1s', '--format', 'json'], cli);
+        expect(first.code, first.output).to.equal(0);
+        expect(JSON.parse(first.output) as object).to.deep.include({ workflowId: `alerts:${name}`, alreadyRunning: false });
+        const second = await startAlertEvaluator(temporal.client, { spec, name }, taskQueue);
+        expect(second.alreadyRunning, 'a second start attaches').to.equal(true);
+        await eventually(async () => ((await alertEvaluatorState(temporal.client, `alerts:${name}`)).evaluations > 0 ? true : undefined), 'an evaluation');
+        const status = await runCli(['monitoring', 'evaluate', spec, '--name', name, '--status', '--format', 'json'], cli);
+        const state = JSON.parse(status.output) as AlertEvaluatorState;
+        expect(state.phase).to.equal('evaluating');
+        expect(state.intervalMs).to.equal(1000);
+        expect(state.firing).to.deep.equal([]);
+        await temporal.client.workflow.getHandle(`alerts:${name}`).cancel();
+      });
     });
   });
 
