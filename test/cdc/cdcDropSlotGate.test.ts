@@ -1,13 +1,18 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cdcOptions } from '../../activities/cdc/cdcActivities.ts';
 import { prepareCdc } from '../../activities/cdc/prepareCdc.ts';
 import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
+import { cdcEnvironmentOf } from '../../app/cdcEnvironmentOf.ts';
 import { cdcWorkflowInput } from '../../app/cdcWorkflowInput.ts';
+import { startCdcDropSlot } from '../../app/startCdcDropSlot.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { interpreterMessages } from '../../workflows/interpreter/interpreterMessages.ts';
+import { audience, IdentityProvider, issuer } from '../approvals/identityProvider.ts';
 import { eventually, spawnTs } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { query } from '../support/postgres.ts';
@@ -131,6 +136,47 @@ cdc_config:
       expect(await slotExists()).to.equal(false);
       expect(await publicationExists()).to.equal(false);
     });
+  });
+
+  it('with security_config.approvals the protected gate takes only a verified token whose roles name cdc_approvers', async () => {
+    await prepare();
+    const idp = await IdentityProvider.start();
+    const verified = join(dir, 'verified.yaml');
+    writeFileSync(verified, `${readFileSync(spec, 'utf8')}security_config:
+  approvals:
+    jwt: { issuer: "${issuer}", audience: ${audience}, jwks_url: "${idp.jwksUrl}" }
+    identity_claim: email
+`);
+    const temporal = await sharedTemporal();
+    const taskQueue = uniqueTaskQueue('cdc-drop-token');
+    try {
+      await withWorker({ taskQueue }, async () => {
+        const input = await cdcWorkflowInput([verified]);
+        const run = await startCdcDropSlot(temporal.client, [verified], input, await cdcEnvironmentOf([verified], input.database), taskQueue);
+        expect(run.plan.approvals?.issuer).to.equal(issuer);
+        const handle = temporal.client.workflow.getHandle(run.started?.workflowId ?? '', run.started?.runId);
+        const waiting = await eventually(async () => {
+          const status = await handle.query(interpreterMessages.status);
+          return status.awaitingApproval ? status : undefined;
+        }, 'the verified gate');
+        expect(waiting.openGates[0]).to.include({ gate: 'approve', tokenIssuer: issuer });
+        const refusal = async (request: { identity?: string; token?: string }) =>
+          handle.executeUpdate(interpreterMessages.approve, { args: [{ planHash: run.plan.hash, ...request }] }).then(
+            () => undefined,
+            (error: unknown) => (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure ? error.cause.type : error),
+          );
+        expect(await refusal({ identity: 'dba' }), 'a named identity alone').to.equal('DBA_APPROVAL_TOKEN_REQUIRED');
+        expect(await refusal({ token: await idp.token('vic@example.com', { claims: { roles: ['viewer'] } }) }), 'no gate role').to.equal('DBA_APPROVAL_NOT_AUTHORISED');
+        expect(await slotExists(), 'refused decisions drop nothing').to.equal(true);
+        expect(await refusal({ token: await idp.token('rita@example.com', { claims: { roles: ['cdc_approvers'] } }) })).to.equal(undefined);
+        const done = await awaitPlanRun(temporal.client, handle.workflowId, run.started?.runId);
+        expect(done.ok, JSON.stringify(done)).to.equal(true);
+        expect(done.ok ? done.result.approvals.map((a) => a.identity) : []).to.deep.equal(['rita@example.com']);
+        expect(await slotExists()).to.equal(false);
+      });
+    } finally {
+      await idp.stop();
+    }
   });
 
   it('an unprotected environment keeps --approve as the decision given at once: dropped without a workflow', async () => {
