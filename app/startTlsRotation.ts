@@ -40,6 +40,15 @@ export function startTlsRotation(client: Client, plan: Plan, taskQueue: string, 
   return startPlanWorkflow(client, plan, taskQueue, tlsRotationWorkflowId(plan.environment, at));
 }
 
+/** `dbarch schedule apply`: the tls-rotate Schedule when the spec names an internal CA, else undefined. */
+export async function applySpecTlsRotationSchedule(client: Client, paths: readonly string[], taskQueue: string, environment?: string): Promise<UpsertedSchedule | undefined> {
+  const plan = await planTlsRotation(paths, environment).catch((error: unknown) => {
+    if (error instanceof DbarchError && error.code === 'DBA_TLS_NOT_CONFIGURED') return undefined;
+    throw error;
+  });
+  return plan === undefined ? undefined : applyTlsRotationSchedule(client, plan, taskQueue);
+}
+
 /** The Temporal Schedule `tls-rotate:<env>` running dbarch/tls_rotate every day (created, or updated in place). */
 export function applyTlsRotationSchedule(client: Client, plan: Plan, taskQueue: string): Promise<UpsertedSchedule> {
   const scheduleId = `tls-rotate:${plan.environment}`;

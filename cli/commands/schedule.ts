@@ -1,5 +1,6 @@
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
 import { applyKeyRotationSchedule } from '../../app/applyKeyRotationSchedule.ts';
+import { applySpecTlsRotationSchedule } from '../../app/startTlsRotation.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { connectTemporal } from '../connectTemporal.ts';
@@ -12,7 +13,8 @@ const help = `Usage: dbarch schedule apply <spec> [--env <name>] [--format text|
 
 Creates or updates the Temporal Schedules the spec asks for: backup:<cluster> runs dbarch/base_backup on
 backup_config.base_backups.frequency (UTC; a run still going when the next is due makes that one skip), and
-key-rotation:<cluster> runs dbarch/key_rotation every security_config.encryption.at_rest.key_rotation. The
+key-rotation:<cluster> runs dbarch/key_rotation every security_config.encryption.at_rest.key_rotation, and
+tls-rotate:<env> runs dbarch/tls_rotate daily when security_config.encryption.in_transit names an internal_ca. The
 schedules are visible, pausable and triggerable in the Temporal UI (Schedules). \`dbarch dev\` applies them too.
 JSON: {"schedules": [{"scheduleId", "cron", "action", "nextRuns"}]}.`;
 
@@ -37,7 +39,8 @@ export async function run(argv: string[]): Promise<number> {
     try {
       const applied = await applyBackupSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
       const rotation = await applyKeyRotationSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
-      const schedules = [applied, rotation].filter((s) => s !== undefined);
+      const tls = await applySpecTlsRotationSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
+      const schedules = [applied, rotation, tls].filter((s) => s !== undefined);
       if (format === 'json') console.log(JSON.stringify({ schedules }));
       else if (schedules.length === 0) console.log('No schedules: the spec has no backup_config.base_backups.');
       for (const s of format === 'text' ? schedules : []) console.log(`${s.action} schedule ${s.scheduleId}: ${s.cron} (UTC); next ${s.nextRuns[0] ?? '-'}`);

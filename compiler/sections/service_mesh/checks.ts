@@ -7,6 +7,10 @@ import type { ServiceMesh } from './schema.ts';
 
 export function checkServiceMesh(mesh: ServiceMesh, ctx: SectionCheckContext): void {
   const services = mesh.database_services;
+  const mtls = mesh.mtls;
+  if (typeof mtls === 'object' && (mtls.certificate === undefined) !== (mtls.key === undefined)) {
+    ctx.error(['mtls', mtls.certificate === undefined ? 'certificate' : 'key'], 'DBA_SPEC_MISSING_KEY', `mtls gives a client ${mtls.certificate === undefined ? 'key without its certificate' : 'certificate without its key'}`, 'give both `certificate` and `key` (a role that logs in by certificate), or neither (TLS with server verification only)');
+  }
   reportDuplicates(ctx, services.map((s, i) => ({ value: s.name, path: ['database_services', i, 'name'] })), 'mesh service');
   services.forEach((service, i) => {
     const base = ['database_services', i] as const;
