@@ -305,12 +305,12 @@ describe('the built-in alert evaluator', function () {
           const s = await state();
           return s.firing.length > 0 && receiver.received.length >= 3 ? s : undefined;
         }, 'the alert firing and notified');
+        const handle = temporal.client.workflow.getHandle(started.workflowId);
+        await eventually(async () => ((await handle.describe()).runId !== started.runId ? true : undefined), 'a continue-as-new');
         await eventually(async () => ((await state()).evaluations >= fired.evaluations + 2 ? true : undefined), 'more evaluations while firing');
 
         for (const path of ['/slack', '/pagerduty', '/webhook']) expect(on(path, 'firing'), `${path}: notified once`).to.have.length(1);
         expect(receiver.received).to.have.length(3);
-        const handle = temporal.client.workflow.getHandle(started.workflowId);
-        expect((await handle.describe()).runId, 'it continued as new').not.to.equal(started.runId);
         const history = await temporal.client.workflow.getHandle(started.workflowId, started.runId).fetchHistory();
         const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 1] : []));
         expect(attempts[0], 'the first evaluation was retried after the kill').to.equal(2);
