@@ -14,8 +14,9 @@ export interface SecretReadOptions {
 
 /**
  * The text behind a secret reference: `${NAME}` (an environment variable) or `file:///path` (a mounted secret).
- * Other providers (vault://, aws-sm://) are not readable here yet and fail with the caller's code. Synchronous, so a
- * DatabaseClient constructor can read its TLS files.
+ * Other providers (vault://, aws-sm://) are not readable here and fail with the caller's code. The synchronous
+ * counterpart of activities/keys/readSecret (the worker's providers), for the DatabaseClient constructor, which reads
+ * its TLS files before any await.
  */
 export function readSecretReference(reference: string, options: SecretReadOptions): string {
   const parsed = parseSecretReference(reference);

@@ -3,8 +3,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSecretReference } from '../../compiler/grammar/parseSecretReference.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
-import { readSecretReference } from '../../runtime/readSecretReference.ts';
+import { DbarchError, isDbarchError } from '../../errors/DbarchError.ts';
+import { readSecret } from '../keys/readSecret.ts';
 import { createInternalCa } from './createInternalCa.ts';
 import type { InternalCa } from './InternalCa.ts';
 import { internalCaPem } from './internalCaPem.ts';
@@ -34,7 +34,10 @@ export async function loadInternalCa(reference: string, options: LoadCaOptions):
     });
     if (written) return { ca, created: true };
   }
-  const text = readSecretReference(reference, { what: 'the internal CA', missing: 'DBA_TLS_CA_MISSING', ...(options.env === undefined ? {} : { env: options.env }) });
+  const text = await readSecret(reference, options.env ?? process.env).catch((cause: unknown) => {
+    if (!isDbarchError(cause) || cause.code !== 'DBA_SECRET_UNAVAILABLE') throw cause;
+    throw new DbarchError('DBA_TLS_CA_MISSING', `the internal CA: ${cause.message}`, { cause, details: cause.details });
+  });
   return { ca: await parseInternalCa(text), created: false };
 }
 

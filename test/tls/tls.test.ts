@@ -9,7 +9,9 @@ import { provisionCluster } from '../../activities/cluster/provisionCluster.ts';
 import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
 import { issueClientCertificate } from '../../activities/tls/issueClientCertificate.ts';
 import { loadInternalCa, replaceInternalCa } from '../../activities/tls/loadInternalCa.ts';
-import { trustBundlePem } from '../../activities/tls/internalCaPem.ts';
+import { createInternalCa } from '../../activities/tls/createInternalCa.ts';
+import { internalCaPem, trustBundlePem } from '../../activities/tls/internalCaPem.ts';
+import { issueCertificate } from '../../activities/tls/issueCertificate.ts';
 import { memberTlsFiles } from '../../activities/tls/memberTlsFiles.ts';
 import { normaliseSerial, probeServerCertificate } from '../../activities/tls/probeServerCertificate.ts';
 import { rotateClusterTls } from '../../activities/tls/rotateClusterTls.ts';
@@ -138,6 +140,16 @@ describe('TLS: internal CA, TLS 1.3 only, certificate roles, rotation with reloa
     expect((await open.query('SELECT 1 AS one')).rows).to.deep.equal([{ one: 1 }]);
     await open.end();
     expect(memberTlsFiles(memberPaths(f.cluster, f.cluster.members[1]!)).trust).to.match(/tls\/ca\.crt$/);
+  });
+
+  it('reads an ${ENV} CA as init-ca prints it; an unset reference is DBA_TLS_CA_MISSING, a certificate that is no CA DBA_TLS_CA_INVALID', async () => {
+    const env = { DBARCH_TEST_CA: await internalCaPem(await createInternalCa({ name: 'env-ca' })) };
+    expect((await loadInternalCa('${DBARCH_TEST_CA}', { name: 'x', env })).ca.certificate.subject).to.equal('CN=env-ca, O=dbarch');
+    const code = (run: Promise<unknown>) => run.then(() => 'loaded', (error: { code: string }) => error.code);
+    expect(await code(loadInternalCa('${DBARCH_TEST_CA}', { name: 'x', env: {} }))).to.equal('DBA_TLS_CA_MISSING');
+    const ca = (await loadInternalCa(f.tls.caReference, { name: f.tls.caName })).ca;
+    const leaf = await issueCertificate(ca, { commonName: 'not-a-ca', usage: 'client', days: 1 });
+    expect(await code(loadInternalCa('${DBARCH_TEST_CA}', { name: 'x', env: { DBARCH_TEST_CA: leaf.privateKeyPem + leaf.certificatePem } }))).to.equal('DBA_TLS_CA_INVALID');
   });
 
   it('DatabaseClient connects with mTLS from service_mesh.mtls (verify-full) and queries; a wrong CA is DBA_CLIENT_TLS', async () => {
