@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
+import type { QueryEvent } from '../../activities/monitoring/shipping/QueryEvent.ts';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { createJsonServer } from '../../runtime/http/createJsonServer.ts';
@@ -22,6 +23,10 @@ export interface GatewayServerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Redis for the shared rate-limit counters; default REDIS_URL; null runs with local limits only. */
   readonly redisUrl?: string | null;
+  /** Every route client's statements, timed (the slow-query log of log shipping). */
+  readonly onQuery?: (event: QueryEvent) => void;
+  /** Where the clients' metrics go and GET /metrics reads; default a registry of its own. */
+  readonly metricsRegistry?: Registry;
 }
 
 declare module 'fastify' {
@@ -49,10 +54,10 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   // No offline queue: a command while Redis is away fails at once, and the local limiter answers.
   const redis = redisUrl === null ? undefined : new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
   redis?.on('error', (error: Error) => logger.debug({ err: error }, 'redis unavailable; local rate limits'));
-  const metrics = new Registry();
+  const metrics = options.metricsRegistry ?? new Registry();
   const routes = new Map<string, GatewayRoute>(config.database_routing.map((route) => [route.service, {
     route,
-    client: new DatabaseClient({ spec, route: route.service, types: jsonTypes, metricsRegistry: metrics, logger, env }),
+    client: new DatabaseClient({ spec, route: route.service, types: jsonTypes, metricsRegistry: metrics, logger, env, ...(options.onQuery ? { onQuery: options.onQuery } : {}) }),
     limit: route.rate_limit === undefined ? undefined : routeRateLimiter(route.service, route.rate_limit, redis),
   }]));
 

@@ -2,7 +2,8 @@ import type { CollectorName } from '../../activities/monitoring/collectorNames.t
 import { collectorNames } from '../../activities/monitoring/collectorNames.ts';
 import { metricSources } from '../../activities/monitoring/metricSources.ts';
 import { hasDatadogSource } from '../../activities/monitoring/shipping/datadogReadings.ts';
-import type { DatadogSettings, LogShippingSettings } from '../../activities/monitoring/shipping/startShipping.ts';
+import type { LogShippingSettings } from '../../activities/monitoring/shipping/LogShippingSettings.ts';
+import type { DatadogSettings } from '../../activities/monitoring/shipping/startShipping.ts';
 import { shippedLogTypes, type ShippedLogType } from '../../activities/monitoring/shipping/StructuredLogRecord.ts';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { isMetricName, type MetricName } from '../../compiler/grammar/metricCatalogue.ts';
@@ -34,40 +35,13 @@ export interface ShippingSettings {
  */
 export function shippingSettings(sections: MonitoringSections, env: NodeJS.ProcessEnv = process.env): ShippingSettings {
   const config = sections.monitoring_config;
-  const shipping = config?.log_shipping;
   const exporter = config?.exporters?.find((e) => e.type === 'datadog');
-  if (shipping === undefined && exporter === undefined) {
+  if (config?.log_shipping === undefined && exporter === undefined) {
     throw new DbarchError('DBA_SHIPPING_NOTHING_TO_SHIP', 'monitoring_config has neither log_shipping nor a datadog exporter');
   }
-  const warnings: DbarchError[] = [];
-  const resolve = (reference: string, what: string) => {
-    const resolved = resolveEnvReferences(reference, env);
-    if (!resolved.ok) throw new DbarchError('DBA_SHIPPING_SECRET_UNSET', `${what} is ${reference}: ${resolved.message}`, { details: { reference } });
-    return resolved.value;
-  };
-  const ms = (value: string | number | undefined, fallback: number) => {
-    const parsed = value === undefined ? undefined : parseDuration(value);
-    return parsed?.ok ? parsed.value : fallback;
-  };
+  const { logs, warnings } = logShippingSettings(sections, env);
   const collectors = new Set(exporterCollectors(sections));
-
-  let logs: LogShippingSettings | undefined;
-  if (shipping !== undefined) {
-    if (shipping.destination !== 'elasticsearch') {
-      throw new DbarchError('DBA_SHIPPING_DESTINATION_UNSUPPORTED', `monitoring_config.log_shipping.destination is ${shipping.destination}: dbarch ships to elasticsearch only so far`);
-    }
-    const logTypes: ShippedLogType[] = [];
-    for (const type of shipping.log_types) {
-      const shipped = shippedLogTypes.find((t) => t === type);
-      if (shipped === undefined) warnings.push(new DbarchError('DBA_SHIPPING_METRIC_NO_SOURCE', `log type ${type} is not shipped: dbarch has no source for it yet`));
-      else logTypes.push(shipped);
-    }
-    if (logTypes.includes('audit_logs')) {
-      warnings.push(new DbarchError('DBA_SHIPPING_METRIC_NO_SOURCE', 'audit_logs: dbarch ship has no audit source of its own; records handed to its shipper are shipped, pgaudit events go through the audit trail'));
-    }
-    if (logTypes.includes('slow_queries')) collectors.add('pg_stat_statements');
-    logs = { url: resolve(shipping.url ?? defaultElasticsearchUrl, 'monitoring_config.log_shipping.url'), logTypes, slowQueryThresholdMs: ms(shipping.slow_query_threshold, 1000) };
-  }
+  if (logs?.logTypes.includes('slow_queries')) collectors.add('pg_stat_statements');
 
   let datadog: DatadogSettings | undefined;
   if (exporter !== undefined) {
@@ -81,7 +55,7 @@ export function shippingSettings(sections: MonitoringSections, env: NodeJS.Proce
       } else warnings.push(new DbarchError('DBA_SHIPPING_METRIC_NO_SOURCE', `datadog metric ${metric} is not submitted: dbarch has no source for it yet`));
     }
     const apiKey = readSecretReference(exporter.api_key ?? defaultDatadogApiKey, { what: 'the datadog exporter\'s api_key', missing: 'DBA_SHIPPING_SECRET_UNSET', env });
-    datadog = { url: resolve(exporter.url ?? defaultDatadogUrl, 'the datadog exporter\'s url'), apiKey, metrics };
+    datadog = { url: resolve(exporter.url ?? defaultDatadogUrl, 'the datadog exporter\'s url', env), apiKey, metrics };
   }
   return {
     ...(logs ? { logs } : {}),
@@ -90,4 +64,36 @@ export function shippingSettings(sections: MonitoringSections, env: NodeJS.Proce
     collectors: collectorNames.filter((name) => collectors.has(name)),
     warnings,
   };
+}
+
+/** log_shipping alone (what the gateway ships from its own clients): elasticsearch, its url, the log types with a source, the threshold. */
+export function logShippingSettings(sections: MonitoringSections, env: NodeJS.ProcessEnv = process.env): { logs?: LogShippingSettings; warnings: DbarchError[] } {
+  const shipping = sections.monitoring_config?.log_shipping;
+  const warnings: DbarchError[] = [];
+  if (shipping === undefined) return { warnings };
+  if (shipping.destination !== 'elasticsearch') {
+    throw new DbarchError('DBA_SHIPPING_DESTINATION_UNSUPPORTED', `monitoring_config.log_shipping.destination is ${shipping.destination}: dbarch ships to elasticsearch only so far`);
+  }
+  const logTypes: ShippedLogType[] = [];
+  for (const type of shipping.log_types) {
+    const shipped = shippedLogTypes.find((t) => t === type);
+    if (shipped === undefined) warnings.push(new DbarchError('DBA_SHIPPING_METRIC_NO_SOURCE', `log type ${type} is not shipped: dbarch has no source for it yet`));
+    else logTypes.push(shipped);
+  }
+  if (logTypes.includes('audit_logs')) {
+    warnings.push(new DbarchError('DBA_SHIPPING_METRIC_NO_SOURCE', 'audit_logs: log shipping has no audit source of its own (records handed to its shipper are shipped); pgaudit events go through the audit trail, dbarch audit'));
+  }
+  const url = resolve(shipping.url ?? defaultElasticsearchUrl, 'monitoring_config.log_shipping.url', env);
+  return { logs: { url, logTypes, slowQueryThresholdMs: ms(shipping.slow_query_threshold, 1000) }, warnings };
+}
+
+function resolve(reference: string, what: string, env: NodeJS.ProcessEnv): string {
+  const resolved = resolveEnvReferences(reference, env);
+  if (!resolved.ok) throw new DbarchError('DBA_SHIPPING_SECRET_UNSET', `${what} is ${reference}: ${resolved.message}`, { details: { reference } });
+  return resolved.value;
+}
+
+function ms(value: string | number | undefined, fallback: number): number {
+  const parsed = value === undefined ? undefined : parseDuration(value);
+  return parsed?.ok ? parsed.value : fallback;
 }

@@ -1,15 +1,21 @@
 import { expect } from 'chai';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import { Registry } from 'prom-client';
+import { createLogShipping } from '../../activities/monitoring/shipping/createLogShipping.ts';
 import { elasticsearchBulkSink } from '../../activities/monitoring/shipping/elasticsearchBulkSink.ts';
 import { LogShipper } from '../../activities/monitoring/shipping/LogShipper.ts';
 import { startShipping, type Shipping } from '../../activities/monitoring/shipping/startShipping.ts';
 import { monitoringSections } from '../../app/monitoringSections.ts';
+import { compileSpec } from '../../compiler/compileSpec.ts';
 import { isDbarchError } from '../../errors/DbarchError.ts';
 import { DatabaseClient } from '../../gateway/client/index.ts';
+import { createGatewayServer } from '../../gateway/http/createGatewayServer.ts';
 import { monitoringTargets } from '../../plugins/monitoring/monitoringTargets.ts';
-import { shippingSettings, type ShippingSettings } from '../../plugins/monitoring/shippingSettings.ts';
+import { logShippingSettings, shippingSettings, type ShippingSettings } from '../../plugins/monitoring/shippingSettings.ts';
+import { writeSpecFiles } from '../compiler/writeSpecFiles.ts';
 import { compileDataPlaneSpec } from '../dataplane/compileDataPlaneSpec.ts';
 import { eventually, spawnTs } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
@@ -141,6 +147,56 @@ describe('Log shipping and Datadog series (real VictoriaLogs and VictoriaMetrics
     expect(read).to.include({ log_type: 'slow_queries', source: 'data_plane', query: 'SELECT pg_sleep(0.25), 8 AS n', rows_returned: '1' });
     // The fast statement is not logged: only the two slow ones carry this service's name.
     expect(await logs.query('service:orders-db AND log_type:slow_queries')).to.have.length(2);
+  });
+
+  it('the gateway ships its routes\' slow statements with the trace id of the request\'s traceparent', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const dir = writeSpecFiles({
+      'spec.yaml': `apiVersion: dbarch/v1
+gateway_config:
+  authentication:
+    jwt: { issuer: https://auth.test/, audience: dbarch-gateway, public_key: '\${SHIP_JWT_KEY}', algorithms: [ES256] }
+  authorization:
+    - { role: reader, databases: [shop], modes: [read] }
+  database_routing:
+    - { service: orders-api, database: shop, connection_pool: { min: 0, max: 2 } }
+service_mesh:
+  mtls: false
+  database_services:
+    - name: shop-db
+      endpoints: [{ host: 127.0.0.1, port: ${cluster.port} }]
+monitoring_config:
+  log_shipping: { destination: elasticsearch, url: '${logs.elasticsearchUrl}', log_types: [slow_queries], slow_query_threshold: 200ms }
+`,
+    });
+    const compiled = await compileSpec([join(dir, 'spec.yaml')]);
+    expect(compiled.errors).to.deep.equal([]);
+    const { logs: settings } = logShippingSettings({ monitoring_config: compiled.spec!.monitoring_config! });
+    const metricsRegistry = new Registry();
+    const gatewayShipping = createLogShipping({ ...settings!, flushIntervalMs: 100 }, metricsRegistry);
+    const gateway = await createGatewayServer({ spec: compiled.spec!, env: { ...process.env, SHIP_JWT_KEY: await exportSPKI(publicKey) }, redisUrl: null, metricsRegistry, onQuery: gatewayShipping.timings.observe });
+    try {
+      const token = await new SignJWT({ roles: ['reader'] }).setProtectedHeader({ alg: 'ES256' }).setIssuer('https://auth.test/').setAudience('dbarch-gateway').setSubject('orders-api').setExpirationTime('5m').sign(privateKey);
+      const trace = traceparent();
+      const response = await gateway.inject({
+        method: 'POST',
+        url: '/api/v1/query',
+        headers: { authorization: `Bearer ${token}`, traceparent: trace, 'content-type': 'application/json' },
+        payload: JSON.stringify({ database: 'shop', sql: 'SELECT pg_sleep(0.25), 9 AS n' }),
+      });
+      expect(response.statusCode, response.body).to.equal(200);
+      const [slow] = await eventually(async () => {
+        const found = await logs.query(`trace_id:${traceIdOf(trace)}`);
+        return found.length > 0 ? found : undefined;
+      }, 'the gateway\'s slow statement in VictoriaLogs');
+      expect(slow).to.include({ log_type: 'slow_queries', source: 'data_plane', service: 'orders-api', query: 'SELECT pg_sleep(0.25), 9 AS n', rows_returned: '1' });
+      // Its counters are on the gateway's /metrics.
+      const exposed = parseMetrics((await gateway.inject({ method: 'GET', url: '/metrics' })).body);
+      expect(exposed.find((m) => m.name === 'dbarch_log_shipping_records_total' && m.labels.log_type === 'slow_queries')?.value).to.equal(1);
+    } finally {
+      await gateway.close();
+      await gatewayShipping.shipper.close();
+    }
   });
 
   it('submits the Datadog metrics in the series API format; VictoriaMetrics gives them back', async () => {

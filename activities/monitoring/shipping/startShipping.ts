@@ -5,23 +5,12 @@ import type { ExporterOptions } from '../ExporterOptions.ts';
 import { startExporter, type Exporter } from '../startExporter.ts';
 import { DatadogForwarder } from './DatadogForwarder.ts';
 import { DatadogReadings } from './datadogReadings.ts';
-import { elasticsearchBulkSink } from './elasticsearchBulkSink.ts';
-import { LogShipper } from './LogShipper.ts';
+import { createLogShipping, type LogShipping } from './createLogShipping.ts';
+import type { LogShipper } from './LogShipper.ts';
+import type { LogShippingSettings } from './LogShippingSettings.ts';
 import { QueryTimingLog } from './QueryTimingLog.ts';
 import { SlowStatementReader } from './SlowStatementReader.ts';
-import type { ShippedLogType, StructuredLogRecord } from './StructuredLogRecord.ts';
-
-export interface LogShippingSettings {
-  /** The Elasticsearch bulk API's base URL, credentials resolved. */
-  readonly url: string;
-  readonly logTypes: readonly ShippedLogType[];
-  readonly slowQueryThresholdMs: number;
-  readonly maxBuffered?: number;
-  readonly maxBatch?: number;
-  readonly flushIntervalMs?: number;
-  readonly initialBackoffMs?: number;
-  readonly maxBackoffMs?: number;
-}
+import type { StructuredLogRecord } from './StructuredLogRecord.ts';
 
 export interface DatadogSettings {
   readonly url: string;
@@ -59,8 +48,8 @@ export interface Shipping {
  */
 export async function startShipping(options: ShippingOptions): Promise<Shipping> {
   const logTypes = new Set(options.logs?.logTypes ?? []);
-  let shipper: LogShipper | undefined;
-  const emit = (record: StructuredLogRecord) => void shipper?.enqueue(record);
+  let logShipping: LogShipping | undefined;
+  const emit = (record: StructuredLogRecord) => void logShipping?.emit(record);
   const exporterProblem = (problem: DbarchError) => {
     options.onProblem?.(problem);
     if (!logTypes.has('error_logs')) return;
@@ -80,17 +69,12 @@ export async function startShipping(options: ShippingOptions): Promise<Shipping>
   };
   const exporter = await startExporter({ ...options.exporter, onProblem: exporterProblem, ...(options.exporter.onRecovered ? { onRecovered: options.exporter.onRecovered } : {}) });
   const logs = options.logs;
-  if (logs !== undefined) {
-    shipper = new LogShipper({
-      sink: elasticsearchBulkSink({ url: logs.url }),
-      registry: exporter.registry,
-      ...pick(logs, ['maxBuffered', 'maxBatch', 'flushIntervalMs', 'initialBackoffMs', 'maxBackoffMs']),
-      ...(options.onProblem ? { onProblem: options.onProblem } : {}),
-      ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}),
-    });
-  }
+  const callbacks = { ...(options.onProblem ? { onProblem: options.onProblem } : {}), ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}) };
+  if (logs !== undefined) logShipping = createLogShipping(logs, exporter.registry, callbacks);
+  const shipper: LogShipper | undefined = logShipping?.shipper;
   const thresholdMs = logs?.slowQueryThresholdMs ?? 1000;
-  const timings = new QueryTimingLog({ thresholdMs, logTypes, emit });
+  // Without log shipping the data plane's timings still feed the Datadog figures.
+  const timings = logShipping?.timings ?? new QueryTimingLog({ thresholdMs, logTypes, emit });
   const readers = logTypes.has('slow_queries') || options.datadog?.metrics.includes('slow_query_count') ? options.exporter.targets.map((t) => new SlowStatementReader(t, thresholdMs, options.exporter.scrapeTimeoutMs)) : [];
   const statementProblems = new Map<string, string>();
   const datadog = options.datadog;
@@ -172,10 +156,6 @@ export async function startShipping(options: ShippingOptions): Promise<Shipping>
       await exporter.close();
     },
   };
-}
-
-function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Partial<Pick<T, K>>;
 }
 
 /** A failed read of pg_stat_statements, by SQLSTATE: the library not preloaded, the extension missing, or else. */
