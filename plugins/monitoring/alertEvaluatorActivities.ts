@@ -84,7 +84,9 @@ export function alertEvaluatorActivities(deps: ActivityDeps) {
     deliverAlertNotification: async (input: AlertDeliveryInput): Promise<AlertDelivery> => {
       const sections = await sectionsOf(input.spec);
       const alerting = alertingOf(sections, input.spec);
-      const settings = alertmanagerSettings(sections);
+      // Only this channel's destination: an unset secret of another channel (or an email channel, which has no
+      // delivery here) must not stop this one.
+      const settings = alertmanagerSettings({ ...sections, monitoring_config: { ...sections.monitoring_config, alerting: { ...alerting, channels: [input.channel] } } });
       const context = Context.current();
       const delivered = await deliverAlertNotification(input.notification, input.channel, settings.destinations, alerting.runbook_base_url ?? defaultRunbookBaseUrl, context.cancellationSignal);
       deps.log.info({ channel: input.channel, key: input.notification.key, status: input.notification.status, attempt: context.info.attempt }, 'alert notification delivered');

@@ -6,8 +6,8 @@ import { monitoringReads } from './MonitoringSections.ts';
 /**
  * The monitoring capability: reads `monitoring_config` and `clusters`. Its engine (activities/monitoring) is the
  * Prometheus exporter (`dbarch exporter`), the alert-rule compiler and the Alertmanager generator (`dbarch
- * monitoring rules|alertmanager`); procedures can read where the exporter listens as `{{ monitoring.exporter_url }}`.
- * Steps (the built-in evaluator's) come with the evaluator workflow.
+ * monitoring rules|alertmanager`) and the built-in alert evaluator (alertEvaluatorActivities, which the worker registers
+ * for alertEvaluatorWorkflow); procedures can read where the exporter listens as `{{ monitoring.exporter_url }}`.
  */
 export const monitoringPlugin = definePlugin({
   name: 'monitoring',

@@ -193,7 +193,8 @@ describe('the built-in alert evaluator', function () {
         [{ name: 'main', primary: db.url, databases: [db.name] }],
         `monitoring_config:
   alerting:
-    channels: [slack, pagerduty, webhook]
+    # email has no delivery here yet: it must not stop the other channels.
+    channels: [slack, pagerduty, webhook, email]
     destinations:
       slack: { webhook_url: '\${EVAL_TEST_SLACK_URL}', channel: '#db-alerts' }
       pagerduty: { routing_key: '\${EVAL_TEST_PD_KEY}', url: '\${EVAL_TEST_PD_URL}' }
