@@ -1,6 +1,7 @@
 import { clusterAuditOf } from '../activities/audit/clusterAuditOf.ts';
 import { managedCluster, type ManagedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { stopCluster } from '../activities/cluster/stopCluster.ts';
+import { clusterTlsOfSpec } from '../activities/tls/ClusterTls.ts';
 import type { CompiledSpec } from '../compiler/CompiledSpec.ts';
 import { isDbarchError } from '../errors/DbarchError.ts';
 import { clusterUp } from './clusterUp.ts';
@@ -18,7 +19,8 @@ export async function upDevClusters(spec: CompiledSpec, options: { stateDir: str
   for (const { name } of (spec.clusters ?? []).filter((c) => c.members !== undefined)) {
     try {
       const cluster = { ...managedCluster(spec.clusters, name), ...clusterAuditOf(spec.security_config) };
-      const result = await withControlDatabase((control) => clusterUp(control, cluster, { progress: (m) => options.print(`  cluster ${name}: ${m}`) }), options.controlUrl);
+      const tls = clusterTlsOfSpec(spec);
+      const result = await withControlDatabase((control) => clusterUp(control, cluster, { progress: (m) => options.print(`  cluster ${name}: ${m}`), ...(tls === undefined ? {} : { tls }) }), options.controlUrl);
       up.push(cluster);
       const members = result.members.map((m) => `${m.member} ${m.role}${m.action === 'left' ? '' : ` (${m.action})`}`).join(', ');
       options.print(`✓ cluster  ${name}: ${members}; topology epoch ${result.topology.epoch}, primary ${result.topology.primary.member}`);
