@@ -5,6 +5,7 @@ import { ensureDbarchSchema } from '../../activities/schema/ensureDbarchSchema.t
 import { republish } from './republish.ts';
 
 export { processOnce, pruneProcessedMessages } from '../../activities/outbox/processOnce.ts';
+export { consumerRetryOptions } from './consumerRetryOptions.ts';
 
 export interface IdempotentConsumerOptions {
   readonly channel: Channel;

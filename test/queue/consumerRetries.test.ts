@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { ConfirmChannel, GetMessage } from 'amqplib';
 import pg from 'pg';
-import { consumeIdempotently, deadLetterReasonHeader, retriesHeader } from '../../gateway/outbox/consumeIdempotently.ts';
+import { consumeIdempotently, consumerRetryOptions, deadLetterReasonHeader, retriesHeader } from '../../gateway/outbox/consumeIdempotently.ts';
+import { DbarchError } from '../../errors/DbarchError.ts';
 import { eventually } from '../support/childProcess.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { freshRabbitmq, type TestRabbitmq } from '../support/rabbitmq.ts';
@@ -43,6 +44,13 @@ describe('dbarch/consumer: max_retries on a classic queue (no x-delivery-limit) 
   async function parkedMessage(queue: string): Promise<GetMessage> {
     return eventually(async () => (await mq.channel.get(queue, { noAck: true })) || undefined, `a message in ${queue}`);
   }
+
+  it('takes max_retries and dead_letter_exchange of a queue from queue_config (default 5)', () => {
+    const config = { provider: 'rabbitmq', exchanges: [{ name: 'events', type: 'topic', queues: [{ name: 'orders', max_retries: 3, dead_letter_exchange: 'dead' }, { name: 'audit' }] }, { name: 'dead', type: 'fanout' }] } as const;
+    expect(consumerRetryOptions(config, 'orders')).to.deep.equal({ maxRetries: 3, deadLetterExchange: 'dead' });
+    expect(consumerRetryOptions(config, 'audit')).to.deep.equal({ maxRetries: 5 });
+    expect(() => consumerRetryOptions(config, 'nope')).to.throw(DbarchError).with.property('code', 'DBA_QUEUE_TOPOLOGY_INVALID');
+  });
 
   it('a message failing every time is delivered max_retries times, then published to the dead-letter exchange with the reason; the others take effect once', async () => {
     const t = await topology('dlx');
