@@ -31,7 +31,10 @@ export async function probeServerCertificate(host: string, port: number, ca: str
       const peer: PeerCertificate = secure.getPeerCertificate();
       return { serial: normaliseSerial(peer.serialNumber), notAfter: peer.valid_to, protocol: secure.getProtocol(), cipher: secure.getCipher().name };
     } finally {
-      secure.destroy();
+      // end, not destroy: the handshake's last flight reaches the server, which then sees a clean close before any
+      // startup packet (and logs nothing) instead of a broken handshake.
+      secure.end();
+      await Promise.race([once(secure, 'close'), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     }
   } finally {
     socket.destroy();
