@@ -1,3 +1,4 @@
+import type { ClusterAudit } from '../audit/clusterAuditOf.ts';
 /** One server of a managed cluster, as the failover engine needs it. */
 export interface FailoverMember {
   /** Its application_name and the name of its replication slot on whichever member is primary. */
@@ -30,6 +31,8 @@ export interface FailoverCluster {
   readonly controlUrl?: string;
   /** clusters[].data_directory as written (a reference, resolved on the worker): where rejoin finds the members. */
   readonly dataDirectory?: string;
+  /** security_config.audit_logging's classes, so a member rejoined by the monitor keeps pgaudit and jsonlog. */
+  readonly audit?: ClusterAudit;
 }
 
 /** The spec's defaults when a cluster's service has no health_check: fast enough to fail over within seconds. */

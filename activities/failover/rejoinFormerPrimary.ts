@@ -55,5 +55,6 @@ function managed(cluster: FailoverCluster): ManagedCluster {
     mode: cluster.replication.mode,
     synchronous: { method: cluster.replication.method, count: cluster.replication.count },
     dataDirectory: path.resolve(resolved.value),
+    ...(cluster.audit === undefined ? {} : { audit: cluster.audit }),
   };
 }

@@ -33,6 +33,12 @@ export const failoverClusterSchema = {
     },
     controlUrl: { type: 'string', minLength: 1 },
     dataDirectory: { type: 'string', minLength: 1 },
+    audit: {
+      type: 'object',
+      required: ['classes'],
+      properties: { classes: { type: 'array', items: { type: 'string', minLength: 1 } } },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;

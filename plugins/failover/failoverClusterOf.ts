@@ -1,8 +1,9 @@
+import { clusterAuditOf } from '../../activities/audit/clusterAuditOf.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import type { CompiledSpec } from '../../compiler/CompiledSpec.ts';
 import { defaultHealth, type FailoverCluster, type HealthSettings } from '../../activities/failover/FailoverCluster.ts';
 
-type Sections = Pick<CompiledSpec, 'clusters' | 'service_mesh' | 'failover_procedure'>;
+type Sections = Pick<CompiledSpec, 'clusters' | 'service_mesh' | 'failover_procedure'> & Partial<Pick<CompiledSpec, 'security_config'>>;
 
 /** Names of the clusters dbarch manages (those with `members`): the ones a monitor can watch. */
 export function managedClusters(sections: Sections): string[] {
@@ -29,6 +30,7 @@ export function failoverClusterOf(sections: Sections, name: string): FailoverClu
     },
     health: healthOf(sections, name),
     dataDirectory: dir,
+    ...clusterAuditOf(sections.security_config),
   };
 }
 

@@ -60,7 +60,7 @@ export const failoverPlugin = definePlugin({
   version: hostVersion,
   host: '*',
   description: 'Automatic failover and switchover of managed clusters (dbarch/failover, dbarch/switchover); the spec\'s failover_procedure as `failover`.',
-  reads: ['failover_procedure', 'clusters', 'service_mesh', 'monitoring_config', 'deployment_config'],
+  reads: ['failover_procedure', 'clusters', 'service_mesh', 'monitoring_config', 'deployment_config', 'security_config'],
   planning: {
     settings: (sections, environment) => {
       const alerting = sections.monitoring_config?.alerting;

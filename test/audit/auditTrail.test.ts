@@ -16,6 +16,7 @@ import { auditWorkflowId, startAudit } from '../../app/startAudit.ts';
 import type { ManagedCluster } from '../../activities/cluster/ManagedCluster.ts';
 import { auditStatusQuery, type AuditStatus } from '../../workflows/auditWorkflow.ts';
 import { haFixture, type HaFixture } from '../cluster/haCluster.ts';
+import { recordHistory } from '../runtime/runtimeFixture.ts';
 import { eventually, spawnTs, type Child } from '../support/childProcess.ts';
 import { startS3Server, type S3Server } from '../support/s3Server.ts';
 import { sharedTemporal, uniqueTaskQueue } from '../support/temporal.ts';
@@ -226,7 +227,7 @@ describe('audit trails: pgaudit → collector → S3 and Splunk HEC', function (
         if (i === 60) await sql('SELECT pg_rotate_logfile()');
       }
     })();
-    await eventually(async () => (withMarker((await s3Events()).events.map((e) => e.statement), 'audit_kill_') >= 20 ? true : undefined), 'shipping under way');
+    await eventually(async () => (withMarker((await s3Events()).events.map((e) => e.statement), 'audit_kill_') >= 20 ? true : undefined), 'shipping under way', 60_000);
     workers.shift()?.process.kill('SIGKILL');
     await Promise.all([writer, replacement]);
     await eventually(async () => (withMarker((await s3Events()).events.map((e) => e.statement), 'audit_kill_') >= 100 ? true : undefined), 'all 100 in S3', 60_000);
@@ -240,7 +241,26 @@ describe('audit trails: pgaudit → collector → S3 and Splunk HEC', function (
     const counters = await eventually(async () => {
       const progress = (await status()).progress;
       return (progress?.targets.hec?.shippedEvents ?? 0) >= 106 ? progress : undefined;
-    }, 'the counters after the kill');
+    }, 'the counters after the kill', 60_000);
     expect(counters?.events.ddl).to.be.at.least(106);
+    const handle = (await sharedTemporal()).client.workflow.getHandle(auditWorkflowId('ha'));
+    await handle.cancel();
+    expect(((await handle.result()) as AuditStatus).phase, 'cancelling stops the collector').to.equal('stopped');
+    await recordHistory(handle, 'audit-collector-killed-then-cancelled');
+  });
+
+  it('refuses a spec whose audit targets lack their settings or are not shipped (DBA_AUDIT_INPUT), before anything starts', async () => {
+    const variant = async (audit: string) => {
+      const fx = await haFixture({ members: 1, mode: 'async', extra: () => `security_config:\n  audit_logging:\n${audit}` });
+      try {
+        return await specAuditInput([fx.specFile], 'ha').then(() => 'accepted', (error: { code?: string; message: string }) => `${error.code}: ${error.message}`);
+      } finally {
+        await fx.cleanup();
+      }
+    };
+    const events = '    events: [DDL_COMMANDS]\n';
+    expect(await variant(`    enabled: true\n    log_targets: [splunk]\n${events}`)).to.match(/^DBA_AUDIT_INPUT: .*splunk/);
+    expect(await variant(`    enabled: true\n    log_targets: [s3, elasticsearch]\n${events}    s3: { destination: "s3://audit-bucket/" }\n`)).to.match(/^DBA_AUDIT_INPUT: .*elasticsearch/);
+    expect(await variant(`    enabled: false\n    log_targets: [s3]\n${events}`)).to.match(/^DBA_AUDIT_INPUT: .*does not enable/);
   });
 });
