@@ -50,7 +50,11 @@ export async function startShipping(options: ShippingOptions): Promise<Shipping>
   const logTypes = new Set(options.logs?.logTypes ?? []);
   let logShipping: LogShipping | undefined;
   const emit = (record: StructuredLogRecord) => void logShipping?.emit(record);
+  // Servers without the library: the exporter said so once; the slow-query log does not say it again.
+  const notLoaded = new Set<string>();
   const exporterProblem = (problem: DbarchError) => {
+    const at = problem.details as { server?: string };
+    if (problem.code === 'DBA_MONITORING_PG_STAT_STATEMENTS_NOT_LOADED' && at.server !== undefined) notLoaded.add(at.server);
     options.onProblem?.(problem);
     if (!logTypes.has('error_logs')) return;
     const where = problem.details as { cluster?: string; server?: string; sqlstate?: string };
@@ -67,7 +71,14 @@ export async function startShipping(options: ShippingOptions): Promise<Shipping>
       ...(where.sqlstate ? { sqlstate: where.sqlstate } : {}),
     });
   };
-  const exporter = await startExporter({ ...options.exporter, onProblem: exporterProblem, ...(options.exporter.onRecovered ? { onRecovered: options.exporter.onRecovered } : {}) });
+  const exporter = await startExporter({
+    ...options.exporter,
+    onProblem: exporterProblem,
+    onRecovered: (what) => {
+      if (what.collector === 'pg_stat_statements') notLoaded.delete(what.server);
+      options.exporter.onRecovered?.(what);
+    },
+  });
   const logs = options.logs;
   const callbacks = { ...(options.onProblem ? { onProblem: options.onProblem } : {}), ...(options.onRecovered ? { onRecovered: options.onRecovered } : {}) };
   if (logs !== undefined) logShipping = createLogShipping(logs, exporter.registry, callbacks);
@@ -95,6 +106,7 @@ export async function startShipping(options: ShippingOptions): Promise<Shipping>
     await Promise.all(
       readers.map(async (reader) => {
         const key = `${reader.target.cluster}/${reader.target.server}`;
+        if (notLoaded.has(reader.target.server)) return;
         try {
           const { records, slowCalls } = await reader.read();
           slowByCluster.set(reader.target.cluster, (slowByCluster.get(reader.target.cluster) ?? 0) + slowCalls);
