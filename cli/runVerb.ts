@@ -21,14 +21,18 @@ export interface VerbDefinition<O extends Options> {
   readonly options: O;
   /** A command line to show in usage hints, e.g. `dbarch relay specs/platform.yaml`. */
   readonly example: string;
+  /** Sub-verbs with options of their own (`backup list`): when argv starts with one, its module parses the rest. */
+  readonly subVerbs?: Readonly<Record<string, () => Promise<{ run: (argv: string[]) => Promise<number> }>>>;
 }
 
 export type VerbArgs<O extends Options> = ReturnType<typeof parseCommandArgs<O & typeof commonOptions>> & {
   readonly format: 'text' | 'json';
   /** The spec files or directories (the positionals); a usage error when none is given. */
   readonly specPaths: () => string[];
-  /** A usage error (exit 2) with the verb's example as its hint. */
-  readonly usage: (message: string) => DbarchError;
+  /** The same after a sub-action (`cache warm <spec>`), the usage error showing `example` (default: the verb's). */
+  readonly specPathsAfterAction: (example?: string) => string[];
+  /** A usage error (exit 2) with an example (default: the verb's) as its hint. */
+  readonly usage: (message: string, example?: string) => DbarchError;
 };
 
 /**
@@ -37,6 +41,9 @@ export type VerbArgs<O extends Options> = ReturnType<typeof parseCommandArgs<O &
  * asked for even when the error came from parsing. The body returns the exit code.
  */
 export async function runVerb<const O extends Options>(verb: VerbDefinition<O>, argv: string[], body: (args: VerbArgs<O>) => Promise<number>): Promise<number> {
+  const first = argv[0] ?? '';
+  const subVerb = verb.subVerbs !== undefined && Object.hasOwn(verb.subVerbs, first) ? verb.subVerbs[first] : undefined;
+  if (subVerb) return (await subVerb()).run(argv.slice(1));
   let format = outputFormat(argv);
   try {
     const parsed = parseCommandArgs(verb.name, argv, { ...verb.options, ...commonOptions });
@@ -47,15 +54,17 @@ export async function runVerb<const O extends Options>(verb: VerbDefinition<O>, 
       return exitCodes.ok;
     }
     format = common.format === 'json' ? 'json' : 'text';
-    const usage = (message: string) => new DbarchError('DBA_USAGE', message, { hint: `e.g. \`${verb.example}\`` });
+    const usage = (message: string, example = verb.example) => new DbarchError('DBA_USAGE', message, { hint: `e.g. \`${example}\`` });
+    const specPathsFrom = (paths: string[], example?: string) => {
+      if (paths.length === 0) throw usage('name the spec file or directory', example);
+      return paths;
+    };
     return await body({
       ...parsed,
       format,
       usage,
-      specPaths: () => {
-        if (parsed.positionals.length === 0) throw usage('name the spec file or directory');
-        return parsed.positionals;
-      },
+      specPaths: () => specPathsFrom(parsed.positionals),
+      specPathsAfterAction: (example) => specPathsFrom(parsed.positionals.slice(1), example),
     });
   } catch (error) {
     return reportError(error, format);

@@ -1,9 +1,6 @@
 import { configureArchivingOfSpec } from '../../app/configureArchivingOfSpec.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
 
 const help = `Usage: dbarch backup configure <spec> [--cluster <name>] [--command <dbarch>] [--format text|json]
 
@@ -15,22 +12,10 @@ archive_mode was off the server must be restarted once; this says so. The server
 the references name (the key variable, AWS_* for s3://).`;
 
 /** `dbarch backup configure`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('backup configure', argv, {
-      cluster: { type: 'string' },
-      command: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch backup configure specs/platform.yaml`' });
-    const configured = await configureArchivingOfSpec(positionals, values.cluster, values.command);
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, command: { type: 'string' } } as const;
+  return runVerb({ name: 'backup configure', help, options, example: 'dbarch backup configure specs/platform.yaml' }, argv, async ({ values, format, specPaths }) => {
+    const configured = await configureArchivingOfSpec(specPaths(), values.cluster, values.command);
     if (format === 'json') console.log(JSON.stringify(configured));
     else {
       console.log(`archive_command = '${configured.archiveCommand}'`);
@@ -39,7 +24,5 @@ export async function run(argv: string[]): Promise<number> {
       console.log(configured.restartNeeded ? 'archive_mode = on takes effect after a restart of the server' : 'archiving is on');
     }
     return exitCodes.ok;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }

@@ -2,11 +2,9 @@ import { applyRestoreDrillSchedule, restoreDrillInput, startRestoreDrill } from 
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import type { RestoreDrillStatus } from '../../workflows/restoreDrillWorkflow.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch backup drill <spec> [--cluster <name>] [--count <db.schema.table>]... [--min <db.schema.table>=<rows>]...
                            [--alert-webhook <url|\${ENV}>] [--scratch <dir>] [--schedule <frequency>] [--format text|json]
@@ -19,25 +17,17 @@ the instance (its directory is kept only when the drill failed) and POSTs a fail
 Exit status: 0 passed (or scheduled), 1 failed, 2 usage error.`;
 
 /** `dbarch backup drill`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('backup drill', argv, {
-      cluster: { type: 'string' },
-      count: { type: 'string', multiple: true },
-      min: { type: 'string', multiple: true },
-      'alert-webhook': { type: 'string' },
-      scratch: { type: 'string' },
-      schedule: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch backup drill specs/platform.yaml --count app.public.orders`' });
+export function run(argv: string[]): Promise<number> {
+  const options = {
+    cluster: { type: 'string' },
+    count: { type: 'string', multiple: true },
+    min: { type: 'string', multiple: true },
+    'alert-webhook': { type: 'string' },
+    scratch: { type: 'string' },
+    schedule: { type: 'string' },
+  } as const;
+  return runVerb({ name: 'backup drill', help, options, example: 'dbarch backup drill specs/platform.yaml --count app.public.orders' }, argv, async ({ values, format, specPaths }) => {
+    const positionals = specPaths();
     const minimumRows: Record<string, number> = {};
     for (const item of values.min ?? []) {
       const match = /^(.+)=(\d+)$/.exec(item);
@@ -51,8 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values['alert-webhook'] === undefined ? {} : { alertWebhook: values['alert-webhook'] }),
       ...(values.scratch === undefined ? {} : { scratchRoot: values.scratch }),
     });
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const taskQueue = dbarchConfig().taskQueue;
       if (values.schedule !== undefined) {
         const applied = await applyRestoreDrillSchedule(temporal.client, input, values.schedule, taskQueue);
@@ -71,10 +60,6 @@ export async function run(argv: string[]): Promise<number> {
         if (r.error) console.error(`${r.error.code}: ${r.error.message}${r.scratchDir ? ` (scratch instance kept in ${r.scratchDir})` : ''}`);
       }
       return r?.passed === true ? exitCodes.ok : exitCodes.failed;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }

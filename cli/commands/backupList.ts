@@ -1,11 +1,8 @@
 import { backupInventory } from '../../activities/backup/retention/backupInventory.ts';
 import { pitrSettingsOfSpec } from '../../app/pitrSettingsOfSpec.ts';
 import { pitrStores } from '../../app/pitrStores.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
 
 const help = `Usage: dbarch backup list <spec> [--cluster <name>] [--format text|json]
 
@@ -18,21 +15,9 @@ JSON: {"backups": [...], "wal": {"files","bytes","oldest","newest"}, "windowStar
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /** `dbarch backup list`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('backup list', argv, {
-      cluster: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch backup list specs/platform.yaml`' });
-    const settings = await pitrSettingsOfSpec(positionals, values.cluster);
+export function run(argv: string[]): Promise<number> {
+  return runVerb({ name: 'backup list', help, options: { cluster: { type: 'string' } }, example: 'dbarch backup list specs/platform.yaml' }, argv, async ({ values, format, specPaths }) => {
+    const settings = await pitrSettingsOfSpec(specPaths(), values.cluster);
     const stores = pitrStores(settings);
     const inventory = await backupInventory(stores.backups, stores.wal, settings.recoveryWindowMs === undefined ? {} : { recoveryWindowMs: settings.recoveryWindowMs });
     if (format === 'json') {
@@ -46,7 +31,5 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.log(`WAL archive: ${inventory.wal.files} files, ${mib(inventory.wal.bytes)}${inventory.wal.oldest ? `, ${inventory.wal.oldest}..${inventory.wal.newest}` : ''}${inventory.windowStart ? `; recovery window from ${inventory.windowStart}` : ''}`);
     return exitCodes.ok;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }

@@ -3,9 +3,7 @@ import { pitrSettingsOfSpec } from '../../app/pitrSettingsOfSpec.ts';
 import { pitrStores } from '../../app/pitrStores.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
 
 const help = `Usage: dbarch backup retention <spec> [--cluster <name>] [--dry-run] [--format text|json]
 
@@ -15,22 +13,10 @@ point_in_time_recovery.recovery_window; WAL older than its retention is removed 
 or the newest backup needs it. --dry-run prints what would go. JSON: the plan and {"applied","deletedObjects"}.`;
 
 /** `dbarch backup retention`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('backup retention', argv, {
-      cluster: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch backup retention specs/platform.yaml --dry-run`' });
-    const settings = await pitrSettingsOfSpec(positionals, values.cluster);
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const;
+  return runVerb({ name: 'backup retention', help, options, example: 'dbarch backup retention specs/platform.yaml --dry-run' }, argv, async ({ values, format, specPaths }) => {
+    const settings = await pitrSettingsOfSpec(specPaths(), values.cluster);
     if (settings.backupRetentionMs === undefined) throw new DbarchError('DBA_USAGE', 'base_backups.retention is not set');
     const stores = pitrStores(settings);
     const outcome = await applyRetention(
@@ -51,7 +37,5 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${verb} ${outcome.expiredBackups.length} backups and ${outcome.deletedWal.length} WAL files; kept ${outcome.keptBackups.length} backups and ${outcome.keptWal} WAL files`);
     }
     return exitCodes.ok;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }

@@ -2,10 +2,8 @@ import { compileSpec } from '../../compiler/compileSpec.ts';
 import { formatIssuesJson } from '../../compiler/format/formatIssuesJson.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
 
 const help = `Usage: dbarch validate [paths...] [--format text|json]
 
@@ -17,21 +15,12 @@ Options:
   -h, --help          this help`;
 
 /** `dbarch validate`: what CI runs on every push. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('validate', argv, {
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
+export function run(argv: string[]): Promise<number> {
+  return runVerb({ name: 'validate', help, options: {}, example: 'dbarch validate specs' }, argv, async ({ values, positionals, format }) => {
+    // CI reads this output: a format it does not know is a usage error here, not text.
     if (values.format !== 'text' && values.format !== 'json') {
       throw new DbarchError('DBA_USAGE', `dbarch validate: --format must be text or json, not "${values.format}"`, { hint: 'Use `--format text` or `--format json`.' });
     }
-    format = values.format;
     const result = await compileSpec(positionals.length > 0 ? positionals : ['specs']);
     const missingPath = result.errors.some((e) => e.code === 'DBA_SPEC_PATH_NOT_FOUND');
     if (format === 'json') {
@@ -42,9 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (missingPath) return exitCodes.usage;
     return result.valid ? exitCodes.ok : exitCodes.failed;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }
 
 function summary(valid: boolean, errors: number, warnings: number, files: number, revision: string): string {
