@@ -17,7 +17,7 @@ import { monitoringTargets } from '../../plugins/monitoring/monitoringTargets.ts
 import { logShippingSettings, shippingSettings, type ShippingSettings } from '../../plugins/monitoring/shippingSettings.ts';
 import { writeSpecFiles } from '../compiler/writeSpecFiles.ts';
 import { compileDataPlaneSpec } from '../dataplane/compileDataPlaneSpec.ts';
-import { eventually, spawnTs } from '../support/childProcess.ts';
+import { eventually, repoRoot, spawnTs } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { startVictoriaLogs, type VictoriaLogs } from '../support/victoriaLogs.ts';
 import { startVictoriaMetrics, type VictoriaMetrics } from '../support/victoriaMetrics.ts';
@@ -92,6 +92,24 @@ describe('Log shipping and Datadog series (real VictoriaLogs and VictoriaMetrics
     expect(settings.intervalMs).to.equal(60_000);
     expect(settings.collectors).to.include.members(['pg_stat_activity', 'pg_stat_database', 'pg_stat_statements']);
     expect(settings.warnings.map((w) => [w.code, /cache_hit_ratio/.test(w.message)])).to.deep.equal([['DBA_SHIPPING_METRIC_NO_SOURCE', true]]);
+  });
+
+  it('the seed\'s monitoring block: its Datadog metrics all have a source, its key is read from DD_API_KEY, audit_logs is warned about', async () => {
+    const seed = await monitoringSections([join(repoRoot, 'specs/examples/06-monitoring_config.yaml')]);
+    const env = { PATH: process.env.PATH, DD_API_KEY: 'seed-key' };
+    const read = shippingSettings(seed, env);
+    expect(read.logs).to.deep.equal({ url: 'http://127.0.0.1:9200', logTypes: ['slow_queries', 'error_logs', 'audit_logs'], slowQueryThresholdMs: 1000 });
+    expect(read.datadog).to.deep.equal({ url: 'https://api.datadoghq.com', apiKey: 'seed-key', metrics: ['query_latency_p95', 'slow_query_count', 'replication_lag'] });
+    expect(read.warnings.map((w) => w.message)).to.satisfy((messages: string[]) => messages.length === 1 && messages[0]!.startsWith('audit_logs'));
+    const unset = (() => {
+      try {
+        shippingSettings(seed, { PATH: process.env.PATH });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(isDbarchError(unset) && unset.code).to.equal('DBA_SHIPPING_SECRET_UNSET');
   });
 
   it('ships statements over the threshold from pg_stat_statements deltas; VictoriaLogs gives them back with the seed\'s fields', async () => {
