@@ -273,6 +273,22 @@ monitoring_config:
     }
   });
 
+  it('a receiver that refuses a batch (400): its records are dropped and counted as rejected, DBA_SHIPPING_REJECTED, no retry', async () => {
+    const registry = new Registry();
+    const problems: string[] = [];
+    const shipper = new LogShipper({ sink: elasticsearchBulkSink({ url: `${logs.endpoint}/not-a-bulk-api` }), registry, flushIntervalMs: 20, initialBackoffMs: 50, onProblem: (p) => problems.push(p.code) });
+    try {
+      for (let i = 0; i < 3; i++) shipper.enqueue({ timestamp: new Date().toISOString(), level: 'error', component: 'refused-test', message: `refused ${i}`, log_type: 'error_logs' });
+      await eventually(() => Promise.resolve(shipper.stats().dropped === 3 ? true : undefined), 'the refused batch to be dropped');
+      expect(shipper.stats()).to.include({ buffered: 0, shipped: 0, failures: 0, receiverUp: true });
+      expect(problems).to.deep.equal(['DBA_SHIPPING_REJECTED']);
+      const exposed = parseMetrics(await registry.metrics());
+      expect(exposed.find((m) => m.name === 'dbarch_log_shipping_dropped_records_total' && m.labels.reason === 'rejected' && m.labels.log_type === 'error_logs')?.value).to.equal(3);
+    } finally {
+      await shipper.close(1000);
+    }
+  });
+
   it('dbarch ship <spec> runs it until SIGTERM', async () => {
     const child = spawnTs('bin/dbarch.js', ['ship', specPath, '--port', '0'], { SHIP_TEST_DD_API_KEY: 'test-key' });
     await child.waitForLine(/^dbarch ship: logs \(slow_queries, error_logs\) to http:\/\/127\.0\.0\.1:\d+\/insert\/elasticsearch; datadog series .* its counters at http:\/\/127\.0\.0\.1:\d+\/metrics$/, 30_000);
