@@ -44,7 +44,7 @@ export async function loadInternalCa(reference: string, options: LoadCaOptions):
 /** Replaces the CA behind a `file://` reference by a new one that still trusts the old (CA rotation). */
 export async function replaceInternalCa(reference: string, current: InternalCa, name: string): Promise<InternalCa> {
   const file = caFile(reference);
-  if (file === undefined) throw new DbarchError('DBA_TLS_CA_MISSING', `dbarch can replace the internal CA only behind a file:// reference, not ${reference}`, { hint: 'Run `dbarch tls init-ca --replaces <old PEM file>` and store its output where the reference points.' });
+  if (file === undefined) throw new DbarchError('DBA_TLS_CA_MISSING', `dbarch can replace the internal CA only behind a file:// reference, not ${reference}`, { hint: 'Make the new CA with `dbarch tls init-ca`, append the old CA certificate to it (so what it signed stays trusted) and store that where the reference points.' });
   const ca = await createInternalCa({ name, replaces: current });
   await writeFile(`${file}.new`, await internalCaPem(ca), { mode: 0o600 });
   await rename(`${file}.new`, file);
