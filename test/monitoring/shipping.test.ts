@@ -229,16 +229,18 @@ monitoring_config:
     expect(connections.every((s) => s.values.every((v) => v >= 1))).to.equal(true);
     const [p95] = await series('dbarch.query_latency_p95');
     expect(p95?.metric.service).to.equal('orders-db');
-    expect(p95!.values.at(-1)).to.be.greaterThan(0).and.below(1);
+    // Two submissions can land in the same second: assert over all samples, not the last one.
+    expect(Math.min(...p95!.values)).to.be.greaterThan(0);
+    expect(Math.max(...p95!.values)).to.be.below(1);
     const slow = await series('dbarch.slow_query_count');
     const fromStatements = slow.find((s) => s.metric.source === 'pg_stat_statements' && s.metric.cluster === 'ship');
-    expect(fromStatements?.values.at(-1)).to.be.at.least(1);
+    expect(Math.max(...(fromStatements?.values ?? [0]))).to.be.at.least(1);
     // A group ships its collector's families; counters as their increase between two readings.
     const commits = await series('dbarch.pg_stat_database_xact_commit_total');
     const shopCommits = commits.find((s) => s.metric.database === 'shop');
     const exposed = parseMetrics(await shipping.exporter.scrape());
     const cumulative = exposed.find((s) => s.name === 'dbarch_pg_stat_database_xact_commit_total' && s.labels.database === 'shop')!.value;
-    expect(shopCommits?.values.at(-1)).to.be.greaterThan(0).and.below(cumulative);
+    expect(Math.max(...(shopCommits?.values ?? [0]))).to.be.greaterThan(0).and.below(cumulative);
     expect(exposed.find((s) => s.name === 'dbarch_datadog_points_total')?.value).to.be.greaterThan(0);
   });
 
