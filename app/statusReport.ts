@@ -3,6 +3,9 @@ import { managedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
 import { clusterTopologyReport, type TopologyReport } from './clusterTopologyReport.ts';
 import { firingAlertsOfEvaluator } from './firingAlertsOfEvaluator.ts';
+import { latestDrills, type LatestDrill } from './latestDrills.ts';
+import { planningError } from './planningError.ts';
+import { platformStatus, type PlatformStatus } from './platformStatus.ts';
 import { alertEvaluatorName, alertEvaluatorWorkflowId } from './startAlertEvaluator.ts';
 import { withControlDatabase } from './withControlDatabase.ts';
 
@@ -34,6 +37,10 @@ export interface StatusReport {
   readonly workflows: readonly RunningWorkflow[] | Unavailable;
   /** Active, unsilenced alerts in Alertmanager, else the built-in evaluator's firing alerts; undefined when neither runs. */
   readonly alerts: readonly FiringAlert[] | Unavailable | undefined;
+  /** Queues, the outbox backlog and base backups, from the exporter's platform sources. */
+  readonly platform: PlatformStatus | Unavailable;
+  /** Per cluster, the newest completed failover and restore drill. */
+  readonly drills: readonly LatestDrill[] | Unavailable;
 }
 
 export interface StatusSources {
@@ -53,13 +60,18 @@ export interface StatusSources {
 
 const maxWorkflows = 50;
 
-/** Reads the spec's managed clusters (published topology beside a live check), running workflows and firing alerts. */
+/**
+ * Reads the spec's managed clusters (published topology beside a live check), running workflows, firing alerts,
+ * queues, the outbox and base backups, and the newest drills; each source bounded, so one that hangs is shown as
+ * unavailable instead of hanging the page.
+ */
 export async function statusReport(sources: StatusSources): Promise<StatusReport> {
   const timeoutMs = sources.timeoutMs ?? 2000;
   const compiled = await compileSpec([sources.specPath]);
   const evaluatorId = sources.alertEvaluatorId ?? alertEvaluatorWorkflowId(alertEvaluatorName(sources.specPath));
+  if (!compiled.valid) throw planningError(`${sources.specPath} is not valid`, compiled.errors);
   const managed = (compiled.spec?.clusters ?? []).filter((c) => (c.members?.length ?? 0) > 0).map((c) => c.name);
-  const [clusters, workflows, alerts] = await Promise.all([
+  const [clusters, workflows, alerts, platform, drills] = await Promise.all([
     managed.length === 0
       ? Promise.resolve([])
       : withControlDatabase(
@@ -71,8 +83,10 @@ export async function statusReport(sources: StatusSources): Promise<StatusReport
     sources.alertmanagerUrl === undefined
       ? bounded(firingAlertsOfEvaluator(sources.temporal, evaluatorId, timeoutMs), timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `alert evaluator ${evaluatorId}: ${reason(error)}` }))
       : firingAlerts(sources.alertmanagerUrl, timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `Alertmanager: ${reason(error)}` })),
+    platformStatus(sources.specPath, timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: reason(error) })),
+    bounded(latestDrills(sources.temporal), timeoutMs).catch((error: unknown): Unavailable => ({ unavailable: `Temporal: ${reason(error)}` })),
   ]);
-  return { generatedAt: new Date().toISOString(), spec: sources.specPath, clusters, workflows, alerts };
+  return { generatedAt: new Date().toISOString(), spec: sources.specPath, clusters, workflows, alerts, platform, drills };
 }
 
 async function runningWorkflows(sources: StatusSources): Promise<RunningWorkflow[]> {

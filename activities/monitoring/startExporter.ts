@@ -5,8 +5,7 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import type { MetricFamily } from './Collector.ts';
 import { collectorsByName } from './collectorsByName.ts';
 import type { ExporterOptions } from './ExporterOptions.ts';
-import type { PlatformSource } from './PlatformSource.ts';
-import type { MetricSample } from './Collector.ts';
+import { readPlatformSource, type PlatformReading } from './readPlatformSource.ts';
 import { TargetScraper } from './TargetScraper.ts';
 import type { TargetScrape } from './TargetScrape.ts';
 
@@ -58,7 +57,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   const scrapers = options.targets.map((target) => new TargetScraper(target, collectors, options.scrapeTimeoutMs));
   const failing = new Map<string, string>();
 
-  const report = (scrapers: readonly TargetScraper[], results: readonly TargetScrape[], read: readonly SourceReading[]) => {
+  const report = (scrapers: readonly TargetScraper[], results: readonly TargetScrape[], read: readonly PlatformReading[]) => {
     for (const { metric } of families.values()) metric.reset();
     for (const gauge of [own.up, own.inRecovery, own.scrapeSeconds, own.success, own.collectorSeconds, own.sourceSuccess, own.sourceSeconds]) gauge.reset();
     read.forEach((reading, i) => {
@@ -111,7 +110,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
   const scrape = (timeoutMs = options.scrapeTimeoutMs): Promise<string> => {
     inFlight ??= (async () => {
       try {
-        const [results, read] = await Promise.all([Promise.all(scrapers.map((s) => s.scrape(timeoutMs))), Promise.all(sources.map((s) => readSource(s, timeoutMs)))]);
+        const [results, read] = await Promise.all([Promise.all(scrapers.map((s) => s.scrape(timeoutMs))), Promise.all(sources.map((s) => readPlatformSource(s, timeoutMs)))]);
         report(scrapers, results, read);
         return await registry.metrics();
       } finally {
@@ -157,26 +156,4 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
       await Promise.all([...scrapers.map((s) => s.close()), ...sources.map((s) => s.close?.())]);
     },
   };
-}
-
-interface SourceReading {
-  readonly samples: readonly MetricSample[];
-  readonly seconds: number;
-  readonly problem?: DbarchError;
-}
-
-/** One platform source, bounded like a server: a broker or store that does not answer leaves its families absent. */
-async function readSource(source: PlatformSource, timeoutMs: number): Promise<SourceReading> {
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new DbarchError('DBA_MONITORING_SCRAPE_TIMEOUT', `the ${source.name} source did not answer within ${timeoutMs} ms`, { details: { source: source.name, timeoutMs } })), timeoutMs)));
-  try {
-    const samples = await Promise.race([source.collect(), deadline]);
-    return { samples, seconds: (performance.now() - started) / 1000 };
-  } catch (error) {
-    const problem = error instanceof DbarchError ? error : new DbarchError('DBA_MONITORING_SOURCE_FAILED', `the ${source.name} source failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { source: source.name } });
-    return { samples: [], seconds: (performance.now() - started) / 1000, problem };
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -45,6 +45,50 @@ function alertsSection(alerts: StatusReport['alerts']): string {
   return `<table id="alerts"><thead><tr><th>alert</th><th>severity</th><th>summary</th><th>since</th></tr></thead><tbody>${alerts.map((a) => `<tr class="firing"><td>${esc(a.name)}</td><td>${esc(a.severity ?? '')}</td><td>${esc(a.summary ?? '')}</td><td>${esc(a.startsAt)}</td></tr>`).join('')}</tbody></table>`;
 }
 
+function backupsSection(report: StatusReport): string {
+  const { platform, drills } = report;
+  const backups = isUnavailable(platform) ? platform : platform.backups;
+  const backupPart = backups === undefined
+    ? '<p class="muted">The spec has no backup_config.</p>'
+    : isUnavailable(backups)
+      ? `<p class="bad">backups unavailable: ${esc(backups.unavailable)}</p>`
+      : `<table id="backups"><thead><tr><th>cluster</th><th>last base backup</th><th>size</th><th>complete backups</th></tr></thead><tbody>${backups.map((b) => `<tr data-cluster="${esc(b.cluster)}"><td>${esc(b.cluster)}</td><td>${b.lastSuccessAt === null ? '<span class="bad">none</span>' : esc(b.lastSuccessAt)}</td><td class="num">${b.lastSizeBytes === null ? '' : esc(bytes(b.lastSizeBytes))}</td><td class="num">${esc(b.complete)}</td></tr>`).join('')}</tbody></table>`;
+  const drillPart = isUnavailable(drills)
+    ? `<p class="bad">drills unavailable: ${esc(drills.unavailable)}</p>`
+    : drills.length === 0
+      ? '<p class="muted">No drill has completed yet (dbarch backup drill, dbarch cluster drill).</p>'
+      : `<table id="drills"><thead><tr><th>cluster</th><th>drill</th><th>result</th><th>finished</th><th>took</th><th>write gap</th></tr></thead><tbody>${drills.map((d) => `<tr data-cluster="${esc(d.cluster)}" data-drill="${esc(d.drill)}"><td>${esc(d.cluster)}</td><td>${esc(d.drill)}</td><td>${d.passed ? '<span class="ok">passed</span>' : `<span class="bad">failed</span> ${esc(d.reason ?? '')}`}</td><td>${esc(d.closedAt.toISOString())}</td><td class="num">${esc((d.durationMs / 1000).toFixed(1))} s</td><td class="num">${d.writeGapMs === undefined ? '' : `${esc(d.writeGapMs)} ms`}</td></tr>`).join('')}</tbody></table>`;
+  return backupPart + drillPart;
+}
+
+function queuesSection(platform: StatusReport['platform']): string {
+  if (isUnavailable(platform)) return `<p class="bad">unavailable: ${esc(platform.unavailable)}</p>`;
+  const parts: string[] = [];
+  const { queues, outbox } = platform;
+  if (queues !== undefined) {
+    parts.push(isUnavailable(queues)
+      ? `<p class="bad">queues unavailable: ${esc(queues.unavailable)}</p>`
+      : `<table id="queues"><thead><tr><th>queue</th><th>ready messages</th><th>consumers</th></tr></thead><tbody>${queues.map((q) => `<tr data-queue="${esc(q.queue)}"><td>${esc(q.queue)}</td><td class="num">${esc(q.messages)}</td><td class="num${q.consumers === 0 ? ' warn' : ''}">${esc(q.consumers ?? '')}</td></tr>`).join('')}</tbody></table>`);
+  }
+  if (outbox !== undefined) {
+    parts.push(isUnavailable(outbox)
+      ? `<p class="bad">outbox unavailable: ${esc(outbox.unavailable)}</p>`
+      : `<table id="outbox"><thead><tr><th>outbox of</th><th>backlog</th><th>oldest event</th><th>dead letters</th></tr></thead><tbody>${outbox.map((o) => `<tr data-database="${esc(o.database)}"><td>${esc(o.database)}</td><td class="num">${esc(o.backlog)}</td><td class="num">${o.oldestAgeSeconds === null ? '' : `${esc(o.oldestAgeSeconds.toFixed(1))} s`}</td><td class="num${(o.deadLetters ?? 0) > 0 ? ' bad' : ''}">${esc(o.deadLetters ?? '')}</td></tr>`).join('')}</tbody></table>`);
+  }
+  return parts.length === 0 ? '<p class="muted">The spec has no queue_config.</p>' : parts.join('');
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]!}`;
+}
+
 function workflowsSection(workflows: StatusReport['workflows']): string {
   if (isUnavailable(workflows)) return `<p class="bad">unavailable: ${esc(workflows.unavailable)}</p>`;
   if (workflows.length === 0) return '<p class="muted">No workflow running.</p>';
@@ -67,6 +111,10 @@ tr.firing td:first-child{color:#c62828;font-weight:600}
 ${clusters}
 <h2>Alerts</h2>
 ${alertsSection(report.alerts)}
+<h2>Backups and drills</h2>
+${backupsSection(report)}
+<h2>Queues and outbox</h2>
+${queuesSection(report.platform)}
 <h2>Running workflows</h2>
 ${workflowsSection(report.workflows)}
 </body></html>`;

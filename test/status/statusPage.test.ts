@@ -1,9 +1,12 @@
 import { expect } from 'chai';
 import type { FastifyInstance } from 'fastify';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
+import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBackup.ts';
+import { ensureDbarchSchema } from '../../activities/schema/ensureDbarchSchema.ts';
 import { publishTopology } from '../../activities/topology/publishTopology.ts';
 import { createApiServer } from '../../api/createApiServer.ts';
 import { createPluginDeps } from '../../plugins/PluginDeps.ts';
@@ -15,7 +18,8 @@ import { startStandby, type Standby } from '../dataplane/startStandby.ts';
 import { startTool, type RunningTool } from '../monitoring/startTool.ts';
 import { eventually, repoRoot } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
-import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
+import { freshDatabase, query, type TestDatabase } from '../support/postgres.ts';
+import { freshRabbitmq, type TestRabbitmq } from '../support/rabbitmq.ts';
 import { sharedTemporal, testLog, uniqueTaskQueue } from '../support/temporal.ts';
 
 /** Where the page's screenshot is kept for people to look at (CI keeps tmp/ as artifacts). */
@@ -26,6 +30,9 @@ describe('the status page in headless Chromium: cluster, replication lag, a firi
   let primary: PgCluster;
   let replica: Standby;
   let control: TestDatabase;
+  let rabbit: TestRabbitmq;
+  let queue: string;
+  let backups: string;
   let alertmanager: RunningTool;
   let temporal: TemporalHandle;
   let api: FastifyInstance;
@@ -41,6 +48,15 @@ describe('the status page in headless Chromium: cluster, replication lag, a firi
     const url = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`;
     await publishTopology({ url: control.url, pool }, { cluster: 'orders', expectedEpoch: 0, primary: { member: 'orders1', url: url(primary.port) }, replicas: [{ member: 'orders2', url: url(replica.port) }], kind: 'initial', reason: 'test' })
       .finally(() => pool.end());
+    // A queue holding two messages, an outbox with one event waiting, and one base backup of the cluster.
+    rabbit = await freshRabbitmq('status');
+    queue = rabbit.name('orders');
+    await rabbit.channel.assertQueue(queue, { durable: false });
+    rabbit.channel.sendToQueue(queue, Buffer.from('a'));
+    rabbit.channel.sendToQueue(queue, Buffer.from('b'));
+    await ensureDbarchSchema('outbox', primary.url);
+    backups = mkdtempSync(join(tmpdir(), 'dbarch-status-backups-'));
+    await query(primary.url, "INSERT INTO dbarch.outbox_events (event_type, payload) VALUES ('order.placed', '{}')");
     const dir = writeSpecFiles({ 'spec.yaml': `apiVersion: dbarch/v1
 clusters:
   - name: orders
@@ -48,7 +64,23 @@ clusters:
     members:
       - { name: orders1, host: 127.0.0.1, port: ${primary.port} }
       - { name: orders2, host: 127.0.0.1, port: ${replica.port} }
+queue_config:
+  provider: rabbitmq
+  exchanges:
+    - name: ${rabbit.name('events')}
+      type: topic
+      queues:
+        - { name: ${queue}, binding_key: 'order.*' }
+  outbox:
+    exchange: ${rabbit.name('events')}
+    database: postgres
+    events: [order.placed]
+backup_config:
+  strategy: scheduled
+  cluster: orders
+  base_backups: { frequency: daily, retention: 30d, destination: 'file://${backups}/' }
 `, 'alertmanager.yml': 'route: { receiver: none }\nreceivers: [{ name: none }]\n' });
+    await takeBaseBackup({ cluster: 'orders', connectionUrl: primary.url, destination: `file://${backups}/`, backupId: 'status1', compression: { algorithm: 'zstd' }, pgBinDir: process.env.PG_BINDIR ?? '/usr/lib/postgresql/15/bin' }, { signal: new AbortController().signal });
 
     alertmanager = await startTool('prometheus-alertmanager', (data, listen) => [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${data}`, `--web.listen-address=${listen}`, '--cluster.listen-address=']);
     // A firing alert as Prometheus sends one (POST /api/v2/alerts).
@@ -80,6 +112,8 @@ clusters:
     await temporal?.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
     await alertmanager?.stop();
     await control?.drop();
+    await rabbit?.cleanup();
+    if (backups !== undefined) rmSync(backups, { recursive: true, force: true });
     replica?.stop();
     await primary?.stop();
   });
@@ -117,6 +151,12 @@ clusters:
     expect(lagMs, 'replay lag shown in ms').to.be.greaterThan(0);
     expect(await page.locator('#alerts tr.firing').first().textContent()).to.include('high_replication_lag').and.include('critical').and.include('orders2 is 12 s behind');
     expect(await page.locator(`#workflows a:has-text("${workflowId}")`).getAttribute('href')).to.equal(`http://temporal-ui.test:8233/namespaces/default/workflows/${workflowId}`);
+    // Backups, the queue and the outbox, read through the exporter's sources.
+    const backupRow = page.locator('#backups tr[data-cluster="orders"]');
+    expect(await backupRow.locator('td').nth(1).textContent()).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(await backupRow.locator('td').nth(3).textContent()).to.equal('1');
+    expect(await page.locator(`#queues tr[data-queue="${queue}"] td`).nth(1).textContent()).to.equal('2');
+    expect(await page.locator('#outbox tr[data-database="postgres"] td').nth(1).textContent()).to.equal('1');
 
     mkdirSync(artifactDir, { recursive: true });
     writeFileSync(join(artifactDir, 'status-page.png'), await page.screenshot({ fullPage: true }));
