@@ -36,7 +36,7 @@ export async function sendWebhook(input: WebhookStepInput, ctx: Pick<StepExecuti
       signal: ctx.signal,
     });
   } catch (error) {
-    throw new DbarchError('DBA_STEP_WEBHOOK_TRANSIENT', `${method} ${redact(url)} failed: ${(error as Error).message}`, { cause: error });
+    throw new DbarchError('DBA_STEP_WEBHOOK_TRANSIENT', `${method} ${redactWebhookUrl(url)} failed: ${(error as Error).message}`, { cause: error });
   }
   const text = (await response.text()).slice(0, 4096);
   let body: unknown = text;
@@ -47,7 +47,7 @@ export async function sendWebhook(input: WebhookStepInput, ctx: Pick<StepExecuti
   }
   if (response.ok) return { status: response.status, body };
   const transient = response.status >= 500 || response.status === 408 || response.status === 429;
-  throw new DbarchError(transient ? 'DBA_STEP_WEBHOOK_TRANSIENT' : 'DBA_STEP_WEBHOOK', `${method} ${redact(url)} answered ${response.status}`, {
+  throw new DbarchError(transient ? 'DBA_STEP_WEBHOOK_TRANSIENT' : 'DBA_STEP_WEBHOOK', `${method} ${redactWebhookUrl(url)} answered ${response.status}`, {
     details: { status: response.status, body: text.slice(0, 512) },
   });
 }
@@ -58,11 +58,15 @@ function resolveText(text: string, what: string): string {
   return resolved.value;
 }
 
-/** Query strings often carry tokens: never put them in history or logs. */
-function redact(url: string): string {
+/**
+ * Query strings and paths often carry tokens (a Slack or Teams incoming webhook's path is its secret): only the
+ * origin and the first path segment go into history or logs.
+ */
+function redactWebhookUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
+    const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
+    return `${parsed.origin}/${segments[0] ?? ''}${segments.length > 1 ? '/…' : ''}`;
   } catch {
     return '<invalid url>';
   }
