@@ -49,9 +49,10 @@ export interface CollectAuditContext {
  * is saved (state.json, renamed into place), and leaves a spool only after its target acknowledged it. A restart
  * drops spooled batches the state never committed and reads their records again. A target that fails is retried
  * with exponential backoff while the others go on; when a spool is full, reading pauses (the server log is the
- * buffer then), so a long outage costs disk only up to the bound. The one duplicate left: a kill between a target's
- * acknowledgement and the spool file's removal sends that batch again (S3 puts it under the same key, if absent;
- * HEC events carry `audit_id`).
+ * buffer then), so a long outage costs disk only up to the bound. The one duplicate left: a batch in flight when
+ * the collector is killed (sent, acknowledgement not yet recorded by removing its spool file) is sent again: S3 puts
+ * it under the same key if absent, so nothing doubles there; HEC has no idempotent write, so that one batch can
+ * arrive twice there, its events with the same `audit_id`.
  */
 export async function collectAudit(options: CollectAuditOptions, context: CollectAuditContext): Promise<AuditProgress> {
   const release = await takeAuditCollectorLock(options.directory);

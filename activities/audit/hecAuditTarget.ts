@@ -13,8 +13,8 @@ export interface HecSettings {
 /**
  * Audit batches to a Splunk HTTP Event Collector: one POST per batch to `/services/collector/event` with
  * `Authorization: Splunk <token>`, the body the HEC's batch form (event objects one after another), each with the
- * record's `time` in epoch seconds, `host` the member, `sourcetype` dbarch:audit and the event's id and class as
- * indexed `fields`. Any answer but 2xx is a failed delivery (DBA_AUDIT_TARGET_FAILED), retried by the collector.
+ * record's `time` in epoch seconds, `host` the member, `sourcetype` dbarch:audit and the event's id, batch and class as
+ * indexed `fields` (a batch sent again after a crash repeats its ids: `dedup audit_id` at search time). Any answer but 2xx is a failed delivery (DBA_AUDIT_TARGET_FAILED), retried by the collector.
  */
 export function hecAuditTarget(settings: HecSettings): AuditTarget {
   const endpoint = `${settings.url.replace(/\/+$/, '')}/services/collector/event`;
@@ -30,7 +30,7 @@ export function hecAuditTarget(settings: HecSettings): AuditTarget {
             sourcetype: 'dbarch:audit',
             ...(settings.index === undefined ? {} : { index: settings.index }),
             event,
-            fields: { audit_id: event.id, audit_class: event.class, cluster: batch.cluster },
+            fields: { audit_id: event.id, audit_batch: `${batch.member}/${batch.file}:${batch.offset}`, audit_class: event.class, cluster: batch.cluster },
           }),
         )
         .join('\n');

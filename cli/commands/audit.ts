@@ -1,16 +1,13 @@
 import { specAuditInput } from '../../app/specAuditInput.ts';
 import type { Client } from '@temporalio/client';
 import { auditWorkflowId, startAudit } from '../../app/startAudit.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { auditStatusQuery } from '../../workflows/auditWorkflow.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
 import { askWorker } from '../askWorker.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch audit <spec> --cluster <name> [--status] [--format text|json]
 
@@ -29,27 +26,15 @@ Options:
   --format text|json
   -h, --help`;
 
-/** \`dbarch audit <spec> --cluster <name>\`: one durable audit collector per cluster. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('audit', argv, {
-      cluster: { type: 'string' },
-      status: { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0 && values.status !== true) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
-    if (typeof values.cluster !== 'string') throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: 'e.g. `dbarch audit specs/platform.yaml --cluster main`' });
-    const temporal = await connectTemporal();
-    try {
-      if (values.status === true) return await printStatus(temporal.client, values.cluster, format);
-      const input = await specAuditInput(positionals, values.cluster);
+/** `dbarch audit <spec> --cluster <name>`: one durable audit collector per cluster. */
+export function run(argv: string[]): Promise<number> {
+  const example = 'dbarch audit specs/platform.yaml --cluster main';
+  return runVerb({ name: 'audit', help, options: { cluster: { type: 'string' }, status: { type: 'boolean' } }, example }, argv, async ({ values, format, specPaths, usage }) => {
+    const cluster = values.cluster;
+    if (typeof cluster !== 'string') throw usage('name the cluster with --cluster');
+    if (values.status === true) return withTemporal((temporal) => printStatus(temporal.client, cluster, format));
+    const input = await specAuditInput(specPaths(), cluster);
+    return withTemporal(async (temporal) => {
       const started = await startAudit(temporal.client, input, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'json') console.log(JSON.stringify({ ...started, uiUrl }));
@@ -60,12 +45,8 @@ export async function run(argv: string[]): Promise<number> {
         if (uiUrl) console.log(uiUrl);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
 
 /** The collector's counters from its status query (what the exporter or an operator reads). */
