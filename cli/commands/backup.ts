@@ -8,11 +8,9 @@ import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBacku
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch backup <spec> --cluster <name> [--env <name>] [--detach] [--format text|json]
        dbarch backup verify <spec> [--backup-id <id>|latest] [--destination <url>] [--format text|json]
@@ -32,34 +30,24 @@ and credentials from AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_K
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 /** `dbarch backup`: a base backup as a workflow, or `verify` of one here. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  const options = {
+    cluster: { type: 'string' },
+    env: { type: 'string' },
+    detach: { type: 'boolean' },
+    'backup-id': { type: 'string' },
+    destination: { type: 'string' },
+  } as const;
   // list, configure, retention and drill (WAL archiving and PITR) have options of their own: their modules parse them.
-  const subcommand = { list: () => import('./backupList.ts'), configure: () => import('./backupConfigure.ts'), retention: () => import('./backupRetention.ts'), drill: () => import('./backupDrill.ts') }[argv[0] ?? ''];
-  if (subcommand) return (await subcommand()).run(argv.slice(1));
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('backup', argv, {
-      cluster: { type: 'string' },
-      env: { type: 'string' },
-      detach: { type: 'boolean' },
-      'backup-id': { type: 'string' },
-      destination: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
+  const subVerbs = { list: () => import('./backupList.ts'), configure: () => import('./backupConfigure.ts'), retention: () => import('./backupRetention.ts'), drill: () => import('./backupDrill.ts') };
+  return runVerb({ name: 'backup', help, options, example: 'dbarch backup specs/platform.yaml --cluster main', subVerbs }, argv, async ({ values, positionals, format, specPaths, specPathsAfterAction }) => {
     if (positionals[0] === 'verify') {
-      return await verify(positionals.slice(1), values['backup-id'], values.destination, format);
+      return await verify(specPathsAfterAction('dbarch backup verify specs/platform.yaml'), values['backup-id'], values.destination, format);
     }
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch backup specs/platform.yaml --cluster main`' });
+    const paths = specPaths();
     if (values.cluster === undefined) throw new DbarchError('DBA_USAGE', '--cluster <name> is required', { hint: 'the cluster backup_config describes, e.g. `--cluster main`' });
-    const planned = await planBaseBackup(positionals, values.cluster, values.env);
-    const temporal = await connectTemporal();
-    try {
+    const planned = await planBaseBackup(paths, values.cluster, values.env);
+    return withTemporal(async (temporal) => {
       const started = await startBaseBackup(temporal.client, planned, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'text') {
@@ -92,12 +80,8 @@ export async function run(argv: string[]): Promise<number> {
         else console.log(`${result.result.phase}`);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
 
 function progressLine(activity: string, attempt: number, details: unknown): string {
@@ -112,7 +96,6 @@ function progressLine(activity: string, attempt: number, details: unknown): stri
 }
 
 async function verify(paths: string[], backupId: string | undefined, destination: string | undefined, format: 'text' | 'json'): Promise<number> {
-  if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch backup verify specs/platform.yaml`' });
   const target = await baseBackupTarget(paths, destination);
   const id = await resolveBaseBackupId(target.destination, backupId);
   const report = await verifyBaseBackup(

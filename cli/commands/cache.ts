@@ -4,12 +4,10 @@ import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
 import { startCacheWarm } from '../../app/startCacheWarm.ts';
 import { warmCacheOfSpec } from '../../app/warmCacheOfSpec.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch cache check <spec> [--sample <n>] [--format text|json]
        dbarch cache warm <spec> [--query <name>]... [--workflow | --schedule] [--env <name>] [--format text|json]
@@ -27,26 +25,18 @@ Exit status: 0 warmed (or scheduled), 1 a query or the workflow failed, 2 usage 
 JSON: {"queries": [{"name", "rows", "cached", "skipped"}]}; --schedule: {"schedules": [{"scheduleId", "cron", "action", "nextRuns"}]}.`;
 
 /** `dbarch cache check <spec>`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('cache', argv, {
-      sample: { type: 'string', default: '100' },
-      query: { type: 'string', multiple: true },
-      workflow: { type: 'boolean' },
-      schedule: { type: 'boolean' },
-      env: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [action, ...paths] = positionals;
+export function run(argv: string[]): Promise<number> {
+  const options = {
+    sample: { type: 'string', default: '100' },
+    query: { type: 'string', multiple: true },
+    workflow: { type: 'boolean' },
+    schedule: { type: 'boolean' },
+    env: { type: 'string' },
+  } as const;
+  return runVerb({ name: 'cache', help, options, example: 'dbarch cache check specs/platform.yaml' }, argv, async ({ values, positionals, format, specPathsAfterAction }) => {
+    const [action] = positionals;
     if (action === 'warm') {
-      if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch cache warm specs/platform.yaml`' });
+      const paths = specPathsAfterAction('dbarch cache warm specs/platform.yaml');
       if (values.workflow === true || values.schedule === true) {
         if (values.workflow === true && values.schedule === true) throw new DbarchError('DBA_USAGE', '--workflow and --schedule exclude each other');
         if (values.query !== undefined) throw new DbarchError('DBA_USAGE', '--query works without a workflow only', { hint: 'scheduled runs warm their own query; --workflow warms all' });
@@ -58,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     if (action !== 'check') throw new DbarchError('DBA_USAGE', `dbarch cache: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: 'e.g. `dbarch cache check specs/platform.yaml` or `dbarch cache warm specs/platform.yaml`' });
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch cache check specs/platform.yaml`' });
+    const paths = specPathsAfterAction();
     const sample = Number(values.sample);
     if (!Number.isInteger(sample) || sample < 1) throw new DbarchError('DBA_USAGE', `--sample must be a positive integer, not "${values.sample}"`);
     const report = await checkCacheOfSpec(paths, sample);
@@ -68,14 +58,11 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`${report.checked} entries checked, ${report.stale.length} stale`);
     }
     return report.stale.length === 0 ? exitCodes.ok : exitCodes.failed;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }
 
-async function warmOnWorker(paths: readonly string[], schedule: boolean, environment: string | undefined, format: 'text' | 'json'): Promise<number> {
-  const temporal = await connectTemporal();
-  try {
+function warmOnWorker(paths: readonly string[], schedule: boolean, environment: string | undefined, format: 'text' | 'json'): Promise<number> {
+  return withTemporal(async (temporal) => {
     if (schedule) {
       const schedules = await applyCacheWarmSchedules(temporal.client, paths, dbarchConfig().taskQueue, environment);
       if (format === 'json') console.log(JSON.stringify({ schedules }));
@@ -95,7 +82,5 @@ async function warmOnWorker(paths: readonly string[], schedule: boolean, environ
     if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, ...report }));
     else for (const q of report?.queries ?? []) console.log(`${q.name}: ${q.rows} rows, ${q.cached} cached, ${q.skipped} skipped`);
     return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+  });
 }

@@ -6,11 +6,9 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
 import { approveRestoreSignal, rejectRestoreSignal, restoreStatusQuery } from '../../workflows/restoreWorkflow.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch restore <spec> --cluster <name> [--target-time <t> | --target-lsn <lsn> | --target-xid <xid> | --target-name <name>]
                       [--to <dir>[:<port>]] [--over-existing] [--count <db.table>]... [--detach] [--format text|json]
@@ -28,35 +26,27 @@ Exit status: 0 restored (or approved/rejected), 1 failed or rejected, 2 usage er
 JSON: {"workflowId","runId","uiUrl","status"}.`;
 
 /** `dbarch restore`: start a point-in-time restore and follow it, or decide its approval. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('restore', argv, {
-      cluster: { type: 'string' },
-      'target-time': { type: 'string' },
-      'target-lsn': { type: 'string' },
-      'target-xid': { type: 'string' },
-      'target-name': { type: 'string' },
-      to: { type: 'string' },
-      'over-existing': { type: 'boolean' },
-      count: { type: 'string', multiple: true },
-      as: { type: 'string' },
-      comment: { type: 'string' },
-      detach: { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
+export function run(argv: string[]): Promise<number> {
+  const options = {
+    cluster: { type: 'string' },
+    'target-time': { type: 'string' },
+    'target-lsn': { type: 'string' },
+    'target-xid': { type: 'string' },
+    'target-name': { type: 'string' },
+    to: { type: 'string' },
+    'over-existing': { type: 'boolean' },
+    count: { type: 'string', multiple: true },
+    as: { type: 'string' },
+    comment: { type: 'string' },
+    detach: { type: 'boolean' },
+  } as const;
+  const example = 'dbarch restore specs/platform.yaml --cluster main --target-time 2026-01-02T03:04:05Z';
+  return runVerb({ name: 'restore', help, options, example }, argv, async ({ values, positionals, format, usage, specPaths }) => {
     const [first, ...rest] = positionals;
     if (first === 'approve' || first === 'reject') {
       const workflowId = rest[0];
-      if (workflowId === undefined || values.as === undefined) throw new DbarchError('DBA_USAGE', `dbarch restore ${first} needs a workflow id and --as <identity>`, { hint: `e.g. \`dbarch restore ${first} restore:main:2026-01-02T03:04:05Z --as alice\`` });
-      const temporal = await connectTemporal();
-      try {
+      if (workflowId === undefined || values.as === undefined) throw usage(`dbarch restore ${first} needs a workflow id and --as <identity>`, `dbarch restore ${first} restore:main:2026-01-02T03:04:05Z --as alice`);
+      return withTemporal(async (temporal) => {
         const handle = temporal.client.workflow.getHandle(workflowId);
         const status = await handle.query(restoreStatusQuery);
         if (status.phase !== 'awaiting-approval') throw new DbarchError('DBA_USAGE', `${workflowId} is ${status.phase}, not awaiting an approval`);
@@ -64,12 +54,9 @@ export async function run(argv: string[]): Promise<number> {
         if (format === 'json') console.log(JSON.stringify({ workflowId, decision: first }));
         else console.log(`${first === 'approve' ? 'approved' : 'rejected'} ${workflowId} as ${values.as}`);
         return exitCodes.ok;
-      } finally {
-        await temporal.close();
-      }
+      });
     }
-    if (first === undefined) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch restore specs/platform.yaml --cluster main --target-time 2026-01-02T03:04:05Z`' });
-    const input = await restoreWorkflowInput(positionals, {
+    const input = await restoreWorkflowInput(specPaths(), {
       ...(values.cluster === undefined ? {} : { cluster: values.cluster }),
       target: {
         ...(values['target-time'] === undefined ? {} : { targetTime: values['target-time'] }),
@@ -81,8 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values['over-existing'] === true ? { overExisting: true } : {}),
       ...(values.count === undefined ? {} : { countTables: values.count }),
     });
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const started = await startRestore(temporal.client, input, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'text') {
@@ -121,12 +107,8 @@ export async function run(argv: string[]): Promise<number> {
         for (const [table, count] of Object.entries(r.rowCounts)) console.log(`  ${table}: ${count} rows`);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
 
 async function progressLine(client: Parameters<typeof runningStepProgress>[0], workflowId: string): Promise<string> {

@@ -3,11 +3,9 @@ import { applyKeyRotationSchedule } from '../../app/applyKeyRotationSchedule.ts'
 import { applySpecTlsRotationSchedule } from '../../app/startTlsRotation.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch schedule apply <spec> [--env <name>] [--format text|json]
 
@@ -19,24 +17,12 @@ schedules are visible, pausable and triggerable in the Temporal UI (Schedules). 
 JSON: {"schedules": [{"scheduleId", "cron", "action", "nextRuns"}]}.`;
 
 /** `dbarch schedule apply <spec>`: the spec's schedules as Temporal Schedules. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('schedule', argv, {
-      env: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [subcommand, ...paths] = positionals;
+export function run(argv: string[]): Promise<number> {
+  return runVerb({ name: 'schedule', help, options: { env: { type: 'string' } }, example: 'dbarch schedule apply specs/platform.yaml' }, argv, async ({ values, positionals, format, specPathsAfterAction }) => {
+    const [subcommand] = positionals;
     if (subcommand !== 'apply') throw new DbarchError('DBA_USAGE', subcommand === undefined ? 'dbarch schedule: say what to do' : `dbarch schedule: no subcommand "${subcommand}"`, { hint: 'Use `dbarch schedule apply <spec>`.' });
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch schedule apply specs/platform.yaml`' });
-    const temporal = await connectTemporal();
-    try {
+    const paths = specPathsAfterAction();
+    return withTemporal(async (temporal) => {
       const applied = await applyBackupSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
       const rotation = await applyKeyRotationSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
       const tls = await applySpecTlsRotationSchedule(temporal.client, paths, dbarchConfig().taskQueue, values.env);
@@ -45,10 +31,6 @@ export async function run(argv: string[]): Promise<number> {
       else if (schedules.length === 0) console.log('No schedules: the spec has no backup_config.base_backups.');
       for (const s of format === 'text' ? schedules : []) console.log(`${s.action} schedule ${s.scheduleId}: ${s.cron} (UTC); next ${s.nextRuns[0] ?? '-'}`);
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }

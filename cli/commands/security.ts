@@ -4,11 +4,9 @@ import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch security plan <spec> --env <name> [--format text|json]
        dbarch security apply <spec> --env <name> [--wait] [--format text|json]
@@ -29,23 +27,12 @@ function printDiff(diff: SecurityDiff): void {
 }
 
 /** `dbarch security plan|apply <spec> --env <name>`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('security', argv, {
-      env: { type: 'string' },
-      wait: { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [action, ...paths] = positionals;
-    if (action !== 'plan' && action !== 'apply') throw new DbarchError('DBA_USAGE', `dbarch security: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: 'e.g. `dbarch security plan specs/platform.yaml --env development`' });
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: `e.g. \`dbarch security ${action} specs/platform.yaml --env development\`` });
+export function run(argv: string[]): Promise<number> {
+  const options = { env: { type: 'string' }, wait: { type: 'boolean' } } as const;
+  return runVerb({ name: 'security', help, options, example: 'dbarch security plan specs/platform.yaml --env development' }, argv, async ({ values, positionals, format, usage, specPathsAfterAction }) => {
+    const [action] = positionals;
+    if (action !== 'plan' && action !== 'apply') throw usage(`dbarch security: unknown action ${action === undefined ? '(none)' : `"${action}"`}`);
+    const paths = specPathsAfterAction(`dbarch security ${action} specs/platform.yaml --env development`);
     const environment = typeof values.env === 'string' ? values.env : undefined;
     if (!environment) throw new DbarchError('DBA_USAGE', '--env <name> is required', { hint: 'e.g. `--env development`' });
     const diff = await securityDiffOfSpec(paths, environment);
@@ -55,8 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     if (format === 'text') printDiff(diff);
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const started = await startPlanWorkflow(temporal.client, diff.plan, dbarchConfig().taskQueue, securityWorkflowId(diff));
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
@@ -73,10 +59,6 @@ export async function run(argv: string[]): Promise<number> {
       }
       if (format === 'text') console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
