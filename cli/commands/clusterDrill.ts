@@ -4,11 +4,9 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import type { failoverDrillWorkflow } from '../../workflows/failoverDrillWorkflow.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch cluster drill <spec> --cluster <name> [--max-gap 5s] [--schedule <frequency>] [--format text|json]
 
@@ -20,29 +18,15 @@ the SLO is proven continuously. A cluster serving a protected environment is ref
 Exit status: 0 passed (or scheduled), 1 failed, 2 usage error.`;
 
 /** `dbarch cluster drill`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('cluster drill', argv, {
-      cluster: { type: 'string' },
-      'max-gap': { type: 'string', default: '5s' },
-      schedule: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const example = 'e.g. `dbarch cluster drill specs/platform.yaml --cluster ha`';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: example });
-    if (values.cluster === undefined) throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: example });
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, 'max-gap': { type: 'string', default: '5s' }, schedule: { type: 'string' } } as const;
+  return runVerb({ name: 'cluster drill', help, options, example: 'dbarch cluster drill specs/platform.yaml --cluster ha' }, argv, async ({ values, format, specPaths, usage }) => {
+    const positionals = specPaths();
+    if (values.cluster === undefined) throw usage('name the cluster with --cluster');
     const maxGap = parseDuration(values['max-gap']);
     if (!maxGap.ok || maxGap.value <= 0) throw new DbarchError('DBA_USAGE', `--max-gap must be a duration, not "${values['max-gap']}"`, { hint: 'e.g. `--max-gap 5s`' });
     const input = await failoverDrillInput({ paths: positionals, cluster: values.cluster, registry: await loadPluginRegistry(), maxGapMs: maxGap.value });
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const taskQueue = dbarchConfig().taskQueue;
       if (values.schedule !== undefined) {
         const applied = await applyFailoverDrillSchedule(temporal.client, input, values.schedule, taskQueue);
@@ -59,10 +43,6 @@ export async function run(argv: string[]): Promise<number> {
         if (result.reason !== null) console.error(result.reason);
       }
       return result.passed ? exitCodes.ok : exitCodes.failed;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }

@@ -4,11 +4,9 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch monitor <spec> --cluster <name> [--procedure <name>] [--env <name>] [--format text|json]
 
@@ -27,33 +25,20 @@ Options:
   -h, --help`;
 
 /** \`dbarch monitor <spec> --cluster <name>\`: one durable health monitor with automatic failover per cluster. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('monitor', argv, {
-      cluster: { type: 'string' },
-      procedure: { type: 'string' },
-      env: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch monitor specs/platform.yaml --cluster ha`' });
-    if (typeof values.cluster !== 'string') throw new DbarchError('DBA_USAGE', 'name the cluster to watch with --cluster', { hint: 'e.g. `dbarch monitor specs/platform.yaml --cluster ha`' });
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, procedure: { type: 'string' }, env: { type: 'string' } } as const;
+  return runVerb({ name: 'monitor', help, options, example: 'dbarch monitor specs/platform.yaml --cluster ha' }, argv, async ({ values, format, specPaths, usage }) => {
+    const paths = specPaths();
+    if (typeof values.cluster !== 'string') throw usage('name the cluster to watch with --cluster');
     const { cluster, plan } = await planClusterProcedure({
-      paths: positionals,
+      paths,
       cluster: values.cluster,
       registry: await loadPluginRegistry(),
       ...(typeof values.procedure === 'string' ? { procedure: values.procedure } : {}),
       ...(typeof values.env === 'string' ? { environment: values.env } : {}),
     });
     if (cluster.members.length < 2) throw new DbarchError('DBA_FAILOVER_NO_REPLICA', `cluster ${cluster.name} has no replica to fail over to (members: ${cluster.members.map((m) => m.name).join(', ')})`);
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const started = await startMonitor(temporal.client, { cluster, failoverPlan: plan }, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'json') console.log(JSON.stringify({ ...started, uiUrl, health: cluster.health }));
@@ -64,10 +49,6 @@ export async function run(argv: string[]): Promise<number> {
         if (uiUrl) console.log(uiUrl);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }

@@ -8,11 +8,9 @@ import { renderPlan } from '../../plan/renderPlan.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { serviceUrls } from '../../runtime/serviceUrls.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch switchover <spec> --cluster <name> [--to <member>] [--env <name>] [--no-wait] [--format text|json]
 
@@ -32,26 +30,13 @@ Options:
   -h, --help`;
 
 /** \`dbarch switchover <spec> --cluster <name> [--to <member>]\`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('switchover', argv, {
-      cluster: { type: 'string' },
-      to: { type: 'string' },
-      env: { type: 'string' },
-      'no-wait': { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch switchover specs/platform.yaml --cluster ha`' });
-    if (typeof values.cluster !== 'string') throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: 'e.g. `dbarch switchover specs/platform.yaml --cluster ha --to ha2`' });
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, to: { type: 'string' }, env: { type: 'string' }, 'no-wait': { type: 'boolean' } } as const;
+  return runVerb({ name: 'switchover', help, options, example: 'dbarch switchover specs/platform.yaml --cluster ha' }, argv, async ({ values, format, specPaths, usage }) => {
+    const paths = specPaths();
+    if (typeof values.cluster !== 'string') throw usage('name the cluster with --cluster', 'dbarch switchover specs/platform.yaml --cluster ha --to ha2');
     const { cluster, plan } = await planClusterProcedure({
-      paths: positionals,
+      paths,
       cluster: values.cluster,
       procedure: 'dbarch/switchover',
       registry: await loadPluginRegistry(),
@@ -61,8 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     if (cluster.members.length < 2) throw new DbarchError('DBA_FAILOVER_NO_REPLICA', `cluster ${cluster.name} has no replica to switch over to`);
     if (format === 'text') console.log(renderPlan(plan));
     const epoch = await publishedEpoch(serviceUrls().postgres, cluster.name);
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const requested = await requestSwitchover(temporal.client, cluster.name, plan, epoch, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, requested.workflowId) ?? null;
       if (format === 'text') {
@@ -78,12 +62,8 @@ export async function run(argv: string[]): Promise<number> {
       else if (outcome.ok) console.log(`${outcome.result.phase}: the primary of ${cluster.name} is ${describePrimary(outcome.result.steps)}`);
       else console.error(`${outcome.code}: ${outcome.message}`);
       return outcome.ok ? exitCodes.ok : exitCodes.failed;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
 
 /** The monitor starts the child a moment after the signal: wait until it exists. */

@@ -4,9 +4,7 @@ import { managedClusterOfSpec } from '../../app/managedClusterOfSpec.ts';
 import { withControlDatabase } from '../../app/withControlDatabase.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
 
 const help = `Usage: dbarch topology <spec> --cluster <name> [--timeout <ms>] [--format text|json]
 
@@ -16,23 +14,11 @@ Exit status: 0 the members agree with the published topology, 1 they do not (war
 failed, 2 usage error. JSON: {cluster, mode, topology, members[], lastFailover, warnings[]}.`;
 
 /** `dbarch topology <spec> --cluster <name>`. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('topology', argv, {
-      cluster: { type: 'string' },
-      timeout: { type: 'string', default: '2000' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const example = 'e.g. `dbarch topology specs/platform.yaml --cluster ha`';
-    if (positionals.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: example });
-    if (values.cluster === undefined) throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: example });
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, timeout: { type: 'string', default: '2000' } } as const;
+  return runVerb({ name: 'topology', help, options, example: 'dbarch topology specs/platform.yaml --cluster ha' }, argv, async ({ values, format, specPaths, usage }) => {
+    const positionals = specPaths();
+    if (values.cluster === undefined) throw usage('name the cluster with --cluster');
     const timeout = Number(values.timeout);
     if (!Number.isInteger(timeout) || timeout < 1) throw new DbarchError('DBA_USAGE', `--timeout must be a positive number of milliseconds, not "${values.timeout}"`);
     const { cluster } = await managedClusterOfSpec(positionals, values.cluster);
@@ -40,9 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     if (format === 'json') console.log(JSON.stringify(report));
     else printReport(report);
     return report.warnings.length === 0 ? exitCodes.ok : exitCodes.failed;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }
 
 function printReport(report: TopologyReport): void {
