@@ -3,6 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendWebhook } from '../../activities/builtin/sendWebhook.ts';
 
+/** The coded error a call is refused with (failing the test when it is not refused). */
+async function refusal(call: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const outcome = await call.then(() => undefined, (error: unknown) => error as { code: string; message: string });
+  if (outcome === undefined) throw new Error('expected the webhook to be refused');
+  return outcome;
+}
+
 describe('builtin/webhook (sendWebhook) on a real HTTP receiver', () => {
   let server: Server;
   let base: string;
@@ -31,12 +38,12 @@ describe('builtin/webhook (sendWebhook) on a real HTTP receiver', () => {
   });
 
   it('keeps a webhook\'s secret path and query out of its errors (a Slack incoming webhook\'s path is its token)', async () => {
-    const refused = await sendWebhook({ url: `${base}/services/T0/B0/s3cret?token=t0ken`, body: {} }, ctx).catch((error: unknown) => error as { code: string; message: string });
+    const refused = await refusal(sendWebhook({ url: `${base}/services/T0/B0/s3cret?token=t0ken`, body: {} }, ctx));
     expect(refused.code).to.equal('DBA_STEP_WEBHOOK');
     expect(refused.message).to.equal(`POST ${base}/services/… answered 404`);
-    const busy = await sendWebhook({ url: `${base}/busy/x/y`, body: {} }, ctx).catch((error: unknown) => error as { code: string; message: string });
+    const busy = await refusal(sendWebhook({ url: `${base}/busy/x/y`, body: {} }, ctx));
     expect(busy.code, '5xx is worth a retry').to.equal('DBA_STEP_WEBHOOK_TRANSIENT');
-    const down = await sendWebhook({ url: 'http://127.0.0.1:9/services/T0/B0/s3cret', body: {} }, ctx).catch((error: unknown) => error as { code: string; message: string });
+    const down = await refusal(sendWebhook({ url: 'http://127.0.0.1:9/services/T0/B0/s3cret', body: {} }, ctx));
     expect(down.code).to.equal('DBA_STEP_WEBHOOK_TRANSIENT');
     expect(down.message).to.contain('http://127.0.0.1:9/services/…').and.not.contain('s3cret');
   });
