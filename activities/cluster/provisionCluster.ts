@@ -1,4 +1,5 @@
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { assertPgauditInstalled } from '../audit/assertPgauditInstalled.ts';
 import { cloneStandby } from './cloneStandby.ts';
 import { ensureReplicationSlots } from './ensureReplicationSlots.ts';
 import { initPrimary } from './initPrimary.ts';
@@ -51,6 +52,7 @@ export async function provisionCluster(cluster: ManagedCluster, options: Provisi
   if (remote.length > 0) {
     throw new DbarchError('DBA_CLUSTER_NOT_LOCAL', `member ${remote.map((m) => `${m.name} (${m.host})`).join(', ')} of ${cluster.name} is not on this machine`, { details: { members: remote.map((m) => m.name) } });
   }
+  if (cluster.audit !== undefined) assertPgauditInstalled();
   const states = new Map<string, MemberState>();
   await Promise.all(cluster.members.map(async (m) => states.set(m.name, await inspectMember(m, memberPaths(cluster, m), checkTimeoutMs))));
   const state = (m: ManagedMember) => states.get(m.name) ?? { kind: 'missing' as const };

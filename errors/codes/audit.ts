@@ -17,6 +17,11 @@ export const auditCodes = defineCodes({
     hint: 'Retried until the other one stops. If it persists, look for the process the lock file names; give each cluster\'s collector its own directory.',
     retryable: true,
   },
+  DBA_AUDIT_PGAUDIT_MISSING: {
+    summary: 'security_config.audit_logging is enabled for a managed cluster, but the PostgreSQL server programs have no pgaudit library, so a member preloading it would not start.',
+    hint: 'Install pgaudit 1.7 for PostgreSQL 15 (Debian: `apt-get install postgresql-15-pgaudit`), then run `dbarch cluster up` again; or disable audit_logging.',
+    retryable: false,
+  },
   DBA_AUDIT_STATE_INVALID: {
     summary: 'The audit collector\'s state file (state.json in its directory) is not JSON or is another cluster\'s.',
     hint: 'Point each cluster\'s collector at its own directory. A corrupt state file can be removed: the collector then reads the kept server logs from their oldest file again (targets may receive earlier events twice).',

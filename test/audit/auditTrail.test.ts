@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -268,5 +268,21 @@ describe('audit trails: pgaudit → collector → S3 and Splunk HEC', function (
     expect(await variant(`    enabled: true\n    log_targets: [splunk]\n${events}`)).to.match(/^DBA_AUDIT_INPUT: .*splunk/);
     expect(await variant(`    enabled: true\n    log_targets: [s3, elasticsearch]\n${events}    s3: { destination: "s3://audit-bucket/" }\n`)).to.match(/^DBA_AUDIT_INPUT: .*elasticsearch/);
     expect(await variant(`    enabled: false\n    log_targets: [s3]\n${events}`)).to.match(/^DBA_AUDIT_INPUT: .*does not enable/);
+  });
+
+  it('refuses to provision an audited cluster where pgaudit is not installed (DBA_AUDIT_PGAUDIT_MISSING), creating nothing', async () => {
+    const fx = await haFixture({ members: 1, mode: 'async' });
+    try {
+      const saved = process.env.DBARCH_PG_BINDIR;
+      process.env.DBARCH_PG_BINDIR = path.join(fx.dir, 'no-postgres', 'bin');
+      // The check runs before provisionCluster's first await, so the variable is back before anything else reads it.
+      const provisioning = provisionCluster({ ...fx.cluster, audit: { classes: ['ddl'] } });
+      if (saved === undefined) delete process.env.DBARCH_PG_BINDIR;
+      else process.env.DBARCH_PG_BINDIR = saved;
+      expect(await provisioning.then(() => 'provisioned', (error: { code?: string }) => error.code)).to.equal('DBA_AUDIT_PGAUDIT_MISSING');
+      expect(existsSync(path.join(fx.dir, 'data')), 'no member directory was made').to.equal(false);
+    } finally {
+      await fx.cleanup();
+    }
   });
 });
