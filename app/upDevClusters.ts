@@ -1,4 +1,5 @@
-import { clusterAuditOf } from '../activities/audit/clusterAuditOf.ts';
+import { assertPgauditInstalled } from '../activities/audit/assertPgauditInstalled.ts';
+import { clusterAuditOf, type ClusterAudit } from '../activities/audit/clusterAuditOf.ts';
 import { managedCluster, type ManagedCluster } from '../activities/cluster/ManagedCluster.ts';
 import { stopCluster } from '../activities/cluster/stopCluster.ts';
 import { clusterTlsOfSpec } from '../activities/tls/ClusterTls.ts';
@@ -16,9 +17,10 @@ import { withControlDatabase } from './withControlDatabase.ts';
 export async function upDevClusters(spec: CompiledSpec, options: { stateDir: string; controlUrl: string; print: (line: string) => void }): Promise<() => Promise<void>> {
   process.env.DBARCH_CLUSTER_DIR ??= `${options.stateDir}/clusters`;
   const up: ManagedCluster[] = [];
+  const audit = devAudit(spec, options.print);
   for (const { name } of (spec.clusters ?? []).filter((c) => c.members !== undefined)) {
     try {
-      const cluster = { ...managedCluster(spec.clusters, name), ...clusterAuditOf(spec.security_config) };
+      const cluster = { ...managedCluster(spec.clusters, name), ...audit };
       const tls = clusterTlsOfSpec(spec);
       const result = await withControlDatabase((control) => clusterUp(control, cluster, { progress: (m) => options.print(`  cluster ${name}: ${m}`), ...(tls === undefined ? {} : { tls }) }), options.controlUrl);
       up.push(cluster);
@@ -32,4 +34,21 @@ export async function upDevClusters(spec: CompiledSpec, options: { stateDir: str
   return async () => {
     await Promise.all(up.map((cluster) => stopCluster(cluster).catch(() => undefined)));
   };
+}
+
+/**
+ * The spec's audit settings for dev's clusters. On a laptop without pgaudit (a Debian package apart from the server)
+ * the clusters come up without the audit trail, saying so, rather than not at all: `cluster up` itself refuses.
+ */
+function devAudit(spec: CompiledSpec, print: (line: string) => void): { audit?: ClusterAudit } {
+  const audit = clusterAuditOf(spec.security_config);
+  if (audit.audit === undefined) return audit;
+  try {
+    assertPgauditInstalled();
+    return audit;
+  } catch (error) {
+    if (!isDbarchError(error)) throw error;
+    print(`! clusters come up without the audit trail: ${error.code}: ${error.message}\n  hint: ${error.hint}`);
+    return {};
+  }
 }
