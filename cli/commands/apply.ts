@@ -2,9 +2,9 @@ import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
 import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { planCommand } from '../planCommand.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch apply <spec> --env <name> [--procedure <name>] [--wait] [--format text|json]
 
@@ -17,8 +17,7 @@ export async function run(argv: string[]): Promise<number> {
   const planned = await planCommand('apply', argv, help, ['wait']);
   if (!planned) return exitCodes.ok;
   const { plan, format, flags } = planned;
-  const temporal = await connectTemporal();
-  try {
+  return withTemporal(async (temporal) => {
     const started = await startPlanWorkflow(temporal.client, plan, dbarchConfig().taskQueue);
     const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
     if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
@@ -35,7 +34,5 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (format === 'text') console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
     return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+  });
 }

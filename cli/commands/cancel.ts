@@ -1,7 +1,7 @@
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch cancel <workflow-id>
 
@@ -16,12 +16,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const workflowId = positionals[0];
   if (!workflowId) throw new DbarchError('DBA_USAGE', 'dbarch cancel needs a workflow id');
-  const temporal = await connectTemporal();
-  try {
+  return withTemporal(async (temporal) => {
     await temporal.client.workflow.getHandle(workflowId).cancel();
     console.log(`Cancellation requested for ${workflowId}`);
     return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+  });
 }

@@ -12,10 +12,10 @@ import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import type { PluginRegistry } from '../../plugins/PluginRegistry.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { stateDir } from '../../runtime/stateDir.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { reportError } from '../reportError.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -73,8 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!interval.ok) throw new DbarchError('DBA_USAGE', `--interval: ${interval.message}`);
   const options: TriggerOptions = { repo: resolve(values.repo), branch: values.branch, spec: values.spec, env: values.env };
   const registry = await loadPluginRegistry();
-  const temporal = await connectTemporal();
-  try {
+  return withTemporal(async (temporal) => {
     for (;;) {
       try {
         const lines = await pollOnce(temporal.client, options, registry);
@@ -86,9 +85,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       await new Promise((done) => setTimeout(done, interval.value));
     }
-  } finally {
-    await temporal.close();
-  }
+  });
 }
 
 /**

@@ -1,9 +1,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { DbarchError } from '../../errors/DbarchError.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch history <workflow-id> [--format text|json]
 
@@ -12,24 +12,18 @@ rejections (who, comment, plan hash), timers, cancellation and the end. JSON: a 
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('history', argv, { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    console.log(help);
-    return exitCodes.ok;
-  }
-  const workflowId = positionals[0];
-  if (!workflowId) throw new DbarchError('DBA_USAGE', 'dbarch history needs a workflow id');
-  const temporalHandle = await connectTemporal();
-  try {
-    const history = await temporalHandle.client.workflow.getHandle(workflowId).fetchHistory();
-    const timeline = describeHistory(history.events ?? []);
-    if (values.format === 'json') console.log(JSON.stringify(timeline));
-    else for (const entry of timeline) console.log(`${entry.time}  ${entry.event.padEnd(20)} ${entry.detail}`);
-    return exitCodes.ok;
-  } finally {
-    await temporalHandle.close();
-  }
+export function run(argv: string[]): Promise<number> {
+  return runVerb({ name: 'history', help, options: {}, example: 'dbarch history <workflow-id>' }, argv, async ({ positionals, format }) => {
+    const workflowId = positionals[0];
+    if (!workflowId) throw new DbarchError('DBA_USAGE', 'dbarch history needs a workflow id');
+    return withTemporal(async (temporalHandle) => {
+      const history = await temporalHandle.client.workflow.getHandle(workflowId).fetchHistory();
+      const timeline = describeHistory(history.events ?? []);
+      if (format === 'json') console.log(JSON.stringify(timeline));
+      else for (const entry of timeline) console.log(`${entry.time}  ${entry.event.padEnd(20)} ${entry.detail}`);
+      return exitCodes.ok;
+    });
+  });
 }
 
 export interface TimelineEntry {

@@ -9,9 +9,9 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch migrate <spec> --env <name> [--wait] [--format text|json]
        dbarch migrate <spec> [--env <name>] --dry-run [--format json]
@@ -85,10 +85,10 @@ export async function run(argv: string[]): Promise<number> {
     return reports.some((r) => r.issues.length > 0) ? exitCodes.failed : exitCodes.ok;
   }
 
-  if (!values.env) throw new DbarchError('DBA_USAGE', '--env <name> is required', { hint: 'e.g. `dbarch migrate specs/platform.yaml --env staging`, or --dry-run for every environment' });
-  const temporal = await connectTemporal();
-  try {
-    const started = await startMigration(temporal.client, { specPath, environment: values.env, taskQueue: dbarchConfig().taskQueue, registry });
+  const environment = values.env;
+  if (!environment) throw new DbarchError('DBA_USAGE', '--env <name> is required', { hint: 'e.g. `dbarch migrate specs/platform.yaml --env staging`, or --dry-run for every environment' });
+  return withTemporal(async (temporal) => {
+    const started = await startMigration(temporal.client, { specPath, environment, taskQueue: dbarchConfig().taskQueue, registry });
     const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
     if (json) console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, planHash: started.plan.hash, uiUrl }));
     else {
@@ -106,7 +106,5 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (!json) console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
     return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+  });
 }

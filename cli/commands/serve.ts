@@ -2,10 +2,10 @@ import { createApiServer } from '../../api/createApiServer.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { loadPluginRegistry } from '../../plugins/loadPluginRegistry.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { serveUntilSignal } from '../serveUntilSignal.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch serve <spec> [--port 8081] [--host 127.0.0.1]
 
@@ -31,8 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   const token = config.apiToken;
   if (!token) throw new DbarchError('DBA_USAGE', 'DBARCH_API_TOKEN is not set', { hint: 'Set DBARCH_API_TOKEN to the bearer token clients must send.' });
   const specPath = positionals[0] ?? 'specs/platform.yaml';
-  const temporal = await connectTemporal();
-  try {
+  return withTemporal(async (temporal) => {
     const codec = temporal.dataConverter?.payloadCodecs?.[0];
     const uiOrigin = temporal.uiUrl === undefined ? undefined : new URL(temporal.uiUrl).origin;
     const server = createApiServer({
@@ -41,9 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     await serveUntilSignal(server, { verb: 'serve', port, host: values.host, listenFailed: 'DBA_SERVE_LISTEN_FAILED', name: 'dbarch API' });
     return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+  });
 }
 
 /** A TCP port: digits only, 0 (any free port) to 65535. */

@@ -1,8 +1,8 @@
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { ensureSearchAttributes } from '../../runtime/ensureSearchAttributes.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch temporal setup [--format text|json]
 
@@ -13,26 +13,20 @@ same when they start. Where this client may not (no operator rights; Temporal Cl
 DBA_TEMPORAL_SEARCH_ATTRIBUTES_MISSING and the \`temporal operator search-attribute create\` commands to run.
 JSON: {"namespace", "added": [...], "present": [...]}.`;
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('temporal', argv, { format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } });
-  if (values.help) {
-    console.log(help);
-    return exitCodes.ok;
-  }
-  if (positionals[0] !== 'setup' || positionals.length > 1) {
-    throw new DbarchError('DBA_USAGE', `dbarch temporal: expected \`setup\`, got ${positionals.length ? `\`${positionals.join(' ')}\`` : 'nothing'}`, { hint: 'Run `dbarch temporal --help`.' });
-  }
-  const temporal = await connectTemporal();
-  try {
-    const ensured = await ensureSearchAttributes(temporal.connection, temporal.namespace);
-    if (values.format === 'json') console.log(JSON.stringify(ensured));
-    else {
-      console.log(`Temporal ${temporal.address}, namespace ${ensured.namespace}: search attributes ready`);
-      if (ensured.added.length > 0) console.log(`  added    ${ensured.added.join(', ')}`);
-      if (ensured.present.length > 0) console.log(`  present  ${ensured.present.join(', ')}`);
+export function run(argv: string[]): Promise<number> {
+  return runVerb({ name: 'temporal', help, options: {}, example: 'dbarch temporal setup' }, argv, async ({ positionals, format }) => {
+    if (positionals[0] !== 'setup' || positionals.length > 1) {
+      throw new DbarchError('DBA_USAGE', `dbarch temporal: expected \`setup\`, got ${positionals.length ? `\`${positionals.join(' ')}\`` : 'nothing'}`, { hint: 'Run `dbarch temporal --help`.' });
     }
-    return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+    return withTemporal(async (temporal) => {
+      const ensured = await ensureSearchAttributes(temporal.connection, temporal.namespace);
+      if (format === 'json') console.log(JSON.stringify(ensured));
+      else {
+        console.log(`Temporal ${temporal.address}, namespace ${ensured.namespace}: search attributes ready`);
+        if (ensured.added.length > 0) console.log(`  added    ${ensured.added.join(', ')}`);
+        if (ensured.present.length > 0) console.log(`  present  ${ensured.present.join(', ')}`);
+      }
+      return exitCodes.ok;
+    });
+  });
 }
