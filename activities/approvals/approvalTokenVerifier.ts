@@ -21,7 +21,7 @@ const timeClaims: ReadonlySet<string> = new Set(['exp', 'nbf', 'iat']);
 
 /**
  * The approval-token engine: verifies a JWT against the plan's identity provider (signature by its JWKS or public
- * key, `iss`, `aud`, `exp`/`nbf` with 30 s of clock tolerance, `iat` within max_token_age) on this worker's clock,
+ * key, `iss`, `aud`, `exp` (required)/`nbf` with 30 s of clock tolerance, `iat` within max_token_age) on this worker's clock,
  * and reads the approver's identity, roles and `amr` from the claims the plan names. A token that cannot verify
  * is an answer (RefusedToken), so the gate records it; a key source that cannot be reached or resolved throws
  * DBA_APPROVAL_VERIFIER_UNAVAILABLE (retryable). Keys are cached per source for the life of the worker.
@@ -56,11 +56,13 @@ export function approvalTokenVerifier(env: NodeJS.ProcessEnv): (check: ApprovalT
         audience: settings.audience,
         algorithms: [...settings.algorithms],
         clockTolerance: 30,
+        // jose checks exp only when present; a token without one (and no max_token_age) would approve for ever.
+        requiredClaims: ['exp'],
         ...(settings.maxTokenAgeMs !== undefined ? { maxTokenAge: Math.floor(settings.maxTokenAgeMs / 1000) } : {}),
       }));
     } catch (error) {
       const refusal = joseRefusal(error);
-      const code = refusedAs[refusal.code] ?? (refusal.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? (timeClaims.has(refusal.claim ?? '') ? 'DBA_APPROVAL_TOKEN_EXPIRED' : 'DBA_APPROVAL_TOKEN_CLAIMS') : undefined);
+      const code = refusedAs[refusal.code] ?? (refusal.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? (timeClaims.has(refusal.claim ?? '') && refusal.missing !== true ? 'DBA_APPROVAL_TOKEN_EXPIRED' : 'DBA_APPROVAL_TOKEN_CLAIMS') : undefined);
       if (code === undefined) {
         // Not the token's fault (the JWKS endpoint is down, answers garbage): retried, then reported as such.
         throw new DbarchError('DBA_APPROVAL_VERIFIER_UNAVAILABLE', `approval token not verified: ${refusal.reason}`, { cause: error, details: { reason: refusal.reason } });

@@ -8,6 +8,8 @@ export interface JoseRefusal {
   readonly reason: string;
   /** The claim a failed claim check names (`iss`, `aud`, `exp`, `nbf`, `iat`). */
   readonly claim?: string;
+  /** The claim check failed because the claim is absent (not because its value is wrong). */
+  readonly missing?: true;
 }
 
 const reasons: Readonly<Record<string, string>> = {
@@ -26,6 +28,7 @@ const reasons: Readonly<Record<string, string>> = {
 
 export function joseRefusal(error: unknown): JoseRefusal {
   const code = error instanceof errors.JOSEError ? error.code : 'ERR_UNKNOWN';
-  const claim = error instanceof errors.JWTClaimValidationFailed ? error.claim : undefined;
-  return { code, reason: reasons[code] ?? code, ...(claim ? { claim } : {}) };
+  const claimError = error instanceof errors.JWTClaimValidationFailed ? error : undefined;
+  const claim = claimError?.claim;
+  return { code, reason: reasons[code] ?? code, ...(claim ? { claim } : {}), ...(claimError?.reason === 'missing' ? { missing: true as const } : {}) };
 }

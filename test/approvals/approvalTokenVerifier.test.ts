@@ -29,6 +29,8 @@ describe('approval token verification (activities/approvals) against a JWKS serv
   const refusals: [string, () => Promise<string>, string, string][] = [
     ['forged (signed by another key under the published kid)', () => idp.token('mallory@example.com', { forged: true }), 'DBA_APPROVAL_TOKEN_INVALID', 'bad signature'],
     ['expired', () => idp.token('erin@example.com', { expiresIn: -120 }), 'DBA_APPROVAL_TOKEN_EXPIRED', 'expired'],
+    // Without max_token_age nothing else bounds its life: a leaked token would approve for ever.
+    ['without an expiry (no exp claim)', () => idp.token('erin@example.com', { expiresIn: null }), 'DBA_APPROVAL_TOKEN_CLAIMS', 'claim check failed'],
     ['for another issuer', () => idp.token('erin@example.com', { issuer: 'https://evil.test/' }), 'DBA_APPROVAL_TOKEN_CLAIMS', 'claim check failed'],
     ['for another audience', () => idp.token('erin@example.com', { audience: 'dbarch-gateway' }), 'DBA_APPROVAL_TOKEN_CLAIMS', 'claim check failed'],
   ];

@@ -10,8 +10,8 @@ export interface TokenOptions {
   readonly forged?: boolean;
   readonly issuer?: string;
   readonly audience?: string;
-  /** Seconds from now; negative: already expired. */
-  readonly expiresIn?: number;
+  /** Seconds from now; negative: already expired; null: no `exp` claim at all. */
+  readonly expiresIn?: number | null;
   /** Seconds since `iat` (default 5). */
   readonly issuedAgo?: number;
 }
@@ -54,15 +54,15 @@ export class IdentityProvider {
 
   token(subject: string, options: TokenOptions = {}): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ email: subject, ...options.claims })
+    const jwt = new SignJWT({ email: subject, ...options.claims })
       .setProtectedHeader({ alg: 'RS256', kid: this.kid })
       .setSubject(`user-${subject}`)
       .setIssuer(options.issuer ?? issuer)
       .setAudience(options.audience ?? audience)
       .setIssuedAt(now - (options.issuedAgo ?? 5))
-      .setExpirationTime(now + (options.expiresIn ?? 600))
-      .setJti(`jti-${subject}-${now}`)
-      .sign(options.forged ? this.forgerKey : this.signingKey);
+      .setJti(`jti-${subject}-${now}`);
+    if (options.expiresIn !== null) jwt.setExpirationTime(now + (options.expiresIn ?? 600));
+    return jwt.sign(options.forged ? this.forgerKey : this.signingKey);
   }
 
   async stop(): Promise<void> {
