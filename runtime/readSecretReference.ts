@@ -20,7 +20,8 @@ export interface SecretReadOptions {
  */
 export function readSecretReference(reference: string, options: SecretReadOptions): string {
   const parsed = parseSecretReference(reference);
-  if (!parsed.ok) throw new DbarchError(options.missing, `${options.what} (${reference}) is not a secret reference: ${parsed.message}`);
+  // Not echoed: text that is no reference may be the secret itself (a PEM key passed inline).
+  if (!parsed.ok) throw new DbarchError(options.missing, `${options.what} (${reference.length} characters) is not a secret reference: ${parsed.message}`);
   const ref = parsed.value;
   if (ref.kind === 'env') {
     const value = (options.env ?? process.env)[ref.name];

@@ -12,7 +12,8 @@ export const builtinSecretProviders: readonly SecretProvider[] = [envSecretProvi
  */
 export async function readSecret(reference: string, env: NodeJS.ProcessEnv = process.env, providers: readonly SecretProvider[] = builtinSecretProviders): Promise<string> {
   const parsed = parseSecretReference(reference);
-  if (!parsed.ok) throw new DbarchError(parsed.code, `${JSON.stringify(reference)} is not a secret reference: ${parsed.message}`, parsed.hint ? { hint: parsed.hint } : {});
+  // Not echoed: text that is no reference may be the secret itself, and this message reaches history and logs.
+  if (!parsed.ok) throw new DbarchError(parsed.code, `a secret reference (${reference.length} characters) is not a reference: ${parsed.message}`, parsed.hint ? { hint: parsed.hint } : {});
   const scheme = parsed.value.kind === 'env' ? 'env' : parsed.value.provider;
   const provider = providers.find((p) => p.scheme === scheme);
   if (provider === undefined) {

@@ -11,6 +11,7 @@ import { decryptStream } from '../../activities/backup/crypto/decryptStream.ts';
 import { encryptStream } from '../../activities/backup/crypto/encryptStream.ts';
 import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
 import { masterKeyFromReference } from '../../activities/backup/crypto/masterKeyFromReference.ts';
+import { readSecret } from '../../activities/keys/readSecret.ts';
 import { expectCode } from '../migrations/expectCode.ts';
 
 async function run(input: Buffer, ...stages: NodeJS.ReadWriteStream[]): Promise<{ output: Buffer; released: number }> {
@@ -115,6 +116,12 @@ describe('backup encryption: chunked AES-256-GCM framing, data keys, master keys
     await expectCode(masterKeyFromReference('${UNSET_KEY_X}', {}), 'DBA_BACKUP_KEY_MISSING');
     await expectCode(masterKeyFromReference('${K}', { K: 'short' }), 'DBA_BACKUP_KEY_INVALID');
     await expectCode(masterKeyFromReference('inline-secret'), 'DBA_BACKUP_KEY_INVALID');
+    // The key itself passed where its reference belongs: the refusal (an activity failure's message, stored in
+    // Temporal history in plain text) must not repeat it.
+    const pasted = await expectCode(masterKeyFromReference(raw.toString('base64')), 'DBA_BACKUP_KEY_INVALID');
+    expect(pasted.message).not.to.include(raw.toString('base64'));
+    const read = await expectCode(readSecret(raw.toString('hex')), 'DBA_SPEC_INLINE_SECRET');
+    expect(read.message).not.to.include(raw.toString('hex'));
   });
 
   it('compresses with zstd, gzip, lz4 and none; a damaged stream is DBA_BACKUP_COMPRESSION_FAILED', async () => {

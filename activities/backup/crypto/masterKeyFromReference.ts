@@ -10,7 +10,8 @@ import { readSecret } from '../../keys/readSecret.ts';
  */
 export async function masterKeyFromReference(reference: string, env: NodeJS.ProcessEnv = process.env): Promise<Buffer> {
   const parsed = parseSecretReference(reference);
-  if (!parsed.ok) throw new DbarchError('DBA_BACKUP_KEY_INVALID', `encryption key reference ${JSON.stringify(reference)} is not a reference: ${parsed.message}`);
+  // Not echoed: text that is no reference may be the key itself, and this message reaches history and logs.
+  if (!parsed.ok) throw new DbarchError('DBA_BACKUP_KEY_INVALID', `the encryption key reference (${reference.length} characters) is not a reference: ${parsed.message}`, parsed.hint ? { hint: parsed.hint } : {});
   const text = await readSecret(reference, env).catch((cause: unknown) => {
     if (!isDbarchError(cause) || cause.code !== 'DBA_SECRET_UNAVAILABLE') throw cause;
     throw new DbarchError('DBA_BACKUP_KEY_MISSING', `the backup encryption key: ${cause.message}`, { cause, ...(cause.details.scheme ? { hint: cause.hint } : {}) });
