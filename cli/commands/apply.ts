@@ -1,7 +1,7 @@
-import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
 import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
+import { awaitPlanRunExitCode } from '../awaitPlanRunExitCode.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { planCommand } from '../planCommand.ts';
 import { withTemporal } from '../withTemporal.ts';
@@ -26,13 +26,6 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`workflow ${started.workflowId}  run ${started.runId}`);
       if (uiUrl) console.log(uiUrl);
     }
-    if (!flags.wait) return exitCodes.ok;
-    const outcome = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
-    if (!outcome.ok) {
-      console.error(`${outcome.code}: ${outcome.message}`);
-      return exitCodes.failed;
-    }
-    if (format === 'text') console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
-    return exitCodes.ok;
+    return flags.wait ? awaitPlanRunExitCode(temporal.client, started, format) : exitCodes.ok;
   });
 }

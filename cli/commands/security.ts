@@ -1,9 +1,9 @@
-import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
 import { securityDiffOfSpec, securityWorkflowId, type SecurityDiff } from '../../app/securityDiffOfSpec.ts';
 import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
+import { awaitPlanRunExitCode } from '../awaitPlanRunExitCode.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { runVerb } from '../runVerb.ts';
 import { withTemporal } from '../withTemporal.ts';
@@ -51,14 +51,7 @@ export function run(argv: string[]): Promise<number> {
         console.log(`workflow ${started.workflowId}  run ${started.runId}`);
         if (uiUrl) console.log(uiUrl);
       }
-      if (values.wait !== true) return exitCodes.ok;
-      const outcome = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
-      if (!outcome.ok) {
-        console.error(`${outcome.code}: ${outcome.message}`);
-        return exitCodes.failed;
-      }
-      if (format === 'text') console.log(`${outcome.result.phase}: ${Object.keys(outcome.result.steps).length} steps`);
-      return exitCodes.ok;
+      return values.wait === true ? awaitPlanRunExitCode(temporal.client, started, format) : exitCodes.ok;
     });
   });
 }
