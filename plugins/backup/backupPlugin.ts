@@ -1,8 +1,6 @@
 import { dumpSchemas } from '../../activities/backup/dumpSchemas.ts';
 import { restoreSchemas } from '../../activities/backup/restoreSchemas.ts';
 import { resolveConnectionUrl } from '../../activities/postgres/resolveConnectionUrl.ts';
-import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { compensatedStep, stepKey } from '../migrations/pipelineRunKey.ts';
@@ -11,6 +9,7 @@ import { baseBackupSettings } from './baseBackupSettings.ts';
 import { baseBackupSteps } from './baseBackupSteps.ts';
 import { pipelineBackupId } from './pipelineBackupId.ts';
 import { userSchemas } from './userSchemas.ts';
+import { resolveStepReference } from '../../activities/resolveStepReference.ts';
 
 export interface DumpStepInput {
   readonly connection?: string;
@@ -43,12 +42,6 @@ const common = {
   backup_id: { type: 'string', minLength: 1 },
   key_reference: { type: ['string', 'null'], minLength: 1, description: 'a ${ENV} or file:// reference to the 32-byte master key; s3:// dumps are encrypted under it' },
 };
-
-function destinationOf(text: string): string {
-  const resolved = resolveEnvReferences(text, process.env);
-  if (!resolved.ok) throw new DbarchError('DBA_STEP_CONNECTION', `destination ${text}: ${resolved.message}`);
-  return resolved.value;
-}
 
 /** The key reference a schema dump step passes to the engine (a file:// dump ignores it). */
 export function keyOf(input: { readonly key_reference?: string | null }): { keyReference?: string } {
@@ -102,7 +95,7 @@ export const backupPlugin = definePlugin({
         run: async (input: DumpStepInput, ctx: StepContext) => {
           const databaseUrl = resolveConnectionUrl(input, deps.urls.postgres);
           const schemas = input.schemas ?? (await userSchemas(databaseUrl));
-          const result = await dump({ databaseUrl, schemas, destination: destinationOf(input.destination), backupId: input.backup_id ?? pipelineBackupId(ctx.idempotencyKey), ...keyOf(input) });
+          const result = await dump({ databaseUrl, schemas, destination: resolveStepReference(input.destination, 'destination'), backupId: input.backup_id ?? pipelineBackupId(ctx.idempotencyKey), ...keyOf(input) });
           return { backupId: result.backupId, manifestUrl: result.manifestUrl, schemas: result.manifest.schemas, sizeBytes: result.manifest.sizeBytes, lsn: result.manifest.lsn, reused: result.reused };
         },
       },
@@ -111,7 +104,7 @@ export const backupPlugin = definePlugin({
         describe: (input: RestoreStepInput) => `restore ${input.backup_id ?? `the backup of step ${input.backup_step ?? '(compensated)'}`} into ${input.database ?? 'the default database'}`,
         run: async (input: RestoreStepInput, ctx: StepContext) => {
           const databaseUrl = resolveConnectionUrl(input, deps.urls.postgres);
-          return restore({ databaseUrl, destination: destinationOf(input.destination), backupId: restoreBackupId(input, ctx), ...(input.allow_dependents ? { allowDependents: true } : {}), ...keyOf(input) });
+          return restore({ databaseUrl, destination: resolveStepReference(input.destination, 'destination'), backupId: restoreBackupId(input, ctx), ...(input.allow_dependents ? { allowDependents: true } : {}), ...keyOf(input) });
         },
       },
     };

@@ -8,11 +8,10 @@ import { s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
 import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
 import { copyBaseBackup } from '../../activities/backup/copy/copyBaseBackup.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
-import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import type { StepContext } from '../StepContext.ts';
 import { baseBackupId } from './baseBackupId.ts';
+import { resolveStepReference } from '../../activities/resolveStepReference.ts';
 
 export interface BaseBackupStepInput {
   readonly cluster: string;
@@ -49,13 +48,6 @@ export interface VerifyStepInput {
 
 const text = { type: 'string', minLength: 1 };
 const optionalText = { type: ['string', 'null'], minLength: 1 };
-
-/** Resolves `${ENV:-default}` references on the worker, where the environment that holds them is. */
-function resolved(reference: string, what: string): string {
-  const result = resolveEnvReferences(reference, process.env);
-  if (!result.ok) throw new DbarchError('DBA_STEP_CONNECTION', `${what} ${reference}: ${result.message}`);
-  return result.value;
-}
 
 async function keyProviderOf(input: { encryption?: string | null; key_reference?: string | null }): Promise<KeyProvider | undefined> {
   if (input.key_reference === undefined || input.key_reference === null || input.encryption === 'none') return undefined;
@@ -110,11 +102,11 @@ export function baseBackupSteps() {
       run: async (input: BaseBackupStepInput, ctx: StepContext) => {
         const keyProvider = await keyProviderOf(input);
         const { pgBinDir } = dbarchConfig();
-        const destination = resolved(input.destination, 'destination');
+        const destination = resolveStepReference(input.destination, 'destination');
         const manifest = await takeBaseBackup(
           {
             cluster: input.cluster,
-            connectionUrl: resolved(input.connection, 'connection'),
+            connectionUrl: resolveStepReference(input.connection, 'connection'),
             destination,
             backupId: input.backup_id ?? baseBackupId(ctx.workflowId),
             compression: { algorithm: input.compression ?? 'zstd', ...(input.level ? { level: input.level } : {}) },
@@ -149,8 +141,8 @@ export function baseBackupSteps() {
       run: async (input: CopyStepInput, ctx: StepContext) => {
         const s3 = s3SettingsFromEnv();
         const copied = await copyBaseBackup(
-          openObjectStore(resolved(input.destination, 'destination'), s3),
-          openObjectStore(resolved(input.copy_destination, 'copy_destination'), s3),
+          openObjectStore(resolveStepReference(input.destination, 'destination'), s3),
+          openObjectStore(resolveStepReference(input.copy_destination, 'copy_destination'), s3),
           input.backup_id ?? baseBackupId(ctx.workflowId),
           { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
         );
@@ -170,7 +162,7 @@ export function baseBackupSteps() {
       run: async (input: VerifyStepInput, ctx: StepContext) => {
         const keyProvider = await keyProviderOf(input);
         return verifyBaseBackup(
-          { destination: resolved(input.destination, 'destination'), backupId: input.backup_id ?? baseBackupId(ctx.workflowId), ...(keyProvider ? { keyProvider } : {}) },
+          { destination: resolveStepReference(input.destination, 'destination'), backupId: input.backup_id ?? baseBackupId(ctx.workflowId), ...(keyProvider ? { keyProvider } : {}) },
           { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
         );
       },

@@ -1,11 +1,10 @@
 import { rotateBackupKeys } from '../../activities/keys/rotateBackupKeys.ts';
 import type { RewrapProgress } from '../../activities/keys/rewrapStoredKeys.ts';
-import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { backupKeyReference } from '../../compiler/sections/backup_config/backupKeyReference.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { definePlugin } from '../definePlugin.ts';
 import { hostVersion } from '../hostVersion.ts';
 import type { StepContext } from '../StepContext.ts';
+import { resolveStepReference } from '../../activities/resolveStepReference.ts';
 
 export interface RewrapStepInput {
   readonly key_reference: string;
@@ -17,12 +16,6 @@ export interface RewrapStepInput {
 
 const text = { type: 'string', minLength: 1 };
 const optionalText = { type: ['string', 'null'], minLength: 1 };
-
-function resolved(reference: string, what: string): string {
-  const result = resolveEnvReferences(reference, process.env);
-  if (!result.ok) throw new DbarchError('DBA_STEP_CONNECTION', `${what} ${reference}: ${result.message}`);
-  return result.value;
-}
 
 /**
  * The keys capability: key_rotation of the backup data keys (`keys/rewrap_backup_keys`, run by the shipped
@@ -69,8 +62,8 @@ export const keysPlugin = definePlugin({
           {
             keyReference: input.key_reference,
             ...(input.previous_key_reference ? { previousKeyReference: input.previous_key_reference } : {}),
-            backupDestinations: [input.destination, input.copy_destination].filter((d): d is string => typeof d === 'string').map((d) => resolved(d, 'destination')),
-            walDestinations: input.wal_destination ? [resolved(input.wal_destination, 'wal_destination')] : [],
+            backupDestinations: [input.destination, input.copy_destination].filter((d): d is string => typeof d === 'string').map((d) => resolveStepReference(d, 'destination')),
+            walDestinations: input.wal_destination ? [resolveStepReference(input.wal_destination, 'wal_destination')] : [],
             cutoff,
           },
           { signal: ctx.signal, progress: (p) => ctx.heartbeat(p) },

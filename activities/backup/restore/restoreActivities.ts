@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
-import { resolveEnvReferences } from '../../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../../runtime/dbarchConfig.ts';
 import type { ActivityDeps } from '../../ActivityDeps.ts';
@@ -14,6 +13,7 @@ import { planPointInTimeRestore } from './planPointInTimeRestore.ts';
 import type { RestoreRequestInput } from './RestoreRequestInput.ts';
 import { describeTarget, restoreToPointInTime, type PointInTimeRestoreProgress, type PointInTimeRestoreResult } from './restoreToPointInTime.ts';
 import { runRestoreDrill, type RestoreDrillResult } from './runRestoreDrill.ts';
+import { resolveStepReference } from '../../resolveStepReference.ts';
 
 /** A restore drill's input: the archive's latest point restored into a scratch instance under `scratchRoot`. */
 export interface RestoreDrillInput extends Omit<RestoreRequestInput, 'target' | 'targetDir' | 'port' | 'overExisting'> {
@@ -33,14 +33,8 @@ export interface RestorePlanSummary {
   readonly lastArchived: string | null;
 }
 
-function resolved(reference: string, what: string): string {
-  const result = resolveEnvReferences(reference, process.env);
-  if (!result.ok) throw new DbarchError('DBA_STEP_CONNECTION', `${what} ${reference}: ${result.message}`);
-  return result.value;
-}
-
 function walOf(input: Pick<RestoreRequestInput, 'wal'>): WalArchiveConfig {
-  return { ...input.wal, destination: resolved(input.wal.destination, 'wal_archiving.destination') };
+  return { ...input.wal, destination: resolveStepReference(input.wal.destination, 'wal_archiving.destination') };
 }
 
 /**
@@ -53,7 +47,7 @@ export function restoreActivities(_deps: ActivityDeps) {
       const wal = walOf(input);
       const s3 = s3SettingsFromEnv();
       const plan = await planPointInTimeRestore({
-        backups: openObjectStore(resolved(input.backupDestination, 'base_backups.destination'), s3),
+        backups: openObjectStore(resolveStepReference(input.backupDestination, 'base_backups.destination'), s3),
         wal: openObjectStore(wal.destination, wal.s3Endpoint === undefined ? s3 : { ...s3, endpoint: wal.s3Endpoint }),
         target: parseRecoveryTarget(input.target),
         targetDir: input.targetDir,
@@ -76,7 +70,7 @@ export function restoreActivities(_deps: ActivityDeps) {
         return await restoreToPointInTime(
           {
             restoreId,
-            backupDestination: resolved(input.backupDestination, 'base_backups.destination'),
+            backupDestination: resolveStepReference(input.backupDestination, 'base_backups.destination'),
             wal: walOf(input),
             target: parseRecoveryTarget(input.target),
             targetDir: input.targetDir,
@@ -113,7 +107,7 @@ export function restoreActivities(_deps: ActivityDeps) {
           {
             // One scratch directory per attempt: a retry never trips over the one before.
             restoreId: `${drillId}:${context.info.attempt}`,
-            backupDestination: resolved(input.backupDestination, 'base_backups.destination'),
+            backupDestination: resolveStepReference(input.backupDestination, 'base_backups.destination'),
             wal: walOf(input),
             targetDir: join(input.scratchRoot, `${drillId.replace(/[^A-Za-z0-9_.-]+/g, '_')}-${context.info.attempt}`),
             port: await freePort(),
@@ -133,7 +127,7 @@ export function restoreActivities(_deps: ActivityDeps) {
       }
     },
     pitrDrillAlert: async (input: { readonly webhook: string; readonly drillId: string; readonly cluster: string; readonly result: RestoreDrillResult }): Promise<void> => {
-      const response = await fetch(resolved(input.webhook, 'alert webhook'), {
+      const response = await fetch(resolveStepReference(input.webhook, 'alert webhook'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ kind: 'dbarch.restore_drill.failed', drill: input.drillId, cluster: input.cluster, ...input.result }),
