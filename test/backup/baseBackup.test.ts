@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { listBaseBackups } from '../../activities/backup/baseBackup/listBaseBackups.ts';
 import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBackup.ts';
 import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
@@ -15,18 +14,8 @@ import { expectCode } from '../migrations/expectCode.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { startS3Server, type S3Server } from '../support/s3Server.ts';
 import { postgresUser, startRestoredCluster } from './startRestoredCluster.ts';
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const fingerprint = "SELECT count(*)::int AS n, md5(string_agg(id::text || payload, ',' ORDER BY id)) AS digest FROM orders";
+import { query } from '../support/postgres.ts';
+import { ordersFingerprint, type OrdersFingerprint } from './ordersFingerprint.ts';
 
 describe('base backups: pg_basebackup streamed, zstd, AES-256-GCM, to file:// and s3://; verify; restore', function () {
   this.timeout(120_000);
@@ -35,7 +24,7 @@ describe('base backups: pg_basebackup streamed, zstd, AES-256-GCM, to file:// an
   let s3Settings: S3Settings;
   let bucket: string;
   let work: string;
-  let expected: { n: number; digest: string };
+  let expected: OrdersFingerprint;
   const signal = new AbortController().signal;
   const master = localKeyProvider(randomBytes(32));
   const owner = postgresUser();
@@ -48,7 +37,7 @@ describe('base backups: pg_basebackup streamed, zstd, AES-256-GCM, to file:// an
     chmodSync(work, 0o755);
     await query(cluster.url, 'CREATE TABLE orders (id int PRIMARY KEY, payload text)');
     await query(cluster.url, "INSERT INTO orders SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 30000) g");
-    [expected] = await query<{ n: number; digest: string }>(cluster.url, fingerprint) as [{ n: number; digest: string }];
+    expected = await ordersFingerprint(cluster.url);
   });
   after(async () => {
     await Promise.all([cluster?.stop(), s3?.stop()]);
@@ -87,7 +76,7 @@ describe('base backups: pg_basebackup streamed, zstd, AES-256-GCM, to file:// an
       expect(restored.files).to.equal(report.files);
       const server = await startRestoredCluster(target);
       try {
-        expect((await query<{ n: number; digest: string }>(server.url, fingerprint))[0]).to.deep.equal(expected);
+        expect(await ordersFingerprint(server.url)).to.deep.equal(expected);
       } finally {
         server.stop();
       }

@@ -4,7 +4,6 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, DisableKeyCommand, UpdateAliasCommand } from '@aws-sdk/client-kms';
-import pg from 'pg';
 import type { BaseBackupManifest } from '../../activities/backup/baseBackup/BaseBackupManifest.ts';
 import { listBaseBackups } from '../../activities/backup/baseBackup/listBaseBackups.ts';
 import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBackup.ts';
@@ -23,18 +22,8 @@ import { postgresUser, startRestoredCluster } from '../backup/startRestoredClust
 import { expectCode } from '../migrations/expectCode.ts';
 import { startLocalKms, type LocalKms } from '../support/localKms.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-const fingerprint = "SELECT count(*)::int AS n, md5(string_agg(id::text || payload, ',' ORDER BY id)) AS digest FROM orders";
+import { ordersFingerprint, type OrdersFingerprint } from '../backup/ordersFingerprint.ts';
+import { query } from '../support/postgres.ts';
 const walName = '000000010000000000000007';
 
 /**
@@ -52,7 +41,7 @@ describe('KMS envelope keys: backups wrapped by local-kms, key rotation re-wraps
   let keys: KeyProvider;
   let keyA: string;
   let keyB: string;
-  let expected: { n: number; digest: string };
+  let expected: OrdersFingerprint;
   let wal: WalArchive;
   let walFile: Buffer;
   const signal = new AbortController().signal;
@@ -68,7 +57,7 @@ describe('KMS envelope keys: backups wrapped by local-kms, key rotation re-wraps
     await restoreBaseBackup({ destination: destination(), backupId, targetDir: target, keyProvider: provider, ...(owner ? { owner } : {}) }, { signal });
     const server = await startRestoredCluster(target);
     try {
-      expect((await query<{ n: number; digest: string }>(server.url, fingerprint))[0]).to.deep.equal(expected);
+      expect(await ordersFingerprint(server.url)).to.deep.equal(expected);
     } finally {
       server.stop();
     }
@@ -86,7 +75,7 @@ describe('KMS envelope keys: backups wrapped by local-kms, key rotation re-wraps
     keys = await keyProviderFromReference(reference);
     await query(cluster.url, 'CREATE TABLE orders (id int PRIMARY KEY, payload text)');
     await query(cluster.url, "INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 5000) g");
-    [expected] = (await query<{ n: number; digest: string }>(cluster.url, fingerprint)) as [{ n: number; digest: string }];
+    expected = await ordersFingerprint(cluster.url);
     wal = { store: fileStore(walDestination(), join(work, 'wal')), config: { destination: walDestination(), compression: 'gzip' }, keys };
     walFile = Buffer.alloc(16 << 20);
     randomBytes(4096).copy(walFile, 1000);
