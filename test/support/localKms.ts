@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
-import { eventually } from './childProcess.ts';
+import { findCachedBinary } from './findCachedBinary.ts';
 import { freePort } from './freePort.ts';
-import { testLogFile } from './testLogFile.ts';
+import { startServerProcess, type ServerProcess } from './startServerProcess.ts';
 
 /** The local-kms build the harness and `.ci/run` agree on. */
 const localKmsVersion = 'v0.0.0-20260228092603-2a5e92d09ab6';
@@ -29,21 +28,7 @@ export interface LocalKms {
 }
 
 export function findLocalKms(): string {
-  const target = join(homedir(), '.cache', 'dbarch', `local-kms-${localKmsVersion}`);
-  for (const candidate of [process.env.DBARCH_LOCAL_KMS_PATH, join(target, 'local-kms')]) {
-    if (!candidate) continue;
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(
-    `local-kms not found (DBARCH_LOCAL_KMS_PATH unset and nothing at ${target}/local-kms). Build it with:\n` +
-      `  mkdir -p ${target} && GOBIN=${target} CGO_ENABLED=0 go install github.com/nsmithuk/local-kms@${localKmsVersion}\n` +
-      'or run .ci/run, which does the same and exports DBARCH_LOCAL_KMS_PATH.',
-  );
+  return findCachedBinary({ name: 'local-kms', version: localKmsVersion, envVariable: 'DBARCH_LOCAL_KMS_PATH', module: 'github.com/nsmithuk/local-kms' });
 }
 
 /** Starts local-kms on a free port of 127.0.0.1 with a private data directory (and an empty seed); `close()` in `after`. */
@@ -59,39 +44,24 @@ export async function startLocalKms(): Promise<LocalKms> {
   const region = 'eu-west-2';
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new KMSClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
-  const log = createWriteStream(testLogFile(), { flags: 'a' });
-  let stopServer: (() => Promise<void>) | undefined;
+  let server: ServerProcess | undefined;
 
   const start = async () => {
-    const child = spawn(binary, [], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: String(port), KMS_DATA_PATH: dataDir, KMS_SEED_PATH: seedPath, KMS_REGION: region } });
-    let output = '';
-    const append = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-16_384);
-    };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    let gone = false;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    void exited.then(() => (gone = true));
-    stopServer = async () => {
-      if (!gone) child.kill('SIGTERM');
-      await exited;
-    };
-    await eventually(async () => {
-      if (gone) throw new Error(`local-kms exited before answering on ${endpoint}:\n${output}`);
-      try {
+    server = await startServerProcess({
+      name: 'local-kms',
+      binary,
+      args: [],
+      env: { ...process.env, PORT: String(port), KMS_DATA_PATH: dataDir, KMS_SEED_PATH: seedPath, KMS_REGION: region },
+      endpoint,
+      ready: async () => {
         await client.send(new ListKeysCommand({}));
         return true;
-      } catch {
-        return undefined;
-      }
-    }, `local-kms on ${endpoint}`, 20_000);
+      },
+    });
   };
   const stop = async () => {
-    await stopServer?.();
-    stopServer = undefined;
+    await server?.stop();
+    server = undefined;
   };
   try {
     await start();
@@ -110,7 +80,6 @@ export async function startLocalKms(): Promise<LocalKms> {
     async close() {
       await stop();
       client.destroy();
-      log.end();
       rmSync(baseDir, { recursive: true, force: true });
     },
   };

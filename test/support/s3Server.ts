@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
-import { eventually } from './childProcess.ts';
+import { findCachedBinary } from './findCachedBinary.ts';
 import { freePort } from './freePort.ts';
-import { testLogFile } from './testLogFile.ts';
+import { startServerProcess } from './startServerProcess.ts';
 
 /** The versitygw release the harness and `.ci/run` agree on. */
 const versitygwVersion = 'v1.8.0';
@@ -34,22 +33,7 @@ export interface S3Server {
  * neither exists, so a missing binary reads as a setup step rather than a test failure.
  */
 export function findVersitygw(): string {
-  const candidates = [process.env.DBARCH_VERSITYGW_PATH, join(homedir(), '.cache', 'dbarch', `versitygw-${versitygwVersion}`, 'versitygw')];
-  for (const candidate of candidates) {
-    if (!candidate) continue;
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  const target = join(homedir(), '.cache', 'dbarch', `versitygw-${versitygwVersion}`);
-  throw new Error(
-    `versitygw not found (DBARCH_VERSITYGW_PATH unset and nothing at ${target}/versitygw). Build it (about 2 min) with:\n` +
-      `  mkdir -p ${target} && GOBIN=${target} CGO_ENABLED=0 go install github.com/versity/versitygw/cmd/versitygw@${versitygwVersion}\n` +
-      'or run .ci/run, which does the same and exports DBARCH_VERSITYGW_PATH.',
-  );
+  return findCachedBinary({ name: 'versitygw', version: versitygwVersion, envVariable: 'DBARCH_VERSITYGW_PATH', module: 'github.com/versity/versitygw/cmd/versitygw', buildTime: 'about 2 min' });
 }
 
 /** Starts versitygw on a free port of 127.0.0.1 with fresh data and versioning directories; call `stop()` in `after`. */
@@ -78,45 +62,29 @@ async function startOnce(binary: string): Promise<S3Server> {
   const secretAccessKey = randomBytes(24).toString('hex');
   const region = 'us-east-1';
   const endpoint = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(testLogFile(), { flags: 'a' });
-  const child = spawn(binary, ['--port', `127.0.0.1:${port}`, '--quiet', 'posix', '--versioning-dir', versioningDir, rootDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey, VGW_REGION: region },
-  });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-16_384);
-  };
-  child.stdout.on('data', append);
-  child.stderr.on('data', append);
-  child.stdout.pipe(log, { end: false });
-  child.stderr.pipe(log, { end: false });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let gone = false;
-  void exited.then(() => (gone = true));
-
   const client = new S3Client({ endpoint, region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
-  const stop = async () => {
-    if (!gone) child.kill('SIGTERM');
-    await exited;
+  const removeAll = () => {
     client.destroy();
-    log.end();
     rmSync(baseDir, { recursive: true, force: true });
   };
-  try {
-    await eventually(async () => {
-      if (gone) throw new Error(`versitygw exited before answering on ${endpoint}:\n${output}`);
-      try {
-        await client.send(new ListBucketsCommand({}));
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, `versitygw on ${endpoint}`, 20_000);
-  } catch (error) {
-    await stop();
+  const server = await startServerProcess({
+    name: 'versitygw',
+    binary,
+    args: ['--port', `127.0.0.1:${port}`, '--quiet', 'posix', '--versioning-dir', versioningDir, rootDir],
+    env: { ...process.env, ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey, VGW_REGION: region },
+    endpoint,
+    ready: async () => {
+      await client.send(new ListBucketsCommand({}));
+      return true;
+    },
+  }).catch((error: unknown) => {
+    removeAll();
     throw error;
-  }
+  });
+  const stop = async () => {
+    await server.stop();
+    removeAll();
+  };
 
   return {
     endpoint,

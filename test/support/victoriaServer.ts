@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from './childProcess.ts';
+import { findCachedBinary } from './findCachedBinary.ts';
 import { freePort } from './freePort.ts';
-import { testLogFile } from './testLogFile.ts';
+import { startServerProcess, type ServerProcess } from './startServerProcess.ts';
 
 /** One of the VictoriaMetrics family's single binaries (victoria-logs, victoria-metrics) and how to build it. */
 export interface VictoriaBinary {
@@ -32,21 +31,7 @@ export interface VictoriaServer {
 
 /** The binary: `$<envVariable>`, else the build `.ci/run` caches; throws with the build command when neither exists. */
 export function findVictoriaBinary(binary: Pick<VictoriaBinary, 'name' | 'version' | 'envVariable' | 'module'>): string {
-  const target = join(homedir(), '.cache', 'dbarch', `${binary.name}-${binary.version}`);
-  for (const candidate of [process.env[binary.envVariable], join(target, binary.name)]) {
-    if (!candidate) continue;
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(
-    `${binary.name} not found (${binary.envVariable} unset and nothing at ${target}/${binary.name}). Build it (a few minutes) with:\n` +
-      `  mkdir -p ${target} && GOBIN=${target} CGO_ENABLED=0 go install ${binary.module}@${binary.version}\n` +
-      `or run .ci/run, which does the same and exports ${binary.envVariable}.`,
-  );
+  return findCachedBinary({ ...binary, buildTime: 'a few minutes' });
 }
 
 /** Starts the binary on a free port of 127.0.0.1 with a fresh data directory; resolves once `/health` answers. */
@@ -56,40 +41,22 @@ export async function startVictoriaServer(binary: VictoriaBinary): Promise<Victo
   mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(testLogFile(), { flags: 'a' });
-  let running: { exited: Promise<void>; gone: () => boolean; kill: () => void } | undefined;
+  let running: ServerProcess | undefined;
 
   const up = async () => {
     if (running) return;
-    const child = spawn(path, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, ...binary.args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const append = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-16_384);
-    };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
-    child.stdout.pipe(log, { end: false });
-    child.stderr.pipe(log, { end: false });
-    let gone = false;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    void exited.then(() => (gone = true));
-    running = { exited, gone: () => gone, kill: () => child.kill('SIGTERM') };
-    await eventually(async () => {
-      if (gone) throw new Error(`${binary.name} exited before answering on ${endpoint}:\n${output}`);
-      try {
-        const response = await fetch(`${endpoint}/health`);
-        return response.ok ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, `${binary.name} on ${endpoint}`, 20_000);
+    running = await startServerProcess({
+      name: binary.name,
+      binary: path,
+      args: [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dataDir}`, ...binary.args],
+      endpoint,
+      ready: async () => (await fetch(`${endpoint}/health`)).ok,
+    });
   };
   const down = async () => {
-    if (!running) return;
-    const { exited, gone, kill } = running;
+    const server = running;
     running = undefined;
-    if (!gone()) kill();
-    await exited;
+    await server?.stop();
   };
 
   try {
@@ -109,7 +76,6 @@ export async function startVictoriaServer(binary: VictoriaBinary): Promise<Victo
     up,
     async stop() {
       await down();
-      log.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
