@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { noDdlFunction, noDdlTrigger, securitySchema } from './securityObjects.ts';
+import { dollarQuoted } from './dollarQuoted.ts';
 
 /**
  * The body of the no_ddl event trigger's function: DDL (CREATE, ALTER, DROP, GRANT …, temporary tables included)
@@ -25,7 +26,7 @@ export function installNoDdlTriggerSql(roles: readonly string[]): string {
   return [
     `CREATE SCHEMA IF NOT EXISTS ${securitySchema}`,
     `REVOKE ALL ON SCHEMA ${securitySchema} FROM PUBLIC`,
-    `CREATE OR REPLACE FUNCTION ${noDdlFunction}() RETURNS event_trigger LANGUAGE plpgsql AS $dbarch$${noDdlFunctionBody(roles)}$dbarch$`,
+    `CREATE OR REPLACE FUNCTION ${noDdlFunction}() RETURNS event_trigger LANGUAGE plpgsql AS ${dollarQuoted(noDdlFunctionBody(roles))}`,
     `DROP EVENT TRIGGER IF EXISTS ${noDdlTrigger}`,
     `CREATE EVENT TRIGGER ${noDdlTrigger} ON ddl_command_start EXECUTE FUNCTION ${noDdlFunction}()`,
   ].join(';\n');

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ownerGuardFunction, ownerGuardTrigger, securitySchema } from './securityObjects.ts';
+import { dollarQuoted } from './dollarQuoted.ts';
 
 /**
  * The ownership guard of no_truncate: at the end of each DDL command, a table, sequence or view that the command
@@ -27,7 +28,7 @@ export function installOwnerGuardTriggerSql(roles: readonly string[]): string {
   return [
     `CREATE SCHEMA IF NOT EXISTS ${securitySchema}`,
     `REVOKE ALL ON SCHEMA ${securitySchema} FROM PUBLIC`,
-    `CREATE OR REPLACE FUNCTION ${ownerGuardFunction}() RETURNS event_trigger LANGUAGE plpgsql AS $dbarch$${ownerGuardFunctionBody(roles)}$dbarch$`,
+    `CREATE OR REPLACE FUNCTION ${ownerGuardFunction}() RETURNS event_trigger LANGUAGE plpgsql AS ${dollarQuoted(ownerGuardFunctionBody(roles))}`,
     `DROP EVENT TRIGGER IF EXISTS ${ownerGuardTrigger}`,
     `CREATE EVENT TRIGGER ${ownerGuardTrigger} ON ddl_command_end EXECUTE FUNCTION ${ownerGuardFunction}()`,
   ].join(';\n');

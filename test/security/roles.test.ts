@@ -165,4 +165,17 @@ describe('security: roles and grants as desired state', function () {
     await expectCode(applySecurity(db.url, maintain), 'DBA_SECURITY_PRIVILEGE_UNSUPPORTED');
     expect(await query(db.url, `SELECT 1 FROM pg_roles WHERE rolname = '${p}maint'`)).to.have.length(0);
   });
+
+  it('installs the no_ddl and ownership triggers for a role whose name holds their dollar-quote tag (`$` is an identifier character)', async () => {
+    const tagged = `${p}app$dbarch$x`;
+    const model$ = securityModel({ authorization: { model: 'RBAC', roles: [{ name: tagged, permissions: ['SELECT'], restrictions: ['no_ddl', 'no_truncate'], members: [`${p}tagged_member`] }] } });
+    await applySecurity(db.url, model$);
+    const member = await connect(`${p}tagged_member`);
+    try {
+      expect(await outcome(member, 'CREATE TABLE tagged_ddl (id int)')).to.equal('42501');
+    } finally {
+      await member.end();
+    }
+    expect((await diffSecurityLive(db.url, model$)).changes.filter((c) => c.kind === 'restriction')).to.deep.equal([]);
+  });
 });
