@@ -1,5 +1,4 @@
-import { inspectTopology } from '../../activities/queue/inspectTopology.ts';
-import { connectAmqp } from '../../activities/queue/connectAmqp.ts';
+import { inspectBrokerTopology } from '../../activities/queue/inspectBrokerTopology.ts';
 import type { QueueTopology } from '../../activities/queue/QueueTopology.ts';
 import { reconcileTopology } from '../../activities/queue/reconcileTopology.ts';
 import type { TopologyReport } from '../../activities/queue/TopologyReport.ts';
@@ -114,26 +113,14 @@ export const queuePlugin = definePlugin({
     const config = sections.queue_config;
     if (config === undefined) return undefined;
     const topology = queueTopology(config);
-    const connection = await connectAmqp(brokerUrl(config.url === undefined ? { topology } : { topology, url: config.url }, deps.urls.rabbitmq));
-    try {
-      return liveStateOf(await inspectTopology(connection, topology));
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
+    return liveStateOf(await inspectBrokerTopology(brokerUrl(config.url === undefined ? { topology } : { topology, url: config.url }, deps.urls.rabbitmq), topology));
   },
   defaults: { timeout: '2m', retry: { attempts: 5, initialInterval: '1s', nonRetryable: ['DBA_QUEUE_NOT_EMPTY', 'DBA_QUEUE_EXCHANGE_TYPE', 'DBA_QUEUE_REFUSED', 'DBA_QUEUE_TOPOLOGY_INVALID'] } },
   steps: (deps) => ({
     diff: {
       input: inputSchema(),
       describe: (input: TopologyStepInput) => `compare ${summary(input.topology)} with RabbitMQ`,
-      run: async (input: TopologyStepInput): Promise<TopologyReport> => {
-        const connection = await connectAmqp(brokerUrl(input, deps.urls.rabbitmq));
-        try {
-          return await inspectTopology(connection, input.topology);
-        } finally {
-          await connection.close().catch(() => undefined);
-        }
-      },
+      run: async (input: TopologyStepInput): Promise<TopologyReport> => inspectBrokerTopology(brokerUrl(input, deps.urls.rabbitmq), input.topology),
     },
     reconcile: {
       input: inputSchema({ approved_deletes: { type: 'array', items: { type: 'string', minLength: 1 } }, delete_drifted: { type: 'boolean' }, defer_non_empty: { type: 'boolean' } }),

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAmqp } from '../../activities/queue/connectAmqp.ts';
-import { inspectTopology } from '../../activities/queue/inspectTopology.ts';
+import { inspectBrokerTopology } from '../../activities/queue/inspectBrokerTopology.ts';
 import type { QueueTopology } from '../../activities/queue/QueueTopology.ts';
 import { reconcileTopology } from '../../activities/queue/reconcileTopology.ts';
 import type { TopologyReport } from '../../activities/queue/TopologyReport.ts';
@@ -23,13 +22,8 @@ import { sharedTemporal, testLog, uniqueTaskQueue, withWorker } from '../support
 const url = serviceUrls().rabbitmq;
 
 async function inspect(topology: QueueTopology): Promise<Record<string, string>> {
-  const connection = await connectAmqp(url);
-  try {
-    const report = await inspectTopology(connection, topology);
-    return Object.fromEntries(report.items.filter((item) => item.kind !== 'binding').map((item) => [item.name, item.state]));
-  } finally {
-    await connection.close();
-  }
+  const report = await inspectBrokerTopology(url, topology);
+  return Object.fromEntries(report.items.filter((item) => item.kind !== 'binding').map((item) => [item.name, item.state]));
 }
 
 describe('dbarch/queue_reconcile: a drifted queue holding messages is recreated only after its approval gate', function () {

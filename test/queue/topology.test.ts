@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectAmqp } from '../../activities/queue/connectAmqp.ts';
-import { inspectTopology } from '../../activities/queue/inspectTopology.ts';
+import { inspectBrokerTopology } from '../../activities/queue/inspectBrokerTopology.ts';
 import type { QueueTopology } from '../../activities/queue/QueueTopology.ts';
 import { reconcileTopology } from '../../activities/queue/reconcileTopology.ts';
 import type { TopologyReport } from '../../activities/queue/TopologyReport.ts';
@@ -24,14 +23,6 @@ function states(report: TopologyReport): Record<string, string> {
   return Object.fromEntries(report.items.map((item) => [`${item.kind} ${item.name}`, `${item.state}${item.action ? `/${item.action}` : ''}`]));
 }
 
-async function inspect(topology: QueueTopology): Promise<TopologyReport> {
-  const connection = await connectAmqp(url);
-  try {
-    return await inspectTopology(connection, topology);
-  } finally {
-    await connection.close();
-  }
-}
 
 describe('queue topology: queue_config declared in RabbitMQ', function () {
   this.timeout(60_000);
@@ -93,12 +84,12 @@ procedures:
   });
 
   it('declares everything once, idempotently; messages route by the bindings and rejected ones reach the dead-letter queue', async () => {
-    expect(Object.values(states(await inspect(topology)))).to.deep.equal(['missing', 'missing', 'missing', 'missing', 'missing', 'missing', 'missing', 'missing']);
+    expect(Object.values(states(await inspectBrokerTopology(url, topology)))).to.deep.equal(['missing', 'missing', 'missing', 'missing', 'missing', 'missing', 'missing', 'missing']);
     const first = await reconcileTopology(url, topology);
     expect(states(first)).to.include({ [`exchange ${events}`]: 'missing/created', [`queue ${orders}`]: 'missing/created' });
     const second = await reconcileTopology(url, topology);
     expect(second.items.filter((i) => i.kind !== 'binding').map((i) => i.action)).to.deep.equal(['none', 'none', 'none', 'none', 'none']);
-    expect((await inspect(topology)).inSync).to.equal(true);
+    expect((await inspectBrokerTopology(url, topology)).inSync).to.equal(true);
 
     const channel = await mq.connection.createConfirmChannel();
     channel.publish(events, 'order.placed', Buffer.from('o1'));
@@ -119,11 +110,11 @@ procedures:
     await mq.channel.unbindQueue(inventory, events, 'inventory.*');
     await mq.channel.deleteQueue(orders);
     await mq.channel.assertQueue(orders, { durable: true, arguments: { 'x-message-ttl': 1000 } });
-    const before = states(await inspect(topology));
+    const before = states(await inspectBrokerTopology(url, topology));
     expect(before[`queue ${orders}`]).to.equal('drifted');
     const fixed = await reconcileTopology(url, topology);
     expect(states(fixed)[`queue ${orders}`]).to.equal('drifted/recreated');
-    expect((await inspect(topology)).inSync).to.equal(true);
+    expect((await inspectBrokerTopology(url, topology)).inSync).to.equal(true);
     mq.channel.publish(events, 'inventory.counted', Buffer.from('again'));
     await waitForMessage(mq, inventory);
   });
@@ -138,17 +129,17 @@ procedures:
     const error = await expectCode(reconcileTopology(url, topology), 'DBA_QUEUE_NOT_EMPTY');
     expect((error.details.queues as { queue: string; messages: number }[]).map((q) => [q.queue, q.messages])).to.deep.equal([[orders, 1]]);
     expect((await mq.channel.checkQueue(orders)).messageCount, 'the message is still there').to.equal(1);
-    expect(states(await inspect(topology))[`exchange ${dead}`], 'nothing half-made: the missing exchange was not declared either').to.equal('missing');
+    expect(states(await inspectBrokerTopology(url, topology))[`exchange ${dead}`], 'nothing half-made: the missing exchange was not declared either').to.equal('missing');
 
     const approved = await reconcileTopology(url, topology, { approvedDeletes: [orders] });
     expect(states(approved)).to.include({ [`queue ${orders}`]: 'drifted/recreated', [`exchange ${dead}`]: 'missing/created' });
-    expect((await inspect(topology)).inSync).to.equal(true);
+    expect((await inspectBrokerTopology(url, topology)).inSync).to.equal(true);
   });
 
   it('recreates an exchange of another type (exchanges hold no messages) and rebinds its queues', async () => {
     await mq.channel.deleteExchange(events);
     await mq.channel.assertExchange(events, 'direct', { durable: true });
-    expect(states(await inspect(topology))[`exchange ${events}`]).to.equal('drifted');
+    expect(states(await inspectBrokerTopology(url, topology))[`exchange ${events}`]).to.equal('drifted');
     expect(states(await reconcileTopology(url, topology))[`exchange ${events}`]).to.equal('drifted/recreated');
     await mq.channel.purgeQueue(inventory);
     mq.channel.publish(events, 'inventory.moved', Buffer.from('topic again'));
@@ -167,7 +158,7 @@ procedures:
     expect(text).to.match(new RegExp(`~ queue ${inventory}: drifted`));
     expect(text).to.match(new RegExp(`\\+ exchange ${dead}: missing`));
     expect(text).not.to.match(new RegExp(`queue ${orders}: `), 'items as the spec says are not listed');
-    expect(states(await inspect(topology))[`exchange ${dead}`], 'plan changed nothing').to.equal('missing');
+    expect(states(await inspectBrokerTopology(url, topology))[`exchange ${dead}`], 'plan changed nothing').to.equal('missing');
 
     const offline = spawnTs('bin/dbarch.js', ['plan', spec, '--env', 'dev', '--procedure', 'topology', '--offline']);
     expect(await offline.exited).to.equal(0);
@@ -190,7 +181,7 @@ procedures:
     const odd: QueueTopology = { exchanges: [{ name: other, type: 'topic', durable: false }, { name: mq.name('odd'), type: 'x-no-such-type', durable: false }], queues: [], bindings: [] };
     const error = await expectCode(reconcileTopology(url, odd), 'DBA_QUEUE_EXCHANGE_TYPE');
     expect(error.details.types).to.deep.equal(['x-no-such-type']);
-    expect(states(await inspect(odd))[`exchange ${other}`], 'nothing declared').to.equal('missing');
+    expect(states(await inspectBrokerTopology(url, odd))[`exchange ${other}`], 'nothing declared').to.equal('missing');
     await expectCode(reconcileTopology(url, { exchanges: [], queues: [], bindings: [{ queue: 'q', exchange: 'e', routingKey: '' }] }), 'DBA_QUEUE_TOPOLOGY_INVALID');
   });
 });
