@@ -8,6 +8,7 @@ import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBacku
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
+import { awaitWithProgress } from '../awaitWithProgress.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { runVerb } from '../runVerb.ts';
 import { withTemporal } from '../withTemporal.ts';
@@ -58,17 +59,12 @@ export function run(argv: string[]): Promise<number> {
         if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
         return exitCodes.ok;
       }
-      const outcome = awaitPlanRun(temporal.client, started.workflowId, started.runId);
-      let ended = false;
-      void outcome.finally(() => (ended = true));
       // Progress from the running step's heartbeat details, every two seconds while it runs.
-      while (!ended) {
-        await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, 2000))]);
-        if (ended || format === 'json') continue;
+      const result = await awaitWithProgress(awaitPlanRun(temporal.client, started.workflowId, started.runId), 2000, async () => {
+        if (format === 'json') return;
         const { pending } = await runningStepProgress(temporal.client, started.workflowId).catch(() => ({ pending: [] }));
         for (const step of pending) console.error(progressLine(step.activity, step.attempt, step.details));
-      }
-      const result = await outcome;
+      });
       if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl, result }));
       if (!result.ok) {
         if (format === 'text') console.error(`${result.code}: ${result.message}`);

@@ -6,6 +6,7 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
 import { approveRestoreSignal, rejectRestoreSignal, restoreStatusQuery } from '../../workflows/restoreWorkflow.ts';
+import { awaitWithProgress } from '../awaitWithProgress.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { runVerb } from '../runVerb.ts';
 import { withTemporal } from '../withTemporal.ts';
@@ -79,18 +80,13 @@ export function run(argv: string[]): Promise<number> {
         if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
         return exitCodes.ok;
       }
-      const outcome = awaitRestore(temporal.client, started.workflowId, started.runId);
-      let ended = false;
-      void outcome.finally(() => (ended = true));
       let lastLine = '';
-      while (!ended) {
-        await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, 2000))]);
-        if (ended || format === 'json') continue;
+      const result = await awaitWithProgress(awaitRestore(temporal.client, started.workflowId, started.runId), 2000, async () => {
+        if (format === 'json') return;
         const line = await progressLine(temporal.client, started.workflowId).catch(() => '');
         if (line !== '' && line !== lastLine) console.error(line);
         lastLine = line;
-      }
-      const result = await outcome;
+      });
       if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl, ...(result.ok ? { status: result.status } : { error: { code: result.code, message: result.message }, status: result.status ?? null }) }));
       if (!result.ok) {
         if (format === 'text') console.error(`${result.code}: ${result.message}`);

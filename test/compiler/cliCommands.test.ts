@@ -2,23 +2,8 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { run as schema } from '../../cli/commands/schema.ts';
 import { run as validate } from '../../cli/commands/validate.ts';
+import { captureConsole as capture } from '../cli/captureConsole.ts';
 import { writeSpecFiles } from './writeSpecFiles.ts';
-
-/** Runs a command module with console output captured. */
-async function capture(command: (argv: string[]) => Promise<number>, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const { log, error } = console;
-  console.log = (...args: unknown[]) => void out.push(args.map(String).join(' '));
-  console.error = (...args: unknown[]) => void err.push(args.map(String).join(' '));
-  try {
-    const code = await command(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-}
 
 describe('dbarch validate', () => {
   it('exits 0 for a valid spec and prints a summary', async () => {
