@@ -24,7 +24,7 @@ export class EncryptionCodec implements PayloadCodec {
     const { id, key } = this.keys.active;
     return payloads.map((payload) => {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
       const plain = PayloadMessage.encode(payload).finish();
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return { metadata: { encoding: utf8(encoding), 'encryption-key-id': utf8(id) }, data: sealed };
@@ -44,7 +44,10 @@ export class EncryptionCodec implements PayloadCodec {
       }
       const sealed = Buffer.from(payload.data ?? []);
       try {
-        const decipher = createDecipheriv('aes-256-gcm', found.key, sealed.subarray(0, 12));
+        // A full 16-byte tag, always: without authTagLength GCM takes a tag as short as 4 bytes, and data shorter
+        // than IV + tag would hand setAuthTag a short slice (an easier forgery).
+        if (sealed.length < 28) throw new Error(`${sealed.length} bytes: shorter than IV and tag`);
+        const decipher = createDecipheriv('aes-256-gcm', found.key, sealed.subarray(0, 12), { authTagLength: 16 });
         decipher.setAuthTag(sealed.subarray(sealed.length - 16));
         const plain = Buffer.concat([decipher.update(sealed.subarray(12, sealed.length - 16)), decipher.final()]);
         return PayloadMessage.decode(plain);

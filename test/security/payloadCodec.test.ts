@@ -74,6 +74,8 @@ describe('the payload codec', () => {
     await expectCode(stranger.decode([sealed!]), 'DBA_CODEC_KEY_UNKNOWN');
     const tampered = { ...sealed!, data: Buffer.from(sealed!.data!).map((byte, index) => (index === 20 ? byte ^ 1 : byte)) };
     await expectCode(old.decode([tampered]), 'DBA_CODEC_KEY_UNKNOWN');
+    // Cut to IV + a 4-byte tag (what GCM would take as a tag without authTagLength): refused before any decryption.
+    await expectCode(old.decode([{ ...sealed!, data: Buffer.from(sealed!.data!).subarray(0, 16) }]), 'DBA_CODEC_KEY_UNKNOWN');
   });
 
   describe('on a real server and worker', () => {
