@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { resolveEnvReferences } from '../../compiler/grammar/envReference.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { scramVerifier } from '../../gateway/connections/scramVerifier.ts';
 import { inspectSecurity } from './inspectSecurity.ts';
 import type { SecurityChange } from './SecurityChange.ts';
 import type { SecurityModel } from './SecurityModel.ts';
@@ -14,7 +15,9 @@ function statementOf(change: SecurityChange, env: NodeJS.ProcessEnv): string {
   if (change.passwordReference === undefined) return change.sql;
   const resolved = resolveEnvReferences(change.passwordReference, env);
   if (!resolved.ok) throw new DbarchError('DBA_STEP_CONNECTION', `password ${change.passwordReference}: ${resolved.message}`, resolved.hint ? { hint: resolved.hint } : {});
-  return change.sql.replace('<secret>', pg.escapeLiteral(resolved.value));
+  // A SCRAM verifier, never the password: the statement text reaches the server log, pgaudit's ROLE class (shipped
+  // to S3 and HEC by the audit collector) and pg_stat_statements.
+  return change.sql.replace('<secret>', pg.escapeLiteral(scramVerifier(resolved.value)));
 }
 
 /**
