@@ -1,10 +1,11 @@
-import { CancellationScope, continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { SupportedChannel } from '../activities/monitoring/AlertDestinations.ts';
 import type { AlertNotification } from '../activities/monitoring/evaluator/AlertNotification.ts';
 import type { RuleEvaluation } from '../activities/monitoring/evaluator/RuleEvaluation.ts';
 import type { AlertEvaluatorActivities } from '../plugins/monitoring/alertEvaluatorActivities.ts';
 import { alertTransitions } from './alertTransitions.ts';
 import type { TrackedAlert } from './TrackedAlert.ts';
+import { cancelledDuring } from './cancelledDuring.ts';
 
 /**
  * The evaluator's input (`alerts:<name>`), small enough for the Temporal UI's Start Workflow form:
@@ -149,7 +150,7 @@ export async function alertEvaluatorWorkflow(input: AlertEvaluatorInput): Promis
   };
 
   const perRun = input.evaluationsPerRun ?? defaultEvaluationsPerRun;
-  try {
+  const cancelled = await cancelledDuring(async () => {
     for (let run = 0; run < perRun && !workflowInfo().continueAsNewSuggested; run++) {
       try {
         const evaluation = await evaluateAlerts({ spec: input.spec, scrapeTimeoutMs });
@@ -171,12 +172,8 @@ export async function alertEvaluatorWorkflow(input: AlertEvaluatorInput): Promis
       }
       await sleep(intervalMs ?? 15_000);
     }
-  } catch (error) {
-    if (!isCancellation(error)) throw error;
-    phase = 'stopped';
-    return state();
-  }
-  if (CancellationScope.current().consideredCancelled) {
+  });
+  if (cancelled) {
     phase = 'stopped';
     return state();
   }

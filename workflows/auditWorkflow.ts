@@ -1,6 +1,7 @@
-import { CancellationScope, continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { AuditActivities, AuditActivityInput } from '../activities/audit/auditActivities.ts';
 import type { AuditProgress } from '../activities/audit/AuditProgress.ts';
+import { cancelledDuring } from './cancelledDuring.ts';
 
 /**
  * The audit collector's input (`audit:<cluster>`), small enough for the Temporal UI's Start Workflow form.
@@ -43,15 +44,10 @@ export async function auditWorkflow(input: AuditWorkflowInput): Promise<AuditSta
     retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: ['DBA_AUDIT_INPUT', 'DBA_AUDIT_STATE_INVALID'] },
   });
   for (let run = 0; run < (input.runsPerWorkflow ?? 20); run++) {
-    try {
+    const cancelled = await cancelledDuring(async () => {
       status = { ...status, progress: await collectAudit({ ...activityInput, runForMs }) };
-    } catch (error) {
-      if (!isCancellation(error)) throw error;
-      status = { ...status, phase: 'stopped' };
-      return status;
-    }
-    // A cancel that arrived as the activity completed must not be lost by running again or continuing as new.
-    if (CancellationScope.current().consideredCancelled) {
+    });
+    if (cancelled) {
       status = { ...status, phase: 'stopped' };
       return status;
     }

@@ -1,7 +1,8 @@
-import { CancellationScope, continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { CdcActivities, CdcActivityInput } from '../activities/cdc/cdcActivities.ts';
 import type { CdcPrepareReport } from '../activities/cdc/CdcPrepareReport.ts';
 import type { CdcProgress } from '../activities/cdc/CdcProgress.ts';
+import { cancelledDuring } from './cancelledDuring.ts';
 
 /**
  * The CDC workflow's input (`cdc:<database>`), small enough for the Temporal UI's Start Workflow form:
@@ -54,20 +55,15 @@ export async function cdcWorkflow(input: CdcWorkflowInput): Promise<CdcStatus> {
   const retry = { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: permanent };
   const { prepareCdc } = proxyActivities<CdcActivities>({ startToCloseTimeout: '2m', retry: { ...retry, maximumAttempts: 5 } });
   const { streamCdc } = proxyActivities<CdcActivities>({ startToCloseTimeout: runForMs + 60_000, heartbeatTimeout: input.heartbeatTimeoutMs ?? 10_000, retry });
-  try {
+  const cancelled = await cancelledDuring(async () => {
     if (alreadyPrepared !== true) {
       const report = await prepareCdc(activityInput);
       status = { ...status, phase: 'streaming', slot: report.slot, prepared: report };
     }
     const result = await streamCdc({ ...activityInput, runForMs });
     status = { ...status, progress: result.progress };
-  } catch (error) {
-    if (!isCancellation(error)) throw error;
-    status = { ...status, phase: 'stopped' };
-    return status;
-  }
-  // A cancel that arrived as the activity completed must not be lost by continuing as new.
-  if (CancellationScope.current().consideredCancelled) {
+  });
+  if (cancelled) {
     status = { ...status, phase: 'stopped' };
     return status;
   }

@@ -17,6 +17,7 @@ import type { Detection } from '../activities/failover/WatchOutcome.ts';
 import type { Plan } from '../plan/Plan.ts';
 import type { InterpreterResult } from './interpreter/InterpreterTypes.ts';
 import type { planInterpreterWorkflow } from './interpreter/planInterpreterWorkflow.ts';
+import { cancelledDuring } from './cancelledDuring.ts';
 
 /**
  * The monitor's input (`monitor:<cluster>`): the cluster as the failover engine sees it and the failover plan
@@ -161,7 +162,7 @@ export async function monitorWorkflow(input: MonitorWorkflowInput): Promise<Moni
     }
   };
 
-  try {
+  const cancelled = await cancelledDuring(async () => {
     for (;;) {
       const switchover = switchovers.shift();
       if (switchover !== undefined) {
@@ -229,12 +230,8 @@ export async function monitorWorkflow(input: MonitorWorkflowInput): Promise<Moni
       if (failovers.length > keptFailovers) failovers.splice(0, failovers.length - keptFailovers);
       if (workflowInfo().continueAsNewSuggested) break;
     }
-  } catch (error) {
-    if (!isCancellation(error)) throw error;
-    phase = 'stopped';
-    return status();
-  }
-  if (CancellationScope.current().consideredCancelled) {
+  });
+  if (cancelled) {
     phase = 'stopped';
     return status();
   }

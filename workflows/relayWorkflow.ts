@@ -1,6 +1,7 @@
-import { CancellationScope, continueAsNew, defineQuery, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { OutboxActivities, RelayActivityInput } from '../activities/outbox/outboxActivities.ts';
 import type { RelayProgress } from '../activities/outbox/RelayProgress.ts';
+import { cancelledDuring } from './cancelledDuring.ts';
 
 /**
  * The relay workflow's input (`relay:<database>`), small enough for the Temporal UI's Start Workflow form:
@@ -47,16 +48,11 @@ export async function relayWorkflow(input: RelayWorkflowInput): Promise<RelaySta
       nonRetryableErrorTypes: ['DBA_QUEUE_REFUSED', 'DBA_OUTBOX_DATABASE_REFUSED', 'DBA_OUTBOX_TABLE_MISSING', 'DBA_STEP_CONNECTION'],
     },
   });
-  try {
+  const cancelled = await cancelledDuring(async () => {
     const result = await relayOutbox({ ...activityInput, runForMs });
     status = { ...status, progress: result.progress };
-  } catch (error) {
-    if (!isCancellation(error)) throw error;
-    status = { ...status, phase: 'stopped' };
-    return status;
-  }
-  // A cancel that arrived as the activity completed must not be lost by continuing as new.
-  if (CancellationScope.current().consideredCancelled) {
+  });
+  if (cancelled) {
     status = { ...status, phase: 'stopped' };
     return status;
   }
