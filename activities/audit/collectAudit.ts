@@ -10,6 +10,7 @@ import { loadAuditCollectorState, saveAuditCollectorState, type AuditCollectorSt
 import { openAuditSpool, type AuditSpool } from './auditSpool.ts';
 import { classifyLogRecord, type JsonLogRecord } from './classifyLogRecord.ts';
 import { readLogBatch } from './readLogBatch.ts';
+import { abortableDelay } from '../abortableDelay.ts';
 
 export interface AuditSource {
   readonly member: string;
@@ -176,16 +177,4 @@ async function collectLocked(options: CollectAuditOptions, context: CollectAudit
     await abortableDelay(wait, context.signal);
   }
   return state.progress;
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -6,6 +6,7 @@ import { memberNamed } from './failoverContext.ts';
 import type { MemberState } from './MemberState.ts';
 import { probeMember, probeMembers } from './probeMember.ts';
 import type { Detection, WatchOutcome } from './WatchOutcome.ts';
+import { abortableDelay } from '../abortableDelay.ts';
 
 export interface WatchProgress {
   readonly checks: number;
@@ -44,7 +45,7 @@ export async function watchCluster(control: pg.Pool, cluster: FailoverCluster, r
       if (!everRead) {
         // Not known yet which member is the primary: decide nothing until the topology can be read.
         exec.heartbeat({ checks, primary: watched, consecutiveFailures: 0, lastHealthyAt } satisfies WatchProgress);
-        await abortableSleep(intervalMs, exec.signal);
+        await abortableDelay(intervalMs, exec.signal);
         continue;
       }
     }
@@ -86,19 +87,7 @@ export async function watchCluster(control: pg.Pool, cluster: FailoverCluster, r
     // Never renew in the middle of a run of failed checks: the count would start over.
     if (Date.now() >= until && failures.length === 0) return { kind: 'renew', checks, primary: watched };
     const wait = intervalMs - (Date.now() - tickStart);
-    if (wait > 0) await abortableSleep(wait, exec.signal);
+    if (wait > 0) await abortableDelay(wait, exec.signal);
   }
   return { kind: 'renew', checks, primary: watched };
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

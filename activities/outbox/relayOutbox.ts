@@ -11,6 +11,7 @@ import { outboxDeadLetterTable, outboxHeaders, outboxSchemaPart, outboxTable, ty
 import type { RelayOptions } from './RelayOptions.ts';
 import type { RelayProgress } from './RelayProgress.ts';
 import { toRelayDatabaseError } from './toRelayDatabaseError.ts';
+import { abortableDelay } from '../abortableDelay.ts';
 
 /** What the relay is run by: a Temporal activity, a test, the bench. */
 export interface RelayRun {
@@ -136,7 +137,7 @@ export async function relayOutbox(options: RelayOptions, run: RelayRun, resume: 
       }
       if (stopping()) break;
       // Nothing in flight: the table was empty, or the broker blocks us.
-      if (idle || blocked) await pause(options.pollIntervalMs, run.signal);
+      if (idle || blocked) await abortableDelay(options.pollIntervalMs, run.signal);
     }
     if (failure !== undefined) throw failure;
     run.log.info({ ...progress }, 'relay stopped');
@@ -282,16 +283,4 @@ async function rollback(batch: Batch): Promise<void> {
   } catch {
     batch.client.release(true);
   }
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -1,3 +1,4 @@
+import { abortableDelay } from '../abortableDelay.ts';
 import type { StepExecution } from '../StepExecution.ts';
 
 /** What polling needs of the running step: its cancellation and a way to record progress. */
@@ -16,14 +17,6 @@ export async function pollUntil<T>(context: PollTarget, intervalMs: number, prob
     const result = await probe();
     if (result.done) return result.value;
     context.heartbeat(result.progress);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, intervalMs);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    await abortableDelay(intervalMs, signal);
   }
 }
