@@ -1,6 +1,7 @@
 import type { AuditClass } from './AuditClass.ts';
 import type { AuditEvent } from './AuditEvent.ts';
 import { parsePgauditMessage } from './parsePgauditMessage.ts';
+import { redactPasswords } from './redactPasswords.ts';
 
 /** The fields of a PostgreSQL 15 jsonlog record the collector reads. */
 export interface JsonLogRecord {
@@ -59,8 +60,8 @@ export function classifyLogRecord(record: JsonLogRecord, classes: ReadonlySet<Au
     command: audit?.command ?? null,
     object_type: audit === undefined || audit.objectType === '' ? null : audit.objectType,
     object_name: audit === undefined || audit.objectName === '' ? null : audit.objectName,
-    statement: audit?.statement ?? null,
-    message,
+    statement: audit === undefined ? null : redactPasswords(audit.statement),
+    message: audit === undefined ? message : redactPasswords(message),
   };
 }
 
