@@ -27,7 +27,8 @@ export function parsePayloadKeys(text: string, from: string): PayloadKeyring {
     const id = entry.slice(0, colon);
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
     if (colon < 1 || !idPattern.test(id) || key.length !== 32) {
-      throw new DbarchError('DBA_CODEC_KEYS_INVALID', `${from}: "${colon < 1 ? entry.slice(0, 8) : id}…" is not \`<id>:<32 bytes in base64>\``, {
+      // Only the id is named: an entry without one may be a bare key, and none of its bytes belong in a message.
+      throw new DbarchError('DBA_CODEC_KEYS_INVALID', `${from}: ${colon < 1 ? `an entry of ${entry.length} characters without an id` : `"${id}:…"`} is not \`<id>:<32 bytes in base64>\``, {
         hint: 'Make a key with `node -e "console.log(\'k1:\' + require(\'crypto\').randomBytes(32).toString(\'base64\'))"`.',
       });
     }

@@ -60,6 +60,8 @@ describe('the payload codec', () => {
     expect(payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: `file:${file}` })?.active.id).to.equal('k2');
     expect(payloadKeysFromEnv({})).to.equal(undefined);
     expectCodeSync(() => parsePayloadKeys('k1:c2hvcnQ=', 'test'), 'DBA_CODEC_KEYS_INVALID');
+    const bare = randomBytes(32).toString('base64');
+    expect(expectCodeSync(() => parsePayloadKeys(bare, 'test'), 'DBA_CODEC_KEYS_INVALID').message, 'a key without its id is not quoted').to.not.include(bare.slice(0, 8));
     expectCodeSync(() => parsePayloadKeys(`${one},${one}`, 'test'), 'DBA_CODEC_KEYS_INVALID');
     expectCodeSync(() => payloadKeysFromEnv({ DBARCH_PAYLOAD_KEYS: 'file:/no/such/file' }), 'DBA_CODEC_KEYS_INVALID');
   });
