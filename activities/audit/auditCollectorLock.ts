@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { processAlive } from '../../runtime/processAlive.ts';
 
 /**
  * Takes `<directory>/collector.lock` for one collector run, or DBA_AUDIT_BUSY (retryable) while another live process,
@@ -43,14 +44,5 @@ async function readHolder(file: string): Promise<{ pid: number; token: string } 
     return typeof parsed.pid === 'number' && typeof parsed.token === 'string' ? { pid: parsed.pid, token: parsed.token } : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -5,6 +5,7 @@ import { memberUrl } from '../../compiler/sections/clusters/memberUrl.ts';
 import type { ManagedMember } from './ManagedCluster.ts';
 import type { MemberPaths } from './memberPaths.ts';
 import { probePort } from './probePort.ts';
+import { processAlive } from '../../runtime/processAlive.ts';
 
 /**
  * Where a member stands before anything is changed:
@@ -54,12 +55,7 @@ export function livePostmaster(dataDir: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  return processAlive(pid) ? pid : undefined;
 }
 
 async function describeHolder(member: ManagedMember, timeoutMs: number): Promise<string> {

@@ -8,6 +8,7 @@ import type { AuditClass } from '../../activities/audit/AuditClass.ts';
 import { auditServerSettings } from '../../activities/audit/auditServerSettings.ts';
 import { withDatabase } from './postgres.ts';
 import { freePort } from './freePort.ts';
+import { processAlive } from '../../runtime/processAlive.ts';
 
 /** Debian's server binaries; PG_BINDIR overrides (e.g. another major version). */
 const binDir = process.env.PG_BINDIR ?? '/usr/lib/postgresql/15/bin';
@@ -234,15 +235,5 @@ function sweepStaleClusters(): void {
       }
     }
     rmSync(join(pgClusterRoot, entry), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
