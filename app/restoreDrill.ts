@@ -6,6 +6,7 @@ import { DbarchError } from '../errors/DbarchError.ts';
 import { stateDir } from '../runtime/stateDir.ts';
 import type { RestoreDrillWorkflowInput } from '../workflows/restoreDrillWorkflow.ts';
 import { pitrSettingsOfSpec } from './pitrSettingsOfSpec.ts';
+import { workflowIdTime } from './workflowIdTime.ts';
 
 export interface DrillOptions {
   readonly cluster?: string;
@@ -34,7 +35,7 @@ export async function restoreDrillInput(paths: readonly string[], options: Drill
 
 /** `drill:<cluster>:<time>` now. */
 export async function startRestoreDrill(client: Client, input: RestoreDrillWorkflowInput, taskQueue: string, at: Date = new Date()): Promise<{ workflowId: string; runId: string }> {
-  const workflowId = `drill:${input.cluster}:${at.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  const workflowId = `drill:${input.cluster}:${workflowIdTime(at)}`;
   const handle = await client.workflow.start('restoreDrillWorkflow', { taskQueue, workflowId, args: [input], workflowIdConflictPolicy: 'FAIL', memo: { summary: `restore drill of ${input.cluster}` } });
   return { workflowId, runId: handle.firstExecutionRunId };
 }

@@ -7,6 +7,7 @@ import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
 import { planOrThrow } from './planOrThrow.ts';
 import { planningError } from './planningError.ts';
 import { startPlanWorkflow, type StartedPlan } from './startPlanWorkflow.ts';
+import { workflowIdTime } from './workflowIdTime.ts';
 
 /** The procedure `dbarch backup` and the backup Schedule run: a spec's own `base_backup` fork, else the shipped one. */
 export const baseBackupProcedure = 'base_backup';
@@ -41,7 +42,7 @@ export async function planBaseBackup(paths: readonly string[], cluster: string, 
 
 /** `backup:<cluster>:<time>`: one run per cluster and moment, the id the backup is named after. */
 export function baseBackupWorkflowId(cluster: string, at: Date): string {
-  return `backup:${cluster}:${at.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  return `backup:${cluster}:${workflowIdTime(at)}`;
 }
 
 export async function startBaseBackup(client: Client, planned: BaseBackupPlan, taskQueue: string, at: Date = new Date()): Promise<StartedPlan> {

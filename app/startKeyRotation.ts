@@ -8,6 +8,7 @@ import { loadPluginRegistry } from '../plugins/loadPluginRegistry.ts';
 import { planOrThrow } from './planOrThrow.ts';
 import { planningError } from './planningError.ts';
 import { startPlanWorkflow, type StartedPlan } from './startPlanWorkflow.ts';
+import { workflowIdTime } from './workflowIdTime.ts';
 
 /** The procedure `dbarch keys rotate` and the key-rotation Schedule run: a spec's own `key_rotation` fork, else the shipped one. */
 export const keyRotationProcedure = 'key_rotation';
@@ -36,7 +37,7 @@ export async function planKeyRotation(paths: readonly string[], environment?: st
 
 /** `key-rotation:<cluster>:<time>`: one rotation per cluster and moment. */
 export function keyRotationWorkflowId(cluster: string, at: Date): string {
-  return `key-rotation:${cluster}:${at.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  return `key-rotation:${cluster}:${workflowIdTime(at)}`;
 }
 
 export async function startKeyRotation(client: Client, planned: KeyRotationPlan, taskQueue: string, at: Date = new Date()): Promise<StartedPlan> {

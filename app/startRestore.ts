@@ -1,9 +1,10 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { RestoreStatus, RestoreWorkflowInput } from '../workflows/restoreWorkflow.ts';
+import { workflowIdTime } from './workflowIdTime.ts';
 
 /** `restore:<cluster>:<time>`: one run per request, never attached to another. */
 export function restoreWorkflowId(cluster: string, at: Date): string {
-  return `restore:${cluster}:${at.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  return `restore:${cluster}:${workflowIdTime(at)}`;
 }
 
 export async function startRestore(client: Client, input: RestoreWorkflowInput, taskQueue: string, at: Date = new Date()): Promise<{ workflowId: string; runId: string }> {

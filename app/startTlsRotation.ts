@@ -9,6 +9,7 @@ import { planningError } from './planningError.ts';
 import { planScheduleAction } from './planScheduleAction.ts';
 import { startPlanWorkflow, type StartedPlan } from './startPlanWorkflow.ts';
 import { upsertSchedule, type UpsertedSchedule } from './upsertSchedule.ts';
+import { workflowIdTime } from './workflowIdTime.ts';
 
 /** The procedure `dbarch tls rotate --workflow` and the tls-rotate Schedule run: a spec's own `tls_rotate` fork, else the shipped one. */
 export const tlsRotationProcedure = 'tls_rotate';
@@ -33,7 +34,7 @@ export async function planTlsRotation(paths: readonly string[], environment?: st
 
 /** `tls-rotate:<env>:<time>`: one rotation per environment and moment. */
 export function tlsRotationWorkflowId(environment: string, at: Date): string {
-  return `tls-rotate:${environment}:${at.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  return `tls-rotate:${environment}:${workflowIdTime(at)}`;
 }
 
 export function startTlsRotation(client: Client, plan: Plan, taskQueue: string, at: Date = new Date()): Promise<StartedPlan> {
