@@ -35,13 +35,14 @@ export interface DbarchWorkerOptions {
  */
 export async function createDbarchWorker(options: DbarchWorkerOptions): Promise<Worker> {
   await ensureSearchAttributesForWorker(options.connection, options.namespace, options.log);
+  const dataConverter = options.dataConverter ?? dbarchDataConverter();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: await workflowBundle(options.log),
+    workflowBundle: await workflowBundle(options.log, dataConverter?.failureConverterPath),
     activities: options.activities,
-    ...withDataConverter(options.dataConverter ?? dbarchDataConverter()),
+    ...withDataConverter(dataConverter),
     interceptors: { activity: [() => ({ inbound: new ActivityErrorBoundary() })] },
     shutdownGraceTime: options.shutdownGraceTime ?? '10s',
   });

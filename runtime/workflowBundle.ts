@@ -4,12 +4,20 @@ import type { Logger } from './logger.ts';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-let cached: Promise<WorkflowBundleWithSourceMap> | undefined;
+const cached = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
 
-/** Bundles workflows/ once per process (webpack takes seconds); every worker in the process shares it. */
-export function workflowBundle(log?: Logger): Promise<WorkflowBundleWithSourceMap> {
-  cached ??= bundleWorkflowCode({
+/**
+ * Bundles workflows/ once per process and failure converter (webpack takes seconds); every worker in the process
+ * with the same data converter shares it. A worker whose data converter names a failureConverterPath needs a bundle
+ * built with it (the SDK refuses the pair otherwise).
+ */
+export function workflowBundle(log?: Logger, failureConverterPath?: string): Promise<WorkflowBundleWithSourceMap> {
+  const key = failureConverterPath ?? '';
+  const existing = cached.get(key);
+  if (existing !== undefined) return existing;
+  const made = bundleWorkflowCode({
     workflowsPath,
+    ...(failureConverterPath === undefined ? {} : { failureConverterPath }),
     logger: log
       ? {
           trace: () => undefined,
@@ -21,5 +29,6 @@ export function workflowBundle(log?: Logger): Promise<WorkflowBundleWithSourceMa
         }
       : undefined,
   });
-  return cached;
+  cached.set(key, made);
+  return made;
 }

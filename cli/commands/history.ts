@@ -1,6 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { DbarchError } from '../../errors/DbarchError.ts';
+import { decodeHistory } from '../../runtime/codec/decodeHistory.ts';
 import { exitCodes } from '../exitCodes.ts';
 import { runVerb } from '../runVerb.ts';
 import { withTemporal } from '../withTemporal.ts';
@@ -17,7 +18,8 @@ export function run(argv: string[]): Promise<number> {
     const workflowId = positionals[0];
     if (!workflowId) throw new DbarchError('DBA_USAGE', 'dbarch history needs a workflow id');
     return withTemporal(async (temporalHandle) => {
-      const history = await temporalHandle.client.workflow.getHandle(workflowId).fetchHistory();
+      // With DBARCH_PAYLOAD_KEYS, inputs and failure messages are encrypted in history: read them in clear here.
+      const history = await decodeHistory(await temporalHandle.client.workflow.getHandle(workflowId).fetchHistory(), temporalHandle.dataConverter?.payloadCodecs ?? []);
       const timeline = describeHistory(history.events ?? []);
       if (format === 'json') console.log(JSON.stringify(timeline));
       else for (const entry of timeline) console.log(`${entry.time}  ${entry.event.padEnd(20)} ${entry.detail}`);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { describeHistory } from '../../cli/commands/history.ts';
+import { decodeHistory } from '../../runtime/codec/decodeHistory.ts';
 import { createApiServer } from '../../api/createApiServer.ts';
 import { startPlanWorkflow } from '../../app/startPlanWorkflow.ts';
 import { closeActivityDeps, createActivityDeps } from '../../activities/ActivityDeps.ts';
@@ -132,7 +134,7 @@ procedures:
       expect(files.length).to.be.greaterThan(0);
       for (const file of files) expect(existsSync(file) && readFileSync(file).includes(marker), `plaintext in ${file}`).to.equal(false);
 
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, 'codec');
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(undefined, temporal.dataConverter?.failureConverterPath), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, 'codec');
 
       const codec = temporal.dataConverter?.payloadCodecs?.[0];
       expect(codec).to.not.equal(undefined);
@@ -149,6 +151,44 @@ procedures:
       const [plain] = decoded.json<{ payloads: { metadata: Record<string, string>; data: string }[] }>().payloads;
       expect(Buffer.from(plain!.metadata.encoding ?? '', 'base64').toString()).to.not.equal('binary/encrypted');
       await api.close();
+    });
+
+    it('keeps failure messages out of history too: PostgreSQL quotes the failing value in its error', async () => {
+      const marker = `codec-failure-${randomBytes(6).toString('hex')}`;
+      const specDir = mkdtempSync(join(tmpdir(), 'dbarch-codec-spec-'));
+      const spec = join(specDir, 'spec.yaml');
+      writeFileSync(spec, `apiVersion: dbarch/v1
+procedures:
+  definitions:
+    failing:
+      steps:
+        - { id: read, uses: builtin/sql, with: { sql: "SELECT '${marker}'::int AS n" } }
+`);
+      const plan = await planFor(spec, 'dev', 'failing');
+      const taskQueue = uniqueTaskQueue('codec-failure');
+      const deps = createActivityDeps(serviceUrls(), testLog);
+      let workflowId = '';
+      try {
+        const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log: testLog, ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) });
+        const outcome = await worker.runUntil(async () => {
+          ({ workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue));
+          return temporal.client.workflow.getHandle(workflowId).result().then((r) => r as InterpreterResult, (error: unknown) => error);
+        });
+        // A dbarch client (with the keys) still reads why it failed.
+        expect(JSON.stringify(outcome, (_k, v: unknown) => (v instanceof Error ? { message: v.message, cause: v.cause } : v))).to.include(marker);
+      } finally {
+        await closeActivityDeps(deps);
+      }
+      const history = await new Client({ connection: temporal.connection, namespace: temporal.namespace }).workflow.getHandle(workflowId).fetchHistory();
+      // Failure messages and stacks are strings in the history, not byte strings.
+      expect(JSON.stringify(history).includes(marker) || Buffer.concat(bytesOf(history)).includes(marker), 'plaintext failure message in history read through the server').to.equal(false);
+      for (const file of readdirSync(dir).filter((name) => name.startsWith('temporal.sqlite')).map((name) => join(dir, name))) {
+        expect(readFileSync(file).includes(marker), `plaintext failure message in ${file}`).to.equal(false);
+      }
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(undefined, temporal.dataConverter?.failureConverterPath), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, 'codec-failure');
+      // `dbarch history` (with the keys) still says why the step failed.
+      const readable = describeHistory((await decodeHistory(history, temporal.dataConverter?.payloadCodecs ?? [])).events ?? []);
+      expect(readable.find((entry) => entry.event === 'step failed')?.detail).to.include(marker);
     });
   });
 });
