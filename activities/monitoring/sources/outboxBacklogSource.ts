@@ -3,6 +3,7 @@ import { outboxDeadLetterTable, outboxTable } from '../../outbox/outboxTable.ts'
 import type { MetricFamily } from '../Collector.ts';
 import { metricSample } from '../metricSample.ts';
 import type { PlatformSource } from '../PlatformSource.ts';
+import { reusedConnection } from './reusedConnection.ts';
 
 const families = {
   backlog: { name: 'dbarch_outbox_backlog_events', type: 'gauge', help: 'Outbox events committed and not yet confirmed by the broker.', labels: ['database'] },
@@ -16,22 +17,20 @@ const families = {
  * table the relay deletes from, so it is exact, and cheap while the relay keeps up.
  */
 export function outboxBacklogSource(url: string, database: string, timeoutMs: number): PlatformSource {
-  let client: Promise<pg.Client> | undefined;
-  const connected = () => {
-    client ??= (async () => {
+  const client = reusedConnection(
+    async (lost) => {
       const made = new pg.Client({ connectionString: url, statement_timeout: timeoutMs, lock_timeout: Math.max(1, Math.floor(timeoutMs / 2)), connectionTimeoutMillis: timeoutMs, application_name: 'dbarch exporter' });
-      made.on('error', () => (client = undefined));
+      made.on('error', lost);
       await made.connect();
       return made;
-    })();
-    client.catch(() => (client = undefined));
-    return client;
-  };
+    },
+    (made) => made.end(),
+  );
   return {
     name: 'outbox',
     families: Object.values(families),
     async collect() {
-      const connection = await connected();
+      const connection = await client.get();
       const { rows } = await connection
         .query<{ backlog: string; oldest: number; dead: string }>(
           `SELECT (SELECT count(*) FROM ${outboxTable}) AS backlog,
@@ -41,7 +40,7 @@ export function outboxBacklogSource(url: string, database: string, timeoutMs: nu
         .catch((error: unknown) => {
           // Until dbarch's migrations made the outbox here (42P01), the database has no backlog to report.
           if ((error as { code?: string }).code === '42P01') return { rows: [] };
-          client = undefined;
+          client.lost();
           void connection.end().catch(() => undefined);
           throw error;
         });
@@ -50,10 +49,6 @@ export function outboxBacklogSource(url: string, database: string, timeoutMs: nu
       const labels = { database };
       return [...metricSample(families.backlog, labels, row.backlog), ...metricSample(families.oldest, labels, row.oldest), ...metricSample(families.deadLetters, labels, row.dead)];
     },
-    async close() {
-      const open = client;
-      client = undefined;
-      if (open !== undefined) await (await open.catch(() => undefined))?.end().catch(() => undefined);
-    },
+    close: () => client.close(),
   };
 }

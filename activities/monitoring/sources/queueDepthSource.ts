@@ -1,7 +1,7 @@
-import type { ChannelModel } from 'amqplib';
 import { connectAmqp } from '../../queue/connectAmqp.ts';
 import type { MetricFamily } from '../Collector.ts';
 import type { PlatformSource } from '../PlatformSource.ts';
+import { reusedConnection } from './reusedConnection.ts';
 
 const families = {
   messages: { name: 'dbarch_queue_messages', type: 'gauge', help: 'Messages ready in the queue (RabbitMQ queue.declare-ok message count).', labels: ['queue'] },
@@ -14,20 +14,19 @@ const families = {
  * it is simply absent from the scrape, which `dbarch plan` reports as missing.
  */
 export function queueDepthSource(amqpUrl: string, queues: readonly string[]): PlatformSource {
-  let connection: Promise<ChannelModel> | undefined;
-  const connected = () => {
-    connection ??= connectAmqp(amqpUrl).then((c) => {
-      c.once('close', () => (connection = undefined));
-      return c;
-    });
-    connection.catch(() => (connection = undefined));
-    return connection;
-  };
+  const connection = reusedConnection(
+    (lost) =>
+      connectAmqp(amqpUrl).then((c) => {
+        c.once('close', lost);
+        return c;
+      }),
+    (c) => c.close(),
+  );
   return {
     name: 'queue_stats',
     families: Object.values(families),
     async collect() {
-      const model = await connected();
+      const model = await connection.get();
       const counts = await Promise.all(
         queues.map(async (queue) => {
           const channel = await model.createChannel();
@@ -47,10 +46,6 @@ export function queueDepthSource(amqpUrl: string, queues: readonly string[]): Pl
       );
       return counts.flat();
     },
-    async close() {
-      const open = connection;
-      connection = undefined;
-      if (open !== undefined) await (await open.catch(() => undefined))?.close().catch(() => undefined);
-    },
+    close: () => connection.close(),
   };
 }
