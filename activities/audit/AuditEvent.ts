@@ -15,7 +15,7 @@ export interface AuditEvent {
   readonly application: string | null;
   /** SQLSTATE of error records (failed logins: 28P01, 28000). */
   readonly sqlstate: string | null;
-  /** pgaudit's command (CREATE TABLE, GRANT, COPY), else null. */
+  /** pgaudit's command (ALTER TABLE, GRANT, COPY), else null. */
   readonly command: string | null;
   readonly object_type: string | null;
   readonly object_name: string | null;

@@ -1,4 +1,4 @@
-/** The fields of a pgaudit record (`AUDIT: SESSION,1,1,DDL,CREATE TABLE,TABLE,public.t,create table t (),<none>`). */
+/** The fields of a pgaudit record (`AUDIT: SESSION,1,1,DDL,CREATE INDEX,INDEX,public.t_i,create index t_i on t (a),<none>`). */
 export interface PgauditRecord {
   readonly auditType: string;
   readonly auditClass: string;
