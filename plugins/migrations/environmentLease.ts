@@ -98,6 +98,8 @@ export async function acquireEnvironmentLease(pool: pg.Pool, controlUrl: string,
     if (first && first !== mine && (await closed(first, me, options))) {
       // Its workflow ended without releasing (or withdrawing) it: nobody else ever will.
       await pool.query('DELETE FROM dbarch.environment_leases WHERE environment = $1 AND database = $2 AND holder = $3', [key.environment, key.database, first.holder]);
+      // A holder seen only once it had died (no poll fell in its tenure) was still waited for.
+      if (first.acquired_at && waitedFor.at(-1) !== first.workflow_id) waitedFor.push(first.workflow_id);
       tookOverFrom.push(first.workflow_id);
       continue;
     }
