@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './freePort.ts';
+import { startServerProcess } from './startServerProcess.ts';
 
 /** The kfake build of tools/kfake (`.ci/run` builds it there): franz-go's in-memory Kafka-protocol broker. */
 export const kfakeVersion = 'v0.0.0-20260918054303-01f206a7e32c';
@@ -17,29 +17,15 @@ export interface Kfake {
   stop(): Promise<void>;
 }
 
-/** Starts kfake on a free port and resolves once it listens; `stop()` in `after`. */
+/** Starts kfake on a free port and resolves once it says it listens; `stop()` in `after`. */
 export async function startKfake(): Promise<Kfake> {
   const path = kfakePath();
   if (!existsSync(path)) throw new Error(`kfake is not built at ${path}: run .ci/run, or (cd tools/kfake && go build -o ${path} .)`);
   const port = await freePort();
-  const child = spawn(path, ['-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('kfake listening')) resolve();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('exit', (code) => reject(new Error(`kfake exited (${code}): ${output}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const broker = `127.0.0.1:${port}`;
+  const server = await startServerProcess({ name: 'kfake', binary: path, args: ['-port', String(port)], endpoint: broker, ready: (output) => output.includes('kfake listening') });
   return {
-    broker: `127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
+    broker,
+    stop: () => server.stop(),
   };
 }

@@ -9,10 +9,10 @@ export interface ServerProcessOptions {
   readonly binary: string;
   readonly args: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
-  /** http://127.0.0.1:<port>, said in errors. */
+  /** Where it listens (http://127.0.0.1:<port>), said in errors. */
   readonly endpoint: string;
-  /** True once the server answers (a request that fails is not ready yet). */
-  ready(): Promise<boolean>;
+  /** True once the server answers (a request that fails is not ready yet); `output` is the tail of what it printed. */
+  ready(output: string): boolean | Promise<boolean>;
 }
 
 export interface ServerProcess {
@@ -54,7 +54,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   try {
     await eventually(async () => {
       if (gone) throw new Error(`${name} exited before answering on ${endpoint}:\n${output}`);
-      return (await options.ready().catch(() => false)) ? true : undefined;
+      const ready = await Promise.resolve(output).then((tail) => options.ready(tail)).catch(() => false);
+      return ready ? true : undefined;
     }, `${name} on ${endpoint}`, 20_000);
   } catch (error) {
     await server.stop();
