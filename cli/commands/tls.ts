@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInternalCa } from '../../activities/tls/createInternalCa.ts';
 import { internalCaPem } from '../../activities/tls/internalCaPem.ts';
@@ -82,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
       const files = { certificate: path.join(values.out, `${issued.role}.crt`), key: path.join(values.out, `${issued.role}.key`), ca: path.join(values.out, 'ca.crt') };
       writeFileSync(files.certificate, issued.certificatePem);
       writeFileSync(files.key, issued.privateKeyPem, { mode: 0o600 });
+      chmodSync(files.key, 0o600); // the mode above applies only when the file is created: an older key file may be looser
       writeFileSync(files.ca, issued.caPem);
       print({ role: issued.role, serial: issued.serial, notAfter: issued.notAfter, files }, () => console.log(`${issued.role}: certificate ${issued.serial} valid until ${issued.notAfter}\n  ${files.certificate}\n  ${files.key}\n  ${files.ca}`));
       return exitCodes.ok;
