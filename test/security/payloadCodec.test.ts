@@ -94,35 +94,37 @@ describe('the payload codec', () => {
       await temporal.close();
     });
 
-    it('keeps step inputs and results out of history (through the server and in its SQLite file), while dbarch clients, replay and the codec endpoint read them', async () => {
-      const marker = `codec-marker-${randomBytes(6).toString('hex')}`;
+    /**
+     * Runs a one-step procedure (builtin/sql with `sql`) on a worker with the codec, and returns its outcome as a dbarch
+     * client reads it (result or error) and its history as the server holds it (read by a client without the keys).
+     */
+    const runSqlStep = async (sql: string) => {
       const specDir = mkdtempSync(join(tmpdir(), 'dbarch-codec-spec-'));
       const spec = join(specDir, 'spec.yaml');
-      writeFileSync(spec, `apiVersion: dbarch/v1
-procedures:
-  definitions:
-    secretive:
-      steps:
-        - { id: read, uses: builtin/sql, with: { sql: "SELECT '${marker}' AS marker" } }
-`);
+      writeFileSync(spec, `apiVersion: dbarch/v1\nprocedures:\n  definitions:\n    secretive:\n      steps:\n        - { id: read, uses: builtin/sql, with: { sql: ${JSON.stringify(sql)} } }\n`);
       const plan = await planFor(spec, 'dev', 'secretive');
       const taskQueue = uniqueTaskQueue('codec');
       const deps = createActivityDeps(serviceUrls(), testLog);
-      let history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
       try {
         const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log: testLog, ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) });
         let workflowId = '';
-        const result = await worker.runUntil(async () => {
+        const outcome = await worker.runUntil(async () => {
           ({ workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue));
-          return (await temporal.client.workflow.getHandle(workflowId).result()) as InterpreterResult;
+          return temporal.client.workflow.getHandle(workflowId).result().then((r) => r as InterpreterResult, (error: unknown) => error);
         });
-        expect((result.steps.read?.output as { rows: { marker: string }[] }).rows[0]?.marker).to.equal(marker);
-        // A client without the keys sees what the server holds.
-        const raw = new Client({ connection: temporal.connection, namespace: temporal.namespace });
-        history = await raw.workflow.getHandle(workflowId).fetchHistory();
+        const history = await new Client({ connection: temporal.connection, namespace: temporal.namespace }).workflow.getHandle(workflowId).fetchHistory();
+        return { spec, taskQueue, outcome, history };
       } finally {
         await closeActivityDeps(deps);
       }
+    };
+    const replay = async (history: Awaited<ReturnType<typeof runSqlStep>>['history'], name: string) =>
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle(undefined, temporal.dataConverter?.failureConverterPath), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, name);
+
+    it('keeps step inputs and results out of history (through the server and in its SQLite file), while dbarch clients, replay and the codec endpoint read them', async () => {
+      const marker = `codec-marker-${randomBytes(6).toString('hex')}`;
+      const { spec, taskQueue, outcome, history } = await runSqlStep(`SELECT '${marker}' AS marker`);
+      expect(((outcome as InterpreterResult).steps.read?.output as { rows: { marker: string }[] }).rows[0]?.marker).to.equal(marker);
       expect(Buffer.concat(bytesOf(history)).includes(marker), 'plaintext in history read through the server').to.equal(false);
       const payloads = payloadsOf(history);
       const encodings = new Set(payloads.map((p) => new TextDecoder().decode(p.metadata?.encoding ?? new Uint8Array())));
@@ -134,7 +136,7 @@ procedures:
       expect(files.length).to.be.greaterThan(0);
       for (const file of files) expect(existsSync(file) && readFileSync(file).includes(marker), `plaintext in ${file}`).to.equal(false);
 
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(undefined, temporal.dataConverter?.failureConverterPath), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, 'codec');
+      await replay(history, 'codec');
 
       const codec = temporal.dataConverter?.payloadCodecs?.[0];
       expect(codec).to.not.equal(undefined);
@@ -155,37 +157,15 @@ procedures:
 
     it('keeps failure messages out of history too: PostgreSQL quotes the failing value in its error', async () => {
       const marker = `codec-failure-${randomBytes(6).toString('hex')}`;
-      const specDir = mkdtempSync(join(tmpdir(), 'dbarch-codec-spec-'));
-      const spec = join(specDir, 'spec.yaml');
-      writeFileSync(spec, `apiVersion: dbarch/v1
-procedures:
-  definitions:
-    failing:
-      steps:
-        - { id: read, uses: builtin/sql, with: { sql: "SELECT '${marker}'::int AS n" } }
-`);
-      const plan = await planFor(spec, 'dev', 'failing');
-      const taskQueue = uniqueTaskQueue('codec-failure');
-      const deps = createActivityDeps(serviceUrls(), testLog);
-      let workflowId = '';
-      try {
-        const worker = await createDbarchWorker({ connection: temporal.nativeConnection, namespace: temporal.namespace, taskQueue, activities: createActivities(deps), log: testLog, ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) });
-        const outcome = await worker.runUntil(async () => {
-          ({ workflowId } = await startPlanWorkflow(temporal.client, plan, taskQueue));
-          return temporal.client.workflow.getHandle(workflowId).result().then((r) => r as InterpreterResult, (error: unknown) => error);
-        });
-        // A dbarch client (with the keys) still reads why it failed.
-        expect(JSON.stringify(outcome, (_k, v: unknown) => (v instanceof Error ? { message: v.message, cause: v.cause } : v))).to.include(marker);
-      } finally {
-        await closeActivityDeps(deps);
-      }
-      const history = await new Client({ connection: temporal.connection, namespace: temporal.namespace }).workflow.getHandle(workflowId).fetchHistory();
+      const { outcome, history } = await runSqlStep(`SELECT '${marker}'::int AS n`);
+      // A dbarch client (with the keys) still reads why it failed.
+      expect(JSON.stringify(outcome, (_k, v: unknown) => (v instanceof Error ? { message: v.message, cause: v.cause } : v))).to.include(marker);
       // Failure messages and stacks are strings in the history, not byte strings.
       expect(JSON.stringify(history).includes(marker) || Buffer.concat(bytesOf(history)).includes(marker), 'plaintext failure message in history read through the server').to.equal(false);
       for (const file of readdirSync(dir).filter((name) => name.startsWith('temporal.sqlite')).map((name) => join(dir, name))) {
         expect(readFileSync(file).includes(marker), `plaintext failure message in ${file}`).to.equal(false);
       }
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle(undefined, temporal.dataConverter?.failureConverterPath), ...(temporal.dataConverter ? { dataConverter: temporal.dataConverter } : {}) }, history, 'codec-failure');
+      await replay(history, 'codec-failure');
       // `dbarch history` (with the keys) still says why the step failed.
       const readable = describeHistory((await decodeHistory(history, temporal.dataConverter?.payloadCodecs ?? [])).events ?? []);
       expect(readable.find((entry) => entry.event === 'step failed')?.detail).to.include(marker);
