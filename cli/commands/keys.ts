@@ -4,11 +4,9 @@ import type { RewrapReport } from '../../activities/keys/rewrapStoredKeys.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch keys rotate <spec> [--env <name>] [--detach] [--format text|json]
 
@@ -24,26 +22,16 @@ at_rest.key_rotation. KMS endpoint and region: at_rest.endpoint / region, else A
 the worker.`;
 
 /** `dbarch keys rotate <spec>`: key rotation of the backup data keys, as a workflow. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('keys', argv, {
-      env: { type: 'string' },
-      detach: { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [subcommand, ...paths] = positionals;
+export function run(argv: string[]): Promise<number> {
+  const options = {
+    env: { type: 'string' },
+    detach: { type: 'boolean' },
+  } as const;
+  return runVerb({ name: 'keys', help, options, example: 'dbarch keys rotate specs/platform.yaml' }, argv, async ({ values, positionals, format, specPathsAfterAction }) => {
+    const [subcommand] = positionals;
     if (subcommand !== 'rotate') throw new DbarchError('DBA_USAGE', subcommand === undefined ? 'dbarch keys: say what to do' : `dbarch keys: no subcommand "${subcommand}"`, { hint: 'Use `dbarch keys rotate <spec>`.' });
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: 'e.g. `dbarch keys rotate specs/platform.yaml`' });
-    const planned = await planKeyRotation(paths, values.env);
-    const temporal = await connectTemporal();
-    try {
+    const planned = await planKeyRotation(specPathsAfterAction(), values.env);
+    return withTemporal(async (temporal) => {
       const started = await startKeyRotation(temporal.client, planned, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'text') {
@@ -66,10 +54,6 @@ export async function run(argv: string[]): Promise<number> {
         console.log(`backup data keys under ${report.keyId}: re-wrapped ${baseBackups} base backups, ${schemaDumps} schema dumps, ${walFiles} WAL files; ${report.skipped} already current`);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
