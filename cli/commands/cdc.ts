@@ -8,9 +8,8 @@ import { createLogger } from '../../runtime/logger.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
 import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch cdc start|status|drop-slot <spec> [options]
 
@@ -33,29 +32,17 @@ Options:
   -h, --help`;
 
 /** `dbarch cdc start|status|drop-slot <spec>`. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  const options = { database: { type: 'string' }, exchange: { type: 'string' }, 'max-slot-wal-keep-size': { type: 'string' } } as const;
   // drop-slot (a gated procedure) has options of its own: its module parses them.
-  if (argv[0] === 'drop-slot') return (await import('./cdcDropSlot.ts')).run(argv.slice(1));
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('cdc', argv, {
-      database: { type: 'string' },
-      exchange: { type: 'string' },
-      'max-slot-wal-keep-size': { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [action, ...paths] = positionals;
+  const subVerbs = { 'drop-slot': () => import('./cdcDropSlot.ts') };
+  return runVerb({ name: 'cdc', help, options, example: 'dbarch cdc start specs/platform.yaml', subVerbs }, argv, async ({ values, positionals, format, specPathsAfterAction }) => {
+    const [action] = positionals;
     if (action === 'drop-slot') throw new DbarchError('DBA_USAGE', 'dbarch cdc drop-slot: name the action first', { hint: '`dbarch cdc drop-slot <spec> [options]`' });
     if (action !== 'start' && action !== 'status') {
       throw new DbarchError('DBA_USAGE', `dbarch cdc: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: 'one of start, status, drop-slot: e.g. `dbarch cdc start specs/platform.yaml`' });
     }
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: `e.g. \`dbarch cdc ${action} specs/platform.yaml\`` });
+    const paths = specPathsAfterAction(`dbarch cdc ${action} specs/platform.yaml`);
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     const database = str(values.database);
     const exchange = str(values.exchange);
@@ -79,8 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const prepared = await prepareCdcOfInput(input, createLogger({ level: 'error' }));
     if (format !== 'json') for (const w of prepared.warnings) console.error(`warning ${w.code}: ${w.message}`);
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const started = await startCdc(temporal.client, input, dbarchConfig().taskQueue);
       const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
       if (format === 'json') console.log(JSON.stringify({ ...started, uiUrl, prepared }));
@@ -90,10 +76,6 @@ export async function run(argv: string[]): Promise<number> {
         if (uiUrl) console.log(uiUrl);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
