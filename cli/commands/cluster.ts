@@ -4,11 +4,8 @@ import { clusterRejoin } from '../../app/clusterRejoin.ts';
 import { clusterUp } from '../../app/clusterUp.ts';
 import { managedClusterOfSpec } from '../../app/managedClusterOfSpec.ts';
 import { withControlDatabase } from '../../app/withControlDatabase.ts';
-import { DbarchError } from '../../errors/DbarchError.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
 
 const help = `Usage: dbarch cluster up|down|rejoin|drill <spec> --cluster <name> [--member <name>] [--format text|json]
 
@@ -25,27 +22,15 @@ Members live under clusters[].data_directory/<cluster>/<member> and run as the p
 Exit status: 0 done, 1 failed (a coded error says why), 2 usage error.`;
 
 /** `dbarch cluster up|down|rejoin <spec> --cluster <name>`. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  const options = { cluster: { type: 'string' }, member: { type: 'string' } } as const;
   // drill talks to Temporal and has options of its own: its module parses them.
-  if (argv[0] === 'drill') return (await import('./clusterDrill.ts')).run(argv.slice(1));
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('cluster', argv, {
-      cluster: { type: 'string' },
-      member: { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [action, ...paths] = positionals;
-    const example = 'e.g. `dbarch cluster up specs/platform.yaml --cluster ha`';
-    if (action !== 'up' && action !== 'down' && action !== 'rejoin') throw new DbarchError('DBA_USAGE', `dbarch cluster: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: example });
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: example });
-    if (values.cluster === undefined) throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: example });
+  const subVerbs = { drill: () => import('./clusterDrill.ts') };
+  return runVerb({ name: 'cluster', help, options, example: 'dbarch cluster up specs/platform.yaml --cluster ha', subVerbs }, argv, async ({ values, positionals, format, usage, specPathsAfterAction }) => {
+    const [action] = positionals;
+    if (action !== 'up' && action !== 'down' && action !== 'rejoin') throw usage(`dbarch cluster: unknown action ${action === undefined ? '(none)' : `"${action}"`}`);
+    const paths = specPathsAfterAction();
+    if (values.cluster === undefined) throw usage('name the cluster with --cluster');
     const { spec, cluster } = await managedClusterOfSpec(paths, values.cluster);
     // Progress goes to stderr, so --format json output on stdout stays one document.
     const progress = (message: string) => console.error(`cluster ${cluster.name}: ${message}`);
@@ -65,13 +50,11 @@ export async function run(argv: string[]): Promise<number> {
       else for (const s of stopped) console.log(`${s.member.padEnd(12)} ${s.stopped ? 'stopped' : 'was not running'}`);
       return exitCodes.ok;
     }
-    if (values.member === undefined) throw new DbarchError('DBA_USAGE', 'name the member to rejoin with --member', { hint: 'e.g. `dbarch cluster rejoin specs/platform.yaml --cluster ha --member ha1`' });
+    if (values.member === undefined) throw usage('name the member to rejoin with --member', 'dbarch cluster rejoin specs/platform.yaml --cluster ha --member ha1');
     const member = values.member;
     const result = await withControlDatabase((control) => clusterRejoin(control, cluster, member, { log: progress }));
     if (format === 'json') console.log(JSON.stringify(result));
     else console.log(`${result.member} is a standby of ${result.primary} (${result.method}); topology epoch ${result.topology.epoch}`);
     return exitCodes.ok;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }
