@@ -6,11 +6,9 @@ import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
 import type { AlertStateEntry } from '../../workflows/alertEvaluatorWorkflow.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch monitoring evaluate <spec> [--name <name>] [--interval <duration>] [--status] [--format text|json]
 
@@ -23,23 +21,15 @@ included. Already running: prints it instead of starting a second. Stop it with 
 "uiUrl"}, with --status the state query's answer.`;
 
 /** `dbarch monitoring evaluate <spec>`: one durable evaluator per spec (a subcommand of cli/commands/monitoring.ts). */
-export async function monitoringEvaluate(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('monitoring evaluate', argv, {
-      name: { type: 'string' },
-      interval: { type: 'string' },
-      status: { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
+export function monitoringEvaluate(argv: string[]): Promise<number> {
+  const options = {
+    name: { type: 'string' },
+    interval: { type: 'string' },
+    status: { type: 'boolean' },
+  } as const;
+  return runVerb({ name: 'monitoring evaluate', help, options, example: 'dbarch monitoring evaluate specs/platform.yaml' }, argv, async ({ values, positionals, format, usage }) => {
     const spec = positionals[0];
-    if (spec === undefined) throw new DbarchError('DBA_USAGE', 'name the spec file', { hint: 'e.g. `dbarch monitoring evaluate specs/platform.yaml`' });
+    if (spec === undefined) throw usage('name the spec file');
     const name = typeof values.name === 'string' ? values.name : alertEvaluatorName(spec);
     let intervalMs: number | undefined;
     if (values.status !== true) {
@@ -52,8 +42,7 @@ export async function monitoringEvaluate(argv: string[]): Promise<number> {
         intervalMs = parsed.value;
       }
     }
-    const temporal = await connectTemporal();
-    try {
+    return withTemporal(async (temporal) => {
       const workflowId = alertEvaluatorWorkflowId(name);
       if (values.status === true) {
         const state = await alertEvaluatorState(temporal.client, workflowId);
@@ -77,10 +66,6 @@ export async function monitoringEvaluate(argv: string[]): Promise<number> {
         if (uiUrl) console.log(uiUrl);
       }
       return exitCodes.ok;
-    } finally {
-      await temporal.close();
-    }
-  } catch (error) {
-    return reportError(error, format);
-  }
+    });
+  });
 }
