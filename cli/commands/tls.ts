@@ -11,11 +11,9 @@ import { tlsTargetOfSpec } from '../../app/tlsTargetOfSpec.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import { workflowUiUrl } from '../../runtime/startTemporal.ts';
-import { connectTemporal } from '../connectTemporal.ts';
 import { exitCodes } from '../exitCodes.ts';
-import { outputFormat } from '../outputFormat.ts';
-import { parseCommandArgs } from '../parseCommandArgs.ts';
-import { reportError } from '../reportError.ts';
+import { runVerb } from '../runVerb.ts';
+import { withTemporal } from '../withTemporal.ts';
 
 const help = `Usage: dbarch tls rotate|status|client-cert|init-ca …
 
@@ -41,28 +39,20 @@ const help = `Usage: dbarch tls rotate|status|client-cert|init-ca …
 Exit status: 0 done, 1 failed (a coded error says why), 2 usage error.`;
 
 /** `dbarch tls …`: certificates of the clusters dbarch manages. */
-export async function run(argv: string[]): Promise<number> {
-  let format = outputFormat(argv);
-  try {
-    const { values, positionals } = parseCommandArgs('tls', argv, {
-      cluster: { type: 'string' },
-      role: { type: 'string' },
-      out: { type: 'string' },
-      name: { type: 'string' },
-      env: { type: 'string' },
-      force: { type: 'boolean' },
-      workflow: { type: 'boolean' },
-      schedule: { type: 'boolean' },
-      detach: { type: 'boolean' },
-      format: { type: 'string', default: 'text' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help === true) {
-      console.log(help);
-      return exitCodes.ok;
-    }
-    format = values.format === 'json' ? 'json' : 'text';
-    const [action, ...paths] = positionals;
+export function run(argv: string[]): Promise<number> {
+  const options = {
+    cluster: { type: 'string' },
+    role: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    env: { type: 'string' },
+    force: { type: 'boolean' },
+    workflow: { type: 'boolean' },
+    schedule: { type: 'boolean' },
+    detach: { type: 'boolean' },
+  } as const;
+  return runVerb({ name: 'tls', help, options, example: 'dbarch tls rotate specs/platform.yaml --cluster ha' }, argv, async ({ values, positionals, format, usage, specPathsAfterAction }) => {
+    const [action] = positionals;
     const print = (value: unknown, text: () => void) => (format === 'json' ? console.log(JSON.stringify(value)) : text());
     if (action === 'init-ca') {
       process.stdout.write(await internalCaPem(await createInternalCa({ name: values.name ?? 'dbarch-internal-ca' })));
@@ -71,7 +61,8 @@ export async function run(argv: string[]): Promise<number> {
     if (action !== 'rotate' && action !== 'status' && action !== 'client-cert') {
       throw new DbarchError('DBA_USAGE', `dbarch tls: unknown action ${action === undefined ? '(none)' : `"${action}"`}`, { hint: 'e.g. `dbarch tls rotate specs/platform.yaml --cluster ha`; see `dbarch tls --help`' });
     }
-    if (paths.length === 0) throw new DbarchError('DBA_USAGE', 'name the spec file or directory', { hint: `e.g. \`dbarch tls ${action} specs/platform.yaml --cluster ha\`` });
+    const example = `dbarch tls ${action} specs/platform.yaml --cluster ha`;
+    const paths = specPathsAfterAction(example);
     if (action === 'rotate' && (values.workflow === true || values.schedule === true)) return await viaTemporal(paths, values.env, values.schedule === true, values.detach === true, format);
     if (action === 'client-cert') {
       if (values.role === undefined || values.out === undefined) throw new DbarchError('DBA_USAGE', 'name the role with --role and the directory with --out', { hint: 'e.g. `dbarch tls client-cert specs/platform.yaml --role orders_service --out /run/secrets/dbarch`' });
@@ -87,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       print({ role: issued.role, serial: issued.serial, notAfter: issued.notAfter, files }, () => console.log(`${issued.role}: certificate ${issued.serial} valid until ${issued.notAfter}\n  ${files.certificate}\n  ${files.key}\n  ${files.ca}`));
       return exitCodes.ok;
     }
-    if (values.cluster === undefined) throw new DbarchError('DBA_USAGE', 'name the cluster with --cluster', { hint: `e.g. \`dbarch tls ${action} specs/platform.yaml --cluster ha\`` });
+    if (values.cluster === undefined) throw usage('name the cluster with --cluster', example);
     const { cluster, tls } = await tlsTargetOfSpec(paths, values.cluster);
     if (action === 'status') {
       const status = await readTlsStatus(cluster, tls);
@@ -104,9 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     const rotation = await rotateClusterTls(cluster, tls, { ...(values.force === true ? { force: true } : {}), progress: (message) => console.error(`tls ${cluster.name}: ${message}`) });
     print(rotation, () => printRotation(rotation));
     return exitCodes.ok;
-  } catch (error) {
-    return reportError(error, format);
-  }
+  });
 }
 
 function printRotation(rotation: TlsRotation): void {
@@ -118,8 +107,7 @@ function printRotation(rotation: TlsRotation): void {
 
 async function viaTemporal(paths: readonly string[], environment: string | undefined, schedule: boolean, detach: boolean, format: 'text' | 'json'): Promise<number> {
   const plan = await planTlsRotation(paths, environment);
-  const temporal = await connectTemporal();
-  try {
+  return withTemporal(async (temporal) => {
     const taskQueue = dbarchConfig().taskQueue;
     if (schedule) {
       const upserted = await applyTlsRotationSchedule(temporal.client, plan, taskQueue);
@@ -143,7 +131,5 @@ async function viaTemporal(paths: readonly string[], environment: string | undef
     const output = result.result.steps.rotate?.output as { clusters: TlsRotation[] } | undefined;
     if (format === 'text') for (const rotation of output?.clusters ?? []) printRotation(rotation);
     return exitCodes.ok;
-  } finally {
-    await temporal.close();
-  }
+  });
 }
