@@ -58,12 +58,22 @@ export async function restoreBaseBackup(
   };
   let file: FileHandle | undefined;
   // Chunks are gathered and written with one writev per MiB: far fewer trips to the thread pool than one per chunk.
+  // One write stays in flight while the next MiB is decrypted and decompressed: awaiting each write before taking
+  // more data kept the decompressor and the disk taking turns (the restore was mostly waiting). The next write
+  // waits for the one before it, so a file's bytes land in order.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let writing: Promise<unknown> = Promise.resolve();
   const flush = async () => {
-    if (file && pendingBytes > 0) await file.writev(pending);
+    const chunks = pending;
     pending = [];
     pendingBytes = 0;
+    await writing;
+    if (file && chunks.length > 0) {
+      const write = file.writev(chunks);
+      write.catch(() => undefined); // handled: its error is thrown where it is awaited, at the next flush or the end
+      writing = write;
+    }
   };
   const pathOf = (entry: TarEntry) => {
     const path = resolve(staging, entry.path);
@@ -105,6 +115,7 @@ export async function restoreBaseBackup(
         }),
         entryEnd: tracked(async () => {
           await flush();
+          await writing;
           await file?.close();
           file = undefined;
         }),
@@ -116,6 +127,7 @@ export async function restoreBaseBackup(
     return { manifest: opened.manifest, targetDir, files: read.files, bytes: read.bytes };
   } catch (error) {
     await running;
+    await writing.catch(() => undefined);
     await file?.close().catch(() => undefined);
     // The refusal is what the caller must see; a cleanup that still fails is retried by Node, never rethrown over it.
     await rm(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
