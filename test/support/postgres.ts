@@ -29,6 +29,18 @@ export async function freshDatabase(label: string): Promise<TestDatabase> {
       const client = new pg.Client({ connectionString: serviceUrls().postgres });
       await client.connect();
       try {
+        // A pool's end() resolves before its idle clients' sockets have closed: forcing such a session out makes
+        // the server send it 57P01, which that client (no longer listened to) raises as an uncaught error. So
+        // sessions get a moment to finish closing (55006 object_in_use while they do); only then are they forced.
+        for (let attempt = 0; attempt < 30; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS ${name}`);
+            return;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '55006') throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await client.end();
