@@ -40,7 +40,7 @@ export interface MemberStatus {
   /**
    * Standby: how long replay is behind, in ms: 0 when everything received is replayed (an idle primary writes
    * nothing, so now() - pg_last_xact_replay_timestamp() would grow without any lag), else now() minus the commit
-   * time of the last replayed transaction.
+   * time of the last replayed transaction; null (unknown) while behind with no transaction replayed since start.
    */
   readonly replayLagMs: number | null;
   /** Standby: bytes between what it received and what it replayed. The cluster view adds the primary's distance. */

@@ -11,6 +11,8 @@ SELECT pg_is_in_recovery() AS in_recovery,
        CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS replay_paused,
        CASE WHEN NOT pg_is_in_recovery() THEN NULL
             WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+            -- No commit replayed since this standby started: the lag in time is unknown (greatest() would say 0).
+            WHEN pg_last_xact_replay_timestamp() IS NULL THEN NULL
             ELSE greatest(0, (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000))::float8 END AS replay_lag_ms,
        CASE WHEN pg_is_in_recovery() THEN greatest(0, pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()))::float8 END AS backlog_bytes,
        CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1)

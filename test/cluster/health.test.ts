@@ -88,6 +88,10 @@ describe('health endpoints on a real 1+2 cluster (seed shape, Patroni-style role
 
   it('a replica paused with pg_wal_replay_pause() while the primary writes shows growing lag and fails /replica?lag=', async () => {
     await sqlOn(memberUrl(member('ha1')), 'CREATE TABLE IF NOT EXISTS ticks (id bigserial PRIMARY KEY, pad text)');
+    // The lag in time is measured from the last replayed commit: pausing a fresh standby before it replays one
+    // leaves that lag unknown however far it falls behind.
+    const primaryLsn = await valueOn(memberUrl(member('ha1')), 'pg_current_wal_lsn()');
+    await eventually(async () => ((await valueOn(memberUrl(member('ha2')), `pg_last_wal_replay_lsn() >= '${primaryLsn}'::pg_lsn`)) === 'true' ? true : undefined), 'ha2 to replay the CREATE TABLE');
     await sqlOn(memberUrl(member('ha2')), 'SELECT pg_wal_replay_pause()');
     writer = new pg.Client({ connectionString: memberUrl(member('ha1')) });
     writer.on('error', () => undefined);
@@ -141,6 +145,17 @@ async function sqlOn(url: string, text: string): Promise<void> {
   await client.connect();
   try {
     await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One value of `expression` on the server at `url`, as text. */
+async function valueOn(url: string, expression: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return String((await client.query<{ v: unknown }>(`SELECT (${expression})::text AS v`)).rows[0]?.v);
   } finally {
     await client.end();
   }
