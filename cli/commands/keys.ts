@@ -1,4 +1,4 @@
-import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
+import { followStartedPlanRun } from '../followStartedPlanRun.ts';
 import { planKeyRotation, startKeyRotation } from '../../app/startKeyRotation.ts';
 import type { RewrapReport } from '../../activities/keys/rewrapStoredKeys.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -38,17 +38,9 @@ export function run(argv: string[]): Promise<number> {
         console.log(`Rotating the backup keys of ${planned.cluster}: workflow ${started.workflowId}  run ${started.runId}`);
         if (uiUrl) console.log(uiUrl);
       }
-      if (values.detach === true) {
-        if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
-        return exitCodes.ok;
-      }
-      const result = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
-      if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl, result }));
-      if (!result.ok) {
-        if (format === 'text') console.error(`${result.code}: ${result.message}`);
-        return exitCodes.failed;
-      }
-      const report = result.result.steps.rewrap?.output as RewrapReport | undefined;
+      const followed = await followStartedPlanRun(temporal.client, started, { uiUrl, format, detach: values.detach === true });
+      if ('exitCode' in followed) return followed.exitCode;
+      const report = followed.result.steps.rewrap?.output as RewrapReport | undefined;
       if (format === 'text' && report) {
         const { baseBackups, schemaDumps, walFiles } = report.rewrapped;
         console.log(`backup data keys under ${report.keyId}: re-wrapped ${baseBackups} base backups, ${schemaDumps} schema dumps, ${walFiles} WAL files; ${report.skipped} already current`);

@@ -5,7 +5,7 @@ import { internalCaPem } from '../../activities/tls/internalCaPem.ts';
 import { issueClientCertificate } from '../../activities/tls/issueClientCertificate.ts';
 import { readTlsStatus } from '../../activities/tls/readTlsStatus.ts';
 import { rotateClusterTls, type TlsRotation } from '../../activities/tls/rotateClusterTls.ts';
-import { awaitPlanRun } from '../../app/awaitPlanRun.ts';
+import { followStartedPlanRun } from '../followStartedPlanRun.ts';
 import { applyTlsRotationSchedule, planTlsRotation, startTlsRotation } from '../../app/startTlsRotation.ts';
 import { tlsTargetOfSpec } from '../../app/tlsTargetOfSpec.ts';
 import { DbarchError } from '../../errors/DbarchError.ts';
@@ -118,17 +118,9 @@ async function viaTemporal(paths: readonly string[], environment: string | undef
     const started = await startTlsRotation(temporal.client, plan, taskQueue);
     const uiUrl = workflowUiUrl(temporal, started.workflowId) ?? null;
     if (format === 'text') console.log(`Rotating TLS certificates: workflow ${started.workflowId}  run ${started.runId}${uiUrl ? `\n${uiUrl}` : ''}`);
-    if (detach) {
-      if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl }));
-      return exitCodes.ok;
-    }
-    const result = await awaitPlanRun(temporal.client, started.workflowId, started.runId);
-    if (format === 'json') console.log(JSON.stringify({ workflowId: started.workflowId, runId: started.runId, uiUrl, result }));
-    if (!result.ok) {
-      if (format === 'text') console.error(`${result.code}: ${result.message}`);
-      return exitCodes.failed;
-    }
-    const output = result.result.steps.rotate?.output as { clusters: TlsRotation[] } | undefined;
+    const followed = await followStartedPlanRun(temporal.client, started, { uiUrl, format, detach });
+    if ('exitCode' in followed) return followed.exitCode;
+    const output = followed.result.steps.rotate?.output as { clusters: TlsRotation[] } | undefined;
     if (format === 'text') for (const rotation of output?.clusters ?? []) printRotation(rotation);
     return exitCodes.ok;
   });
