@@ -2,7 +2,7 @@
 // prometheus-postgres-exporter) on the same database of a cluster of its own with 100 tables and
 // pg_stat_statements populated. Both run as child processes, started here on free ports (never as services).
 // Run: node --import tsx bench/exporter.ts   (BENCH_SCRAPES, default 100)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { spawnTs } from '../test/support/childProcess.ts';
@@ -76,6 +76,10 @@ async function populate(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (spawnSync('prometheus-postgres-exporter', ['--version']).error !== undefined) {
+    console.error('bench/exporter.ts: the peer is missing: apt-get install prometheus-postgres-exporter (then stop its service)');
+    process.exit(2);
+  }
   const cluster = await startPgCluster({ label: 'bench-exporter', walLevel: 'replica', settings: { shared_preload_libraries: 'pg_stat_statements' } });
   const stops: (() => Promise<unknown>)[] = [];
   try {
