@@ -10,7 +10,8 @@ type JwtSettings = NonNullable<NonNullable<CompiledSpec['gateway_config']>['auth
 
 /**
  * The gateway's token check, from gateway_config.authentication.jwt: signature by the JWKS (fetched and cached by
- * jose, refetched for an unknown kid) or the one public key, then issuer, audience and expiry. Returns the
+ * jose, refetched for an unknown kid) or the one public key, then issuer, audience and expiry (a token without
+ * `exp` is refused: a stolen one would otherwise work forever). Returns the
  * identity, or throws DBA_GATEWAY_UNAUTHENTICATED with the reason in details.
  */
 export async function jwtVerifier(settings: JwtSettings, env: NodeJS.ProcessEnv): Promise<(token: string) => Promise<GatewayIdentity>> {
@@ -27,7 +28,7 @@ export async function jwtVerifier(settings: JwtSettings, env: NodeJS.ProcessEnv)
   return async (token) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, { issuer: settings.issuer, audience: settings.audience, algorithms }));
+      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, { issuer: settings.issuer, audience: settings.audience, algorithms, requiredClaims: ['exp'] }));
     } catch (error) {
       const { reason, claim } = joseRefusal(error);
       throw new DbarchError('DBA_GATEWAY_UNAUTHENTICATED', `token refused: ${reason}${claim ? ` (${claim})` : ''}`, { details: { reason, ...(claim ? { claim } : {}) } });

@@ -32,15 +32,16 @@ describe('dbarch gateway: JWT, rate limits, typed JSON and bad input (the main s
   /** Login roles the Connection API made: roles are cluster-wide, so they go when the test ends. */
   const issuedRoles: string[] = [];
 
-  function token(service: string, options: { roles?: string[]; audience?: string; expiresIn?: string; signer?: CryptoKey } = {}): Promise<string> {
-    return new SignJWT({ roles: options.roles ?? ['rw'] })
+  /** A signed token; `expiresIn: null` leaves out the `exp` claim. */
+  function token(service: string, options: { roles?: string[]; audience?: string; expiresIn?: string | null; signer?: CryptoKey } = {}): Promise<string> {
+    const jwt = new SignJWT({ roles: options.roles ?? ['rw'] })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer('https://auth.test/')
       .setAudience(options.audience ?? 'dbarch-gateway')
       .setSubject(service)
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? '5m')
-      .sign(options.signer ?? key);
+      .setIssuedAt();
+    if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? '5m');
+    return jwt.sign(options.signer ?? key);
   }
 
   async function query(service: string, body: unknown, options: { auth?: string | null; raw?: string } = {}) {
@@ -115,10 +116,11 @@ service_mesh:
     await admin.end();
   });
 
-  it('refuses missing, expired, forged and wrong-audience tokens with 401, and a service, database or mode the roles do not allow with 403, before any database access', async () => {
+  it('refuses missing, expired, never-expiring, forged and wrong-audience tokens with 401, and a service, database or mode the roles do not allow with 403, before any database access', async () => {
     const cases = [
       { auth: null, reason: 'missing' },
       { auth: `Bearer ${await token(untouched, { expiresIn: '-1m' })}`, reason: 'expired' },
+      { auth: `Bearer ${await token(untouched, { expiresIn: null })}`, reason: 'claim check failed', claim: 'exp' },
       { auth: `Bearer ${await token(untouched, { signer: forger })}`, reason: 'bad signature' },
       { auth: `Bearer ${await token(untouched, { audience: 'someone-else' })}`, reason: 'claim check failed' },
       { auth: 'Bearer not.a.jwt', reason: 'malformed' },
@@ -126,6 +128,7 @@ service_mesh:
     for (const c of cases) {
       const r = await query(untouched, { sql: 'SELECT 1' }, { auth: c.auth });
       expect([r.status, r.body.error?.code, r.body.error?.details?.reason], c.reason).to.deep.equal([401, 'DBA_GATEWAY_UNAUTHENTICATED', c.reason]);
+      if (c.claim !== undefined) expect(r.body.error?.details?.claim, c.reason).to.equal(c.claim);
     }
     const writeAsReader = await query(untouched, { sql: 'SELECT 1', mode: 'write' }, { auth: `Bearer ${await token(untouched, { roles: ['reader'] })}` });
     expect([writeAsReader.status, writeAsReader.body.error?.code]).to.deep.equal([403, 'DBA_GATEWAY_FORBIDDEN']);
