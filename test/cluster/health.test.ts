@@ -140,11 +140,12 @@ describe('health endpoints on a real 1+2 cluster (seed shape, Patroni-style role
   });
 });
 
-async function sqlOn(url: string, text: string): Promise<void> {
+/** Runs `text` on the server at `url` in a connection of its own; its rows. */
+async function sqlOn(url: string, text: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(text);
+    return (await client.query<Record<string, unknown>>(text)).rows;
   } finally {
     await client.end();
   }
@@ -152,11 +153,5 @@ async function sqlOn(url: string, text: string): Promise<void> {
 
 /** One value of `expression` on the server at `url`, as text. */
 async function valueOn(url: string, expression: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return String((await client.query<{ v: unknown }>(`SELECT (${expression})::text AS v`)).rows[0]?.v);
-  } finally {
-    await client.end();
-  }
+  return String((await sqlOn(url, `SELECT (${expression})::text AS v`))[0]?.v);
 }
