@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { DbarchError } from '../../../errors/DbarchError.ts';
+import { releaseBuffersPromptly } from '../../../runtime/releaseBuffersPromptly.ts';
 import { decompressStream } from '../compression/decompressStream.ts';
 import { decryptStream } from '../crypto/decryptStream.ts';
 import type { ObjectStore } from '../store/ObjectStore.ts';
@@ -34,6 +35,7 @@ export async function readBaseBackup(
   options: { signal: AbortSignal; progress?: (progress: ReadProgress) => void },
 ): Promise<{ files: number; bytes: number; storedBytes: number }> {
   const { manifest, dataKey } = opened;
+  releaseBuffersPromptly();
   // Every file's size and SHA256 as it streams; compared at the end with backup_manifest (the tar's last member).
   const seen = new Map<string, { size: number; sha256: string }>();
   let pgManifestText = '';
