@@ -35,10 +35,10 @@ export function decryptStream(dataKey: Buffer, options: DecryptOptions): Transfo
     pendingBytes = rest.length;
     return out;
   };
+  // The first n bytes without joining the whole queue: a 1 MiB frame arrives as sixteen 64 KiB reads, and joining
+  // everything on each look made every frame cost eight times its size in copies.
   const peek = (n: number): Buffer => {
-    if (pending.length !== 1) {
-      pending = [Buffer.concat(pending, pendingBytes)];
-    }
+    if (pending[0]!.length < n) pending = [Buffer.concat(pending, pendingBytes)];
     return pending[0]!.subarray(0, n);
   };
   const tampered = (message: string, cause?: unknown) =>
