@@ -24,6 +24,7 @@ export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' 
   const encryption = base?.encryption ?? 'none';
   const copy = sections.backup_config?.cross_region_replication;
   const copying = copy?.enabled === true && copy.destination !== undefined;
+  const wal = sections.backup_config?.wal_archiving;
   return {
     cluster: { value: name ?? null, source: { path: ['backup_config', 'cluster'], hint: 'name the cluster (from `clusters`) to back up' } },
     connection: { value: connection ?? null, source: { path: ['clusters'], hint: `give cluster ${name ?? '?'} a \`primary\` connection or \`members\`` } },
@@ -31,6 +32,9 @@ export function baseBackupSettings(sections: Pick<CompiledSpec, 'backup_config' 
     retention: { value: base?.retention ?? null, source: { path: [...at, 'retention'] } },
     // cross_region_replication: async copies may trail (a failed copy does not fail the backup), sync ones must succeed.
     copy_destination: { value: copying ? copy.destination : null, source: { path: ['backup_config', 'cross_region_replication', 'destination'] } },
+    // WAL is copied too when it is archived: a copied base backup alone restores only to its own end.
+    wal_destination: { value: wal?.enabled === true ? (wal.destination ?? null) : null, source: { path: ['backup_config', 'wal_archiving', 'destination'] } },
+    copy_wal: { value: copying && wal?.enabled === true && wal.destination !== undefined },
     cross_region_async: { value: copying && (copy.sync_mode ?? 'async') === 'async' },
     cross_region_sync: { value: copying && copy.sync_mode === 'sync' },
     encryption: { value: encryption, source: { path: [...at, 'encryption'] } },

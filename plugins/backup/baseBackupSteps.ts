@@ -7,6 +7,7 @@ import { applyBackupLifecycle } from '../../activities/backup/lifecycle/applyBac
 import { s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
 import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
 import { copyBaseBackup } from '../../activities/backup/copy/copyBaseBackup.ts';
+import { copyWalArchive } from '../../activities/backup/copy/copyWalArchive.ts';
 import { parseDuration } from '../../compiler/grammar/parseDuration.ts';
 import { dbarchConfig } from '../../runtime/dbarchConfig.ts';
 import type { StepContext } from '../StepContext.ts';
@@ -31,6 +32,13 @@ export interface BaseBackupStepInput {
   readonly max_rate?: string | null;
   /** base_backups.retention (`30d`): the lifecycle rules put on an S3 bucket after the backup depend on it. */
   readonly retention?: string | number | null;
+}
+
+export interface CopyWalStepInput {
+  /** wal_archiving.destination. */
+  readonly wal_destination: string;
+  /** cross_region_replication.destination: WAL goes under its wal/, beside the copied base backups. */
+  readonly copy_destination: string;
 }
 
 export interface CopyStepInput {
@@ -147,6 +155,26 @@ export function baseBackupSteps() {
           { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
         );
         ctx.log.info(copied, `backup ${copied.backupId} copied to ${input.copy_destination}, ${copied.lagSeconds.toFixed(0)} s after it finished`);
+        return copied;
+      },
+    },
+    copy_wal: {
+      input: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['wal_destination', 'copy_destination'],
+        properties: { wal_destination: text, copy_destination: text },
+      },
+      describe: (input: CopyWalStepInput) => `copy the WAL archive ${input.wal_destination} to ${input.copy_destination} (what the copy lacks)`,
+      defaults: { timeout: '12h', heartbeatTimeout: '1m' },
+      run: async (input: CopyWalStepInput, ctx: StepContext) => {
+        const s3 = s3SettingsFromEnv();
+        const copied = await copyWalArchive(
+          openObjectStore(resolveStepReference(input.wal_destination, 'wal_destination'), s3),
+          openObjectStore(resolveStepReference(input.copy_destination, 'copy_destination'), s3),
+          { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
+        );
+        ctx.log.info(copied, `${copied.copied} WAL files copied to ${input.copy_destination}; the copy trailed by ${copied.lagSeconds.toFixed(0)} s`);
         return copied;
       },
     },
