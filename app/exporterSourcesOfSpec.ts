@@ -3,6 +3,7 @@ import { openObjectStore } from '../activities/backup/store/openObjectStore.ts';
 import { s3SettingsFromEnv } from '../activities/backup/store/S3Settings.ts';
 import type { PlatformSource } from '../activities/monitoring/PlatformSource.ts';
 import { baseBackupSource } from '../activities/monitoring/sources/baseBackupSource.ts';
+import { crossRegionCopySource } from '../activities/monitoring/sources/crossRegionCopySource.ts';
 import { outboxBacklogSource } from '../activities/monitoring/sources/outboxBacklogSource.ts';
 import { queueDepthSource } from '../activities/monitoring/sources/queueDepthSource.ts';
 import { compileSpec } from '../compiler/compileSpec.ts';
@@ -26,7 +27,8 @@ export interface ExporterSourceOptions {
 /**
  * The exporter's platform sources for a spec, each from the section that gives it material: queue_config's queues
  * (depth and consumers, on its broker), queue_config.outbox's database (backlog, oldest event, dead letters),
- * backup_config's base backup destination (newest backup, count, size), and Temporal when a client is given.
+ * backup_config's base backup destination (newest backup, count, size) and how far its cross-region copy trails,
+ * and Temporal when a client is given.
  * References are resolved here, on the exporter's host.
  */
 export async function exporterSourcesOfSpec(paths: readonly string[], options: ExporterSourceOptions): Promise<PlatformSource[]> {
@@ -53,7 +55,20 @@ export async function exporterSourcesOfSpec(paths: readonly string[], options: E
   const base = spec.backup_config?.base_backups;
   const cluster = backupCluster(spec);
   if (base !== undefined && cluster !== undefined) {
-    sources.push(baseBackupSource(cluster, openObjectStore(resolve(base.destination, 'backup_config.base_backups.destination'), s3SettingsFromEnv(env))));
+    const backups = openObjectStore(resolve(base.destination, 'backup_config.base_backups.destination'), s3SettingsFromEnv(env));
+    sources.push(baseBackupSource(cluster, backups));
+    const copy = spec.backup_config?.cross_region_replication;
+    const wal = spec.backup_config?.wal_archiving;
+    if (copy?.enabled === true && copy.destination !== undefined) {
+      const store = (reference: string, what: string) => openObjectStore(resolve(reference, what), s3SettingsFromEnv(env));
+      sources.push(
+        crossRegionCopySource(cluster, {
+          backups,
+          copy: store(copy.destination, 'backup_config.cross_region_replication.destination'),
+          ...(wal?.enabled === true && wal.destination !== undefined ? { wal: store(wal.destination, 'backup_config.wal_archiving.destination') } : {}),
+        }),
+      );
+    }
   }
   if (options.temporal !== undefined) sources.push(workflowOutcomesSource(options.temporal));
   return sources;

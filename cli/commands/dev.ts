@@ -24,6 +24,7 @@ import { upDevClusters } from '../../app/upDevClusters.ts';
 import { startDevAlertEvaluator } from '../../app/startDevAlertEvaluator.ts';
 import { startDevMonitors } from '../../app/startDevMonitors.ts';
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
+import { applyWalCopySchedule } from '../../app/applyWalCopySchedule.ts';
 import { parseCommandArgs } from '../parseCommandArgs.ts';
 import { printSpecIssues } from '../printSpecIssues.ts';
 import { startDevServers } from '../startDevServers.ts';
@@ -120,11 +121,13 @@ export async function run(argv: string[]): Promise<number> {
     const waiting = outcomes.filter((o) => o.state === 'awaiting-approval').map((o) => o.environment);
     const completed = outcomes.filter((o) => o.state === 'completed').map((o) => o.environment);
     console.log(`✓ pipelines: ${completed.join(', ') || 'none'} completed${waiting.length > 0 ? `; ${waiting.join(', ')} awaiting approval` : ''}`);
-    // The spec's backup Schedule, as `dbarch schedule apply` makes it; a problem with it does not stop dev.
-    await applyBackupSchedule(temporal.client, [specPath], taskQueue).then(
-      (s) => s && console.log(`✓ schedule ${s.scheduleId} ${s.action}: ${s.cron} (UTC); next ${s.nextRuns[0] ?? '-'}`),
-      (error: unknown) => console.log(`! backup schedule not applied: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    // The spec's backup and WAL copy Schedules, as `dbarch schedule apply` makes them; a problem does not stop dev.
+    for (const [what, apply] of [['backup', applyBackupSchedule], ['WAL copy', applyWalCopySchedule]] as const) {
+      await apply(temporal.client, [specPath], taskQueue).then(
+        (s) => s && console.log(`✓ schedule ${s.scheduleId} ${s.action}: ${s.cron} (UTC); next ${s.nextRuns[0] ?? '-'}`),
+        (error: unknown) => console.log(`! ${what} schedule not applied: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     if (values.once) {
       if (waiting.length > 0) console.log(`--once: not waiting for the approval of ${waiting.join(', ')}; the workflow waits in Temporal and continues on the next start.`);
       worker.shutdown();

@@ -63,7 +63,8 @@ export const defaultBackupDestination = 'file:///tmp/dbarch/backups/';
  * `backup/restore_schemas` (puts them back in one transaction). Backup ids come from the idempotency key, so a
  * retry reuses its dump and a restore used as a compensation finds the dump of the step it compensates.
  * Base backups: `backup/base_backup` and `backup/verify_base_backup` (baseBackupSteps.ts), run by the shipped
- * `dbarch/base_backup` (procedures/base_backup.yaml) from `dbarch backup` and the backup Schedule.
+ * `dbarch/base_backup` (procedures/base_backup.yaml) from `dbarch backup` and the backup Schedule; `backup/copy_wal`,
+ * run by `dbarch/wal_copy` (procedures/wal_copy.yaml) from the WAL copy Schedule.
  */
 export const backupPlugin = definePlugin({
   name: 'backup',
@@ -81,7 +82,7 @@ export const backupPlugin = definePlugin({
     }),
     env: { destination: 'backup_destination' },
   },
-  procedures: [new URL('../../procedures/base_backup.yaml', import.meta.url)],
+  procedures: [new URL('../../procedures/base_backup.yaml', import.meta.url), new URL('../../procedures/wal_copy.yaml', import.meta.url)],
   defaults: { timeout: '1h', heartbeatTimeout: '30s', retry: { attempts: 5, initialInterval: '1s' } },
   steps: (deps) => {
     const { pgBinDir } = dbarchConfig();

@@ -6,7 +6,10 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { listBaseBackups } from '../../activities/backup/baseBackup/listBaseBackups.ts';
 import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
 import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
+import { fileStore } from '../../activities/backup/store/fileStore.ts';
+import { pushWalFile } from '../../activities/backup/wal/pushWalFile.ts';
 import { applyBackupSchedule } from '../../app/applyBackupSchedule.ts';
+import { applyWalCopySchedule } from '../../app/applyWalCopySchedule.ts';
 import { eventually } from '../support/childProcess.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { sharedTemporal, uniqueTaskQueue, withWorker } from '../support/temporal.ts';
@@ -20,13 +23,14 @@ describe('backup schedule (Temporal Schedule on base_backups.frequency)', functi
   let cluster: PgCluster;
   let work: string;
   let scheduleId: string | undefined;
+  let walScheduleId: string | undefined;
 
   before(async () => {
     cluster = await startPgCluster({ label: 'backupschedule', walLevel: 'replica' });
     work = mkdtempSync(join(tmpdir(), 'dbarch-schedule-'));
   });
   after(async () => {
-    if (scheduleId) await (await sharedTemporal()).client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+    for (const id of [scheduleId, walScheduleId]) if (id) await (await sharedTemporal()).client.schedule.getHandle(id).delete().catch(() => undefined);
     await cluster?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -45,11 +49,23 @@ backup_config:
     retention: 30d
     destination: file://${work}/backups/
     compression: lz4
+  wal_archiving:
+    enabled: true
+    destination: file://${work}/wal/
+    compression: gzip
   cross_region_replication:
     enabled: true
     target_region: us-west-2
     destination: file://${work}/copies/
+    wal_copy_frequency: every 10m
 `;
+    // Two archived WAL files (as wal-push leaves them): the backup run copies the first, the WAL copy run the second.
+    const archive = { store: fileStore(`file://${work}/wal/`, join(work, 'wal')), config: { destination: `file://${work}/wal/`, compression: 'gzip' as const }, keys: undefined };
+    const pushWal = async (name: string) => {
+      writeFileSync(join(work, name), Buffer.alloc(16 * 1024 * 1024, name.at(-1)));
+      await pushWalFile(archive, join(work, name));
+    };
+    await pushWal('000000010000000000000001');
     writeFileSync(specPath, spec('daily'));
     const temporal = await sharedTemporal();
     const taskQueue = uniqueTaskQueue('backup-schedule');
@@ -90,6 +106,24 @@ backup_config:
       expect(copy.lagSeconds).to.be.at.least(0);
       expect((await listBaseBackups(openObjectStore(`file://${work}/copies/`))).map((b) => b.backupId)).to.deep.equal([listed[0]!.backupId]);
       await verifyBaseBackup({ destination: `file://${work}/copies/`, backupId: listed[0]!.backupId }, { signal: new AbortController().signal });
+      // ... and the WAL archive beside it.
+      expect(result.steps.copy_wal!.output).to.include({ copied: 1, newest: '000000010000000000000001' });
+
+      // wal-copy:<cluster>: the WAL archive on wal_copy_frequency, between backups.
+      const walCopy = await applyWalCopySchedule(temporal.client, [specPath], taskQueue);
+      walScheduleId = walCopy?.scheduleId;
+      expect(walCopy).to.include({ scheduleId: `wal-copy:${name}`, cron: '*/10 * * * *', action: 'created' });
+      await pushWal('000000010000000000000002');
+      const walHandle = temporal.client.schedule.getHandle(`wal-copy:${name}`);
+      await walHandle.trigger();
+      const walRuns = await eventually(async () => {
+        const recent = (await walHandle.describe()).info.recentActions;
+        return recent.length > 0 ? recent : undefined;
+      }, 'the triggered WAL copy to start');
+      const walResult = (await temporal.client.workflow.getHandle(walRuns[0]!.action.workflow.workflowId).result()) as { phase: string; steps: Record<string, { output?: unknown }> };
+      expect(walResult.phase).to.equal('succeeded');
+      expect(walResult.steps.copy_wal!.output).to.include({ copied: 1, present: 1, newest: '000000010000000000000002' });
+      expect((await openObjectStore(`file://${work}/copies/`).list('wal/')).map((o) => o.key)).to.deep.equal(['wal/000000010000000000000001', 'wal/000000010000000000000002']);
     });
   });
 });

@@ -9,6 +9,7 @@ import { fileStore } from '../../activities/backup/store/fileStore.ts';
 import type { WalArchive } from '../../activities/backup/wal/WalArchive.ts';
 import { fetchWalFile } from '../../activities/backup/wal/fetchWalFile.ts';
 import { pushWalFile } from '../../activities/backup/wal/pushWalFile.ts';
+import { crossRegionCopySource } from '../../activities/monitoring/sources/crossRegionCopySource.ts';
 import { isDbarchError } from '../../errors/DbarchError.ts';
 
 /** cross_region_replication for WAL: the archive, as stored, into a second destination; gapless, never overwriting. */
@@ -46,6 +47,12 @@ describe('cross-region copy of the WAL archive (file:// to file://)', function (
     await west.store.put(`wal/${names[0]}`, await east.store.getBytes(`wal/${names[0]}`));
     const signal = new AbortController().signal;
     const later = new Date(Date.now() + 60_000);
+    // The exporter's view of the lag, before and after.
+    const lag = crossRegionCopySource('main', { wal: east.store, backups: archiveAt('base').store, copy: west.store }, 0, () => later.getTime());
+    const figures = async () => Object.fromEntries((await lag.collect()).map((s) => [s.family.name, s.value]));
+    const before = await figures();
+    expect(before).to.include({ dbarch_backup_copy_wal_files_behind: 2, dbarch_backup_copy_base_backups_behind: 0 });
+    expect(before.dbarch_backup_copy_wal_lag_seconds).to.be.within(59, 120);
     const progress: number[] = [];
     const first = await copyWalArchive(east.store, west.store, { signal, now: () => later, progress: (p) => progress.push(p.pending) });
     expect(first).to.include({ copied: 2, present: 1, newest: names[2] });
@@ -53,6 +60,7 @@ describe('cross-region copy of the WAL archive (file:// to file://)', function (
     expect(progress).to.deep.equal([1, 0]);
     const second = await copyWalArchive(east.store, west.store, { signal });
     expect(second).to.include({ copied: 0, copiedBytes: 0, present: 3, lagSeconds: 0 });
+    expect(await figures()).to.include({ dbarch_backup_copy_wal_files_behind: 0, dbarch_backup_copy_wal_lag_seconds: 0 });
     for (const name of names) {
       const out = join(dir, `restored-${name}`);
       await fetchWalFile(west, name, out);

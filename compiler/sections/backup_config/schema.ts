@@ -42,6 +42,13 @@ export const CrossRegionReplication = Type.Object(
     target_region: Type.Optional(namedString('region', { description: 'Region receiving copies (required when enabled).', examples: ['us-west-2'] })),
     sync_mode: Type.Optional(stringEnum(['async', 'sync'] as const, { description: 'Whether copies are made before a backup counts as done.', default: 'async' })),
     destination: Type.Optional(grammarString('dbarch-destination', { description: 'Bucket in the target region.' })),
+    wal_copy_frequency: Type.Optional(
+      grammarString('dbarch-frequency', {
+        description: 'How often the WAL archive is copied to the destination (Temporal Schedule wal-copy:<cluster>); also after every base backup.',
+        default: 'every 5m',
+        examples: ['every 5m', 'every 1m'],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
