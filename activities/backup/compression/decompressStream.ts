@@ -3,12 +3,16 @@ import { createGunzip } from 'node:zlib';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import { childProcessDuplex } from './childProcessDuplex.ts';
 import type { CompressionAlgorithm } from './Compression.ts';
+import { ZstdDecompressor } from './zstdDecompressor.ts';
 
-/** Reverses compressStream; a stream that does not decompress is DBA_BACKUP_COMPRESSION_FAILED. */
+/**
+ * Reverses compressStream; a stream that does not decompress is DBA_BACKUP_COMPRESSION_FAILED. zstd and gzip
+ * decompress in process (a restore's bytes never cross a pipe); lz4 runs Debian's `lz4`.
+ */
 export function decompressStream(algorithm: CompressionAlgorithm): Duplex {
   switch (algorithm) {
     case 'zstd':
-      return childProcessDuplex('zstd', ['-q', '-d', '-c']);
+      return new ZstdDecompressor();
     case 'lz4':
       return childProcessDuplex('lz4', ['-q', '-d', '-c']);
     case 'gzip':
