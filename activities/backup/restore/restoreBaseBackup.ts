@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, open, readdir, rename, rm, rmdir, symlink, type FileHandle } from 'node:fs/promises';
+import { chown, mkdir, open, readdir, rename, rm, rmdir, symlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import type { BaseBackupManifest } from '../baseBackup/BaseBackupManifest.ts';
@@ -9,6 +9,13 @@ import type { KeyProvider } from '../crypto/KeyProvider.ts';
 import type { S3Settings } from '../store/S3Settings.ts';
 import { openObjectStore } from '../store/openObjectStore.ts';
 import type { TarEntry } from '../tar/TarEntry.ts';
+import { AlignedSlabs } from './AlignedSlabs.ts';
+import { RestoredFile, type RestoreIo } from './RestoredFile.ts';
+
+/** Aligned MiB slabs for direct writes: also the bound on bytes in flight to the disk. */
+const directSlabs = 8;
+/** Files being fsync'ed and closed at once while the stream goes on. */
+const filesFinishing = 8;
 
 export interface RestoreBaseBackupRequest {
   readonly destination: string;
@@ -56,29 +63,30 @@ export async function restoreBaseBackup(
   const own = async (path: string) => {
     if (owner) await chown(path, owner.uid, owner.gid);
   };
-  let file: FileHandle | undefined;
-  // Chunks are gathered and written with one writev per MiB: far fewer trips to the thread pool than one per chunk.
-  // One write stays in flight while the next MiB is decrypted and decompressed: awaiting each write before taking
-  // more data kept the decompressor and the disk taking turns (the restore was mostly waiting). The next write
-  // waits for the one before it, so a file's bytes land in order.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let writing: Promise<unknown> = Promise.resolve();
-  const flush = async () => {
-    const chunks = pending;
-    pending = [];
-    pendingBytes = 0;
-    await writing;
-    if (file && chunks.length > 0) {
-      const write = file.writev(chunks);
-      write.catch(() => undefined); // handled: its error is thrown where it is awaited, at the next flush or the end
-      writing = write;
-    }
+  const io: RestoreIo = { slabs: new AlignedSlabs(directSlabs, 1 << 20), direct: true };
+  let file: RestoredFile | undefined;
+  // Finished files are fsync'ed and closed in the background, a few at a time, while the stream goes on.
+  const finishing = new Set<Promise<void>>();
+  let finishFailure: Error | undefined;
+  const finishInBackground = async (done: RestoredFile) => {
+    const finished = done.finish().catch((error: unknown) => {
+      finishFailure ??= error instanceof Error ? error : new Error('a restored file could not be finished', { cause: error });
+    });
+    finishing.add(finished);
+    void finished.then(() => finishing.delete(finished));
+    if (finishing.size >= filesFinishing) await Promise.race(finishing);
+    if (finishFailure !== undefined) throw finishFailure;
   };
+  const directories = new Set<string>([staging]);
   const pathOf = (entry: TarEntry) => {
     const path = resolve(staging, entry.path);
     if (path !== staging && !path.startsWith(staging + sep)) throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `tar member ${entry.path} leaves the data directory`);
     return path;
+  };
+  const makeDirectory = async (path: string) => {
+    if (directories.has(path)) return;
+    await mkdir(path, { recursive: true, mode: 0o700 });
+    for (let dir = path; dir !== staging && !directories.has(dir); dir = dirname(dir)) directories.add(dir);
   };
   // The callback running when the stream fails (a tampered chunk) may still be making a file: the cleanup waits
   // for it, or it would recreate what rm just removed (and rm would meet ENOTEMPTY).
@@ -97,40 +105,57 @@ export async function restoreBaseBackup(
         entry: tracked(async (entry: TarEntry) => {
           const path = pathOf(entry);
           if (entry.type === 'directory') {
-            await mkdir(path, { recursive: true, mode: 0o700 });
+            await makeDirectory(path);
             await own(path);
           } else if (entry.type === 'file') {
-            await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-            file = await open(path, 'wx', entry.mode & 0o600 ? entry.mode & 0o777 : 0o600);
-            if (owner) await file.chown(owner.uid, owner.gid);
+            await makeDirectory(dirname(path));
+            file = await RestoredFile.create(path, { mode: entry.mode & 0o600 ? entry.mode & 0o777 : 0o600, size: entry.size, owner }, io);
           } else if (entry.type === 'symlink') {
             await symlink(entry.linkTarget, path);
             if (owner) await chown(path, owner.uid, owner.gid).catch(() => undefined);
           }
         }),
         data: tracked(async (chunk: Buffer) => {
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-          if (pendingBytes >= 1 << 20) await flush();
+          await file!.write(chunk);
         }),
         entryEnd: tracked(async () => {
-          await flush();
-          await writing;
-          await file?.close();
+          const done = file;
           file = undefined;
+          if (done) await finishInBackground(done);
         }),
       },
       execution,
     );
+    await Promise.all(finishing);
+    if (finishFailure !== undefined) throw finishFailure;
+    // Durable before it is published: every file was fsync'ed, then the directories that name them.
+    await syncDirectories([...directories]);
     if (existing !== undefined) await rmdir(targetDir);
     await rename(staging, targetDir);
+    await syncDirectories([dirname(targetDir)]);
     return { manifest: opened.manifest, targetDir, files: read.files, bytes: read.bytes };
   } catch (error) {
     await running;
-    await writing.catch(() => undefined);
-    await file?.close().catch(() => undefined);
+    await file?.abandon();
+    await Promise.allSettled(finishing);
     // The refusal is what the caller must see; a cleanup that still fails is retried by Node, never rethrown over it.
     await rm(staging, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }).catch(() => undefined);
     throw error;
+  }
+}
+
+/** fsync of directories, a few at a time: what makes the files' names (and the final rename) survive a crash. */
+async function syncDirectories(paths: readonly string[]): Promise<void> {
+  for (let at = 0; at < paths.length; at += filesFinishing) {
+    await Promise.all(
+      paths.slice(at, at + filesFinishing).map(async (path) => {
+        const handle = await open(path, 'r');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      }),
+    );
   }
 }
