@@ -118,7 +118,7 @@ export const backupCodes = defineCodes({
     retryable: false,
   },
   DBA_BACKUP_COMPRESSION_FAILED: {
-    summary: 'The compressor or decompressor failed (the zstd or lz4 program is missing, or the stream is not valid).',
+    summary: 'The compressor or decompressor failed (the zstd or lz4 program is missing, or the stream is not valid or ends inside a frame).',
     hint: 'Install Debian\'s zstd / lz4 packages; on restore a corrupt stream means a damaged backup.',
     retryable: false,
   },
