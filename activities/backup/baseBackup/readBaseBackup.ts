@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import { releaseBuffersPromptly } from '../../../runtime/releaseBuffersPromptly.ts';
@@ -9,6 +9,7 @@ import type { TarEntry } from '../tar/TarEntry.ts';
 import { TarReader, type TarHandlers } from '../tar/TarReader.ts';
 import type { BaseBackupFile } from './BaseBackupManifest.ts';
 import { hashingTap } from './hashingTap.ts';
+import { OffThreadHasher } from './OffThreadHasher.ts';
 import { parsePgBackupManifest } from './pgBackupManifest.ts';
 import type { OpenedBaseBackup } from './openBaseBackup.ts';
 
@@ -36,85 +37,92 @@ export async function readBaseBackup(
 ): Promise<{ files: number; bytes: number; storedBytes: number }> {
   const { manifest, dataKey } = opened;
   releaseBuffersPromptly();
-  // Every file's size and SHA256 as it streams; compared at the end with backup_manifest (the tar's last member).
-  const seen = new Map<string, { size: number; sha256: string }>();
-  let pgManifestText = '';
-  let files = 0;
-  let bytes = 0;
-  let storedSoFar = 0;
-  let lastReport = 0;
-  for (const object of manifest.objects) {
-    const info = await store.head(object.key);
-    if (info === undefined) {
-      throw new DbarchError('DBA_BACKUP_OBJECT_MISSING', `object ${object.key} of backup ${manifest.backupId} is missing`, { details: { object: object.key } });
-    }
-    if (info.size < object.storedBytes) {
-      throw new DbarchError('DBA_BACKUP_TRUNCATED', `${object.key} has ${info.size} bytes, its manifest says ${object.storedBytes}`, {
-        details: { object: object.key, size: info.size, expected: object.storedBytes },
-      });
-    }
-    if (info.size > object.storedBytes) {
-      throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `${object.key} has ${info.size} bytes, its manifest says ${object.storedBytes}`, {
-        details: { object: object.key, size: info.size, expected: object.storedBytes },
-      });
-    }
-    let hash: Hash | undefined;
-    let fileBytes = 0;
-    const checks: TarHandlers = {
-      entry: async (entry: TarEntry) => {
-        if (entry.type === 'file') {
-          hash = createHash('sha256');
-          fileBytes = 0;
-        }
-        await handlers.entry(entry);
-      },
-      data: async (chunk, entry) => {
-        hash?.update(chunk);
-        fileBytes += chunk.length;
-        if (entry.path === 'backup_manifest') pgManifestText += chunk.toString('utf8');
-        await handlers.data(chunk, entry);
-      },
-      entryEnd: async (entry) => {
-        if (entry.type === 'file') {
-          seen.set(entry.path, { size: fileBytes, sha256: hash!.digest('hex') });
-          files++;
-          bytes += fileBytes;
-          hash = undefined;
-        }
-        await handlers.entryEnd(entry);
-      },
-    };
-    const storedTap = hashingTap((n) => {
-      const now = Date.now();
-      if (now - lastReport >= 1000) {
-        lastReport = now;
-        options.progress?.({ storedBytes: storedSoFar + n, files });
+  // Every file's size and SHA256 as it streams (hashed on a thread of its own); compared at the end with
+  // backup_manifest (the tar's last member).
+  const seen = new Map<string, { size: number; sha256: Promise<string> }>();
+  const hasher = new OffThreadHasher();
+  try {
+    return await readChecked();
+  } finally {
+    await hasher.close();
+  }
+
+  async function readChecked(): Promise<{ files: number; bytes: number; storedBytes: number }> {
+    let pgManifestText = '';
+    let files = 0;
+    let bytes = 0;
+    let storedSoFar = 0;
+    let lastReport = 0;
+    for (const object of manifest.objects) {
+      const info = await store.head(object.key);
+      if (info === undefined) {
+        throw new DbarchError('DBA_BACKUP_OBJECT_MISSING', `object ${object.key} of backup ${manifest.backupId} is missing`, { details: { object: object.key } });
       }
-    });
-    const stages: NodeJS.ReadWriteStream[] = [storedTap.stream];
-    if (manifest.encryption !== null) stages.push(decryptStream(dataKey!, { context: object.key, name: object.key }));
-    stages.push(decompressStream(manifest.compression.algorithm));
-    await pipeline([await store.get(object.key, { signal: options.signal }), ...stages, new TarReader(checks, object.key)], { signal: options.signal });
-    if (storedTap.sha256() !== object.sha256) {
-      throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `${object.key} does not match the SHA-256 its manifest records`, { details: { object: object.key } });
+      if (info.size < object.storedBytes) {
+        throw new DbarchError('DBA_BACKUP_TRUNCATED', `${object.key} has ${info.size} bytes, its manifest says ${object.storedBytes}`, {
+          details: { object: object.key, size: info.size, expected: object.storedBytes },
+        });
+      }
+      if (info.size > object.storedBytes) {
+        throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `${object.key} has ${info.size} bytes, its manifest says ${object.storedBytes}`, {
+          details: { object: object.key, size: info.size, expected: object.storedBytes },
+        });
+      }
+      let fileBytes = 0;
+      const checks: TarHandlers = {
+        entry: async (entry: TarEntry) => {
+          if (entry.type === 'file') fileBytes = 0;
+          await handlers.entry(entry);
+        },
+        data: async (chunk, entry) => {
+          fileBytes += chunk.length;
+          if (entry.path === 'backup_manifest') pgManifestText += chunk.toString('utf8');
+          await Promise.all([hasher.update(files, chunk), handlers.data(chunk, entry)]);
+        },
+        entryEnd: async (entry) => {
+          if (entry.type === 'file') {
+            const sha256 = hasher.digest(files);
+            sha256.catch(() => undefined); // awaited with the others at the end
+            seen.set(entry.path, { size: fileBytes, sha256 });
+            files++;
+            bytes += fileBytes;
+          }
+          await handlers.entryEnd(entry);
+        },
+      };
+      const storedTap = hashingTap((n) => {
+        const now = Date.now();
+        if (now - lastReport >= 1000) {
+          lastReport = now;
+          options.progress?.({ storedBytes: storedSoFar + n, files });
+        }
+      });
+      const stages: NodeJS.ReadWriteStream[] = [storedTap.stream];
+      if (manifest.encryption !== null) stages.push(decryptStream(dataKey!, { context: object.key, name: object.key }));
+      stages.push(decompressStream(manifest.compression.algorithm));
+      await pipeline([await store.get(object.key, { signal: options.signal }), ...stages, new TarReader(checks, object.key)], { signal: options.signal });
+      if (storedTap.sha256() !== object.sha256) {
+        throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `${object.key} does not match the SHA-256 its manifest records`, { details: { object: object.key } });
+      }
+      storedSoFar += storedTap.bytes();
     }
-    storedSoFar += storedTap.bytes();
-  }
-  const listed = manifest.files ?? pgManifestFiles(manifest.backupId, pgManifestText);
-  const listedPaths = new Set<string>();
-  for (const file of listed) {
-    listedPaths.add(file.path);
-    const got = seen.get(file.path);
-    if (got === undefined) throw mismatch(manifest.backupId, file.path, 'is in the manifest but not in the backup');
-    if (got.size !== file.size || got.sha256 !== file.sha256) {
-      throw mismatch(manifest.backupId, file.path, `has ${got.size} bytes and SHA256 ${got.sha256}, its manifest says ${file.size} and ${file.sha256}`);
+    const listed = manifest.files ?? pgManifestFiles(manifest.backupId, pgManifestText);
+    const listedPaths = new Set<string>();
+    for (const file of listed) {
+      listedPaths.add(file.path);
+      const got = seen.get(file.path);
+      if (got === undefined) throw mismatch(manifest.backupId, file.path, 'is in the manifest but not in the backup');
+      const sha256 = await got.sha256;
+      if (got.size !== file.size || sha256 !== file.sha256) {
+        throw mismatch(manifest.backupId, file.path, `has ${got.size} bytes and SHA256 ${sha256}, its manifest says ${file.size} and ${file.sha256}`);
+      }
     }
+    for (const path of seen.keys()) {
+      if (!listedPaths.has(path) && !unlisted(path)) throw mismatch(manifest.backupId, path, 'is in the backup but not in its manifest');
+    }
+    options.progress?.({ storedBytes: storedSoFar, files });
+    return { files, bytes, storedBytes: storedSoFar };
   }
-  for (const path of seen.keys()) {
-    if (!listedPaths.has(path) && !unlisted(path)) throw mismatch(manifest.backupId, path, 'is in the backup but not in its manifest');
-  }
-  options.progress?.({ storedBytes: storedSoFar, files });
-  return { files, bytes, storedBytes: storedSoFar };
 }
 
 function mismatch(backupId: string, path: string, what: string): DbarchError {
