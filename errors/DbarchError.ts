@@ -8,8 +8,16 @@ export interface DbarchErrorOptions {
   details?: Record<string, unknown>;
 }
 
+// Shared by every copy of this module in a process: tsx can load it twice (a CommonJS copy for what mocha
+// requires, an ESM copy for what a dynamic import() loads), and an error from one copy must still be one.
+const brand = Symbol.for('dbarch.DbarchError');
+
 /** An error with a stable code from the registry: what users see as `code: message` plus a hint. */
 export class DbarchError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  }
+
   override readonly name = 'DbarchError';
   readonly code: ErrorCode;
   readonly hint: string;
@@ -20,6 +28,7 @@ export class DbarchError extends Error {
     this.code = code;
     this.hint = options.hint ?? errorCodes[code].hint;
     this.details = options.details ?? {};
+    Object.defineProperty(this, brand, { value: true });
   }
 
   get retryable(): boolean {
