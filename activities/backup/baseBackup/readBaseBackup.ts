@@ -99,8 +99,12 @@ export async function readBaseBackup(
       });
       const stages: NodeJS.ReadWriteStream[] = [storedTap.stream];
       if (manifest.encryption !== null) stages.push(decryptStream(dataKey!, { context: object.key, name: object.key }));
-      stages.push(decompressStream(manifest.compression.algorithm));
-      await pipeline([await store.get(object.key, { signal: options.signal }), ...stages, new TarReader(checks, object.key)], { signal: options.signal });
+      // Every handler copies what it keeps (the hasher into its ring, a restored file into its slab or buffer): the
+      // decompressor's chunks go back to it once read.
+      const decompressor = decompressStream(manifest.compression.algorithm, { recycling: true });
+      stages.push(decompressor);
+      const reader = new TarReader(checks, object.key, decompressor.recycle?.bind(decompressor));
+      await pipeline([await store.get(object.key, { signal: options.signal }), ...stages, reader], { signal: options.signal });
       if (storedTap.sha256() !== object.sha256) {
         throw new DbarchError('DBA_BACKUP_CHECKSUM_MISMATCH', `${object.key} does not match the SHA-256 its manifest records`, { details: { object: object.key } });
       }

@@ -5,14 +5,18 @@ import { childProcessDuplex } from './childProcessDuplex.ts';
 import type { CompressionAlgorithm } from './Compression.ts';
 import { ZstdDecompressor } from './zstdDecompressor.ts';
 
+/** A decompressing stream; `recycle`, where it exists, takes a consumed chunk back for reuse (ZstdDecompressor). */
+export type Decompressor = Duplex & { recycle?: (chunk: Buffer) => void };
+
 /**
  * Reverses compressStream; a stream that does not decompress is DBA_BACKUP_COMPRESSION_FAILED. zstd and gzip
- * decompress in process (a restore's bytes never cross a pipe); lz4 runs Debian's `lz4`.
+ * decompress in process (a restore's bytes never cross a pipe); lz4 runs Debian's `lz4`. `recycling`: the consumer
+ * promises to hand every chunk to `recycle` once done with it, keeping no view of it.
  */
-export function decompressStream(algorithm: CompressionAlgorithm): Duplex {
+export function decompressStream(algorithm: CompressionAlgorithm, options: { recycling?: boolean } = {}): Decompressor {
   switch (algorithm) {
     case 'zstd':
-      return new ZstdDecompressor();
+      return new ZstdDecompressor(options);
     case 'lz4':
       return childProcessDuplex('lz4', ['-q', '-d', '-c']);
     case 'gzip':

@@ -21,11 +21,33 @@ export class ZstdDecompressor extends Duplex {
   #consumerWants = true;
   #inFrame = false;
   // Outputs are consecutive views of one slab, so input fed a byte at a time does not pin a MiB per byte.
-  #slab = Buffer.allocUnsafe(slabBytes);
+  #slab: Buffer;
   #used = 0;
+  // With recycling, the views of each slab still out (and whether it is full); a slab whose views all came back
+  // is used again: a restore then cycles a few MiB instead of leaving 2.4 GB of buffers to the collector.
+  readonly #recycling: boolean;
+  readonly #out = new Map<ArrayBufferLike, { readonly slab: Buffer; views: number; retired: boolean }>();
+  readonly #spare: Buffer[] = [];
 
-  constructor() {
+  /**
+   * `recycling`: the consumer hands every chunk back with recycle() once done with it (and keeps no view of it
+   * after); the chunk's memory is then reused.
+   */
+  constructor(options: { recycling?: boolean } = {}) {
     super({ writableHighWaterMark: 1 << 20, readableHighWaterMark: 1 << 20 });
+    this.#recycling = options.recycling ?? false;
+    this.#slab = this.#newSlab();
+  }
+
+  /** A chunk this stream produced, no longer used by anyone (only with `recycling`). */
+  recycle(chunk: Buffer): void {
+    const state = this.#out.get(chunk.buffer);
+    if (state === undefined) return;
+    state.views--;
+    if (state.views === 0 && state.retired) {
+      this.#out.delete(chunk.buffer);
+      this.#spare.push(state.slab);
+    }
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -49,7 +71,8 @@ export class ZstdDecompressor extends Duplex {
   #pump(): void {
     while (this.#consumerWants && this.#input !== undefined) {
       if (slabBytes - this.#used < leastRoom) {
-        this.#slab = Buffer.allocUnsafe(slabBytes);
+        this.#retire();
+        this.#slab = this.#newSlab();
         this.#used = 0;
       }
       const output = this.#slab.subarray(this.#used);
@@ -69,9 +92,26 @@ export class ZstdDecompressor extends Duplex {
       const drained = this.#input.length === 0 && produced === 0;
       if (produced > 0) {
         this.#used += produced;
+        if (this.#recycling) this.#out.get(this.#slab.buffer)!.views++;
         this.#consumerWants = this.push(output.subarray(0, produced));
       }
       if (drained) this.#complete();
+    }
+  }
+
+  #newSlab(): Buffer {
+    const slab = this.#spare.pop() ?? Buffer.allocUnsafe(slabBytes);
+    if (this.#recycling) this.#out.set(slab.buffer, { slab, views: 0, retired: false });
+    return slab;
+  }
+
+  #retire(): void {
+    const state = this.#out.get(this.#slab.buffer);
+    if (state === undefined) return;
+    state.retired = true;
+    if (state.views === 0) {
+      this.#out.delete(this.#slab.buffer);
+      this.#spare.push(this.#slab);
     }
   }
 

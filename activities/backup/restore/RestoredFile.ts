@@ -74,7 +74,8 @@ export class RestoredFile {
   async write(chunk: Buffer): Promise<void> {
     this.#throwIfFailed();
     if (!this.#direct) {
-      this.#pending.push(chunk);
+      // A copy: the chunk is the stream's and is reused once this call returns (TarHandlers).
+      this.#pending.push(Buffer.from(chunk));
       this.#pendingBytes += chunk.length;
       if (this.#pendingBytes >= gatherBytes) await this.#submitGathered();
       return;

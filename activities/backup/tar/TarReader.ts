@@ -2,7 +2,10 @@ import { Writable } from 'node:stream';
 import { DbarchError } from '../../../errors/DbarchError.ts';
 import type { TarEntry } from './TarEntry.ts';
 
-/** What a TarReader calls for each member; returned promises are awaited, so a slow disk slows the stream. */
+/**
+ * What a TarReader calls for each member; returned promises are awaited, so a slow disk slows the stream. A data
+ * chunk is valid only until its call's promise settles: it may be reused after (copy what must be kept).
+ */
 export interface TarHandlers {
   entry(entry: TarEntry): void | Promise<void>;
   data(chunk: Buffer, entry: TarEntry): void | Promise<void>;
@@ -25,9 +28,11 @@ export class TarReader extends Writable {
   private ended = false;
   private readonly name: string;
 
+  /** `consumed`: called with each written chunk once every handler is done with it (for its reuse). */
   constructor(
     private readonly handlers: TarHandlers,
     name = 'tar stream',
+    private readonly consumed?: (chunk: Buffer) => void,
   ) {
     super({ highWaterMark: 1 << 20 });
     this.name = name;
@@ -39,7 +44,10 @@ export class TarReader extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.consume(chunk).then(() => callback(), callback);
+    this.consume(chunk).then(() => {
+      this.consumed?.(chunk);
+      callback();
+    }, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
