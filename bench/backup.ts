@@ -3,7 +3,8 @@
 // encryption for both. One run; ratios printed. Run: node --import tsx bench/backup.ts
 //   BENCH_SCALE (default 150), BENCH_CACHE (default /var/tmp/dbarch-bench: the generated cluster is kept there,
 //   stopped, between runs; the postgres user must reach it, which it cannot under /root/.cache), BENCH_S3=0 skips
-//   the runs to the local S3 server (versitygw), BENCH_ROUNDS (default 2) backup rounds, the fastest kept.
+//   the runs to the local S3 server (versitygw), BENCH_ROUNDS (default 2) backup rounds, the fastest kept, BENCH_KEEP=1
+//   keeps the run's directory, BENCH_MASTER_KEY fixes the master key (64 hex digits).
 // Both tools: zstd level 3, 2 workers (pgBackRest process-max = cores; zstd -T<cores> for dbarch), encryption
 // AES-256 (pgBackRest: aes-256-cbc; dbarch: AES-256-GCM in 1 MiB chunks), a posix repository on the same disk.
 import { execFileSync, spawn } from 'node:child_process';
@@ -234,7 +235,8 @@ async function main(): Promise<void> {
   );
   chownSync(conf, postgresUser().uid, postgresUser().gid);
   const dbarchStore = ownedDir(join(work, 'dbarch'));
-  const masterKeyHex = randomBytes(32).toString('hex');
+  // BENCH_MASTER_KEY (64 hex digits) with BENCH_KEEP=1 lets a kept encrypted backup be restored again, by hand or a profiler.
+  const masterKeyHex = process.env.BENCH_MASTER_KEY ?? randomBytes(32).toString('hex');
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let encryptionCpuS = 0;
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
