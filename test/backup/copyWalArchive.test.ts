@@ -68,6 +68,20 @@ describe('cross-region copy of the WAL archive (file:// to file://)', function (
     }
   });
 
+  it('a name the copy holds with the same WAL stored otherwise (another compression) counts as present, not copied', async () => {
+    const east = archiveAt('east');
+    const west: WalArchive = { ...archiveAt('west'), config: { ...archiveAt('west').config, compression: 'none' } };
+    const name = '000000010000000000000009';
+    const { path } = await segment(name);
+    await pushWalFile(east, path);
+    await pushWalFile(west, path);
+    const before = await west.store.getBytes(`wal/${name}`);
+    expect(before.length).to.not.equal((await east.store.getBytes(`wal/${name}`)).length);
+    const result = await copyWalArchive(east.store, west.store, { signal: new AbortController().signal });
+    expect(result).to.include({ copied: 0, copiedBytes: 0, present: 1 });
+    expect((await west.store.getBytes(`wal/${name}`)).equals(before)).to.equal(true);
+  });
+
   it('a name the copy holds with other content is DBA_WAL_SEGMENT_CONFLICT and the copy keeps its own', async () => {
     const [east, west] = [archiveAt('east'), archiveAt('west')];
     const name = '000000010000000000000007';

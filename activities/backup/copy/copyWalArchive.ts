@@ -37,6 +37,8 @@ export async function copyWalArchive(
   const lagSeconds = missing.length === 0 ? 0 : Math.max(0, (now.getTime() - Math.min(...missing.map((o) => o.lastModified.getTime()))) / 1000);
   let copied = 0;
   let copiedBytes = 0;
+  // Names whose stored size differed but that the copy holds with the same WAL content (encrypted anew).
+  let sameContent = 0;
   for (const object of missing) {
     execution.signal.throwIfAborted();
     const bytes = await source.getBytes(object.key, { signal: execution.signal });
@@ -47,10 +49,11 @@ export async function copyWalArchive(
     } catch (error) {
       if (!isDbarchError(error) || error.code !== 'DBA_BACKUP_OBJECT_EXISTS') throw error;
       refuseOtherContent(object.key, bytes, await target.getBytes(object.key), target.destination);
+      sameContent++;
     }
     execution.progress?.({ copied, pending: missing.length - copied });
   }
-  return { copied, copiedBytes, present: archived.length - missing.length, newest: (archived.at(-1)?.key ?? there.at(-1)?.key)?.slice(walPrefix.length) ?? null, lagSeconds };
+  return { copied, copiedBytes, present: archived.length - missing.length + sameContent, newest: (archived.at(-1)?.key ?? there.at(-1)?.key)?.slice(walPrefix.length) ?? null, lagSeconds };
 }
 
 /** The copy holds the name with other bytes: the same WAL file (same checksum, another encryption) is fine. */
