@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { openObjectStore } from '../activities/backup/store/openObjectStore.ts';
-import { s3SettingsFromEnv } from '../activities/backup/store/S3Settings.ts';
+import { copyS3SettingsFromEnv, s3SettingsFromEnv } from '../activities/backup/store/S3Settings.ts';
 import type { PlatformSource } from '../activities/monitoring/PlatformSource.ts';
 import { baseBackupSource } from '../activities/monitoring/sources/baseBackupSource.ts';
 import { crossRegionCopySource } from '../activities/monitoring/sources/crossRegionCopySource.ts';
@@ -60,12 +60,14 @@ export async function exporterSourcesOfSpec(paths: readonly string[], options: E
     const copy = spec.backup_config?.cross_region_replication;
     const wal = spec.backup_config?.wal_archiving;
     if (copy?.enabled === true && copy.destination !== undefined) {
-      const store = (reference: string, what: string) => openObjectStore(resolve(reference, what), s3SettingsFromEnv(env));
+      const copyStore = openObjectStore(resolve(copy.destination, 'backup_config.cross_region_replication.destination'), copyS3SettingsFromEnv(env));
       sources.push(
         crossRegionCopySource(cluster, {
           backups,
-          copy: store(copy.destination, 'backup_config.cross_region_replication.destination'),
-          ...(wal?.enabled === true && wal.destination !== undefined ? { wal: store(wal.destination, 'backup_config.wal_archiving.destination') } : {}),
+          copy: copyStore,
+          ...(wal?.enabled === true && wal.destination !== undefined
+            ? { wal: openObjectStore(resolve(wal.destination, 'backup_config.wal_archiving.destination'), s3SettingsFromEnv(env)) }
+            : {}),
         }),
       );
     }

@@ -4,7 +4,7 @@ import type { KeyProvider } from '../../activities/backup/crypto/KeyProvider.ts'
 import { keyProviderFromReference } from '../../activities/backup/crypto/keyProviderFromReference.ts';
 import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
 import { applyBackupLifecycle } from '../../activities/backup/lifecycle/applyBackupLifecycle.ts';
-import { s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
+import { copyS3SettingsFromEnv, s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
 import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
 import { copyBaseBackup } from '../../activities/backup/copy/copyBaseBackup.ts';
 import { copyWalArchive } from '../../activities/backup/copy/copyWalArchive.ts';
@@ -150,7 +150,7 @@ export function baseBackupSteps() {
         const s3 = s3SettingsFromEnv();
         const copied = await copyBaseBackup(
           openObjectStore(resolveStepReference(input.destination, 'destination'), s3),
-          openObjectStore(resolveStepReference(input.copy_destination, 'copy_destination'), s3),
+          openObjectStore(resolveStepReference(input.copy_destination, 'copy_destination'), copyS3SettingsFromEnv()),
           input.backup_id ?? baseBackupId(ctx.workflowId),
           { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
         );
@@ -171,7 +171,7 @@ export function baseBackupSteps() {
         const s3 = s3SettingsFromEnv();
         const copied = await copyWalArchive(
           openObjectStore(resolveStepReference(input.wal_destination, 'wal_destination'), s3),
-          openObjectStore(resolveStepReference(input.copy_destination, 'copy_destination'), s3),
+          openObjectStore(resolveStepReference(input.copy_destination, 'copy_destination'), copyS3SettingsFromEnv()),
           { signal: ctx.signal, progress: (progress) => ctx.heartbeat(progress) },
         );
         ctx.log.info(copied, `${copied.copied} WAL files copied to ${input.copy_destination}; the copy trailed by ${copied.lagSeconds.toFixed(0)} s`);

@@ -5,9 +5,11 @@ import { takeBaseBackup } from '../../activities/backup/baseBackup/takeBaseBacku
 import { copyBaseBackup } from '../../activities/backup/copy/copyBaseBackup.ts';
 import { localKeyProvider } from '../../activities/backup/crypto/localKeyProvider.ts';
 import { openObjectStore } from '../../activities/backup/store/openObjectStore.ts';
+import { copyS3SettingsFromEnv, s3SettingsFromEnv } from '../../activities/backup/store/S3Settings.ts';
 import { verifyBaseBackup } from '../../activities/backup/verify/verifyBaseBackup.ts';
 import { startPgCluster, type PgCluster } from '../support/pgCluster.ts';
 import { startS3Server, type S3Server } from '../support/s3Server.ts';
+import { expectCode } from '../migrations/expectCode.ts';
 
 /** Cross-region copy between two buckets (standing in for two regions): listed only once complete, resumable. */
 describe('cross-region copy of a base backup (S3 bucket to S3 bucket)', function () {
@@ -45,5 +47,32 @@ describe('cross-region copy of a base backup (S3 bucket to S3 bucket)', function
     expect((await listBaseBackups(target)).map((b) => b.backupId)).to.deep.equal(['c1']);
     await verifyBaseBackup({ destination: `s3://${west}/db/`, backupId: 'c1', keyProvider: master, s3: settings }, { signal });
     expect(await copyBaseBackup(source, target, 'c1', { signal })).to.include({ alreadyCopied: true, copiedBytes: 0 });
+  });
+
+  it('copies to another endpoint with other keys, from DBARCH_COPY_* (unset ones are the primary store\'s)', async () => {
+    const other = await startS3Server();
+    try {
+      const [east, west] = [await s3.createBucket(), await other.createBucket()];
+      const env = {
+        ...s3.env(),
+        DBARCH_COPY_AWS_ENDPOINT_URL_S3: other.endpoint,
+        DBARCH_COPY_AWS_ACCESS_KEY_ID: other.accessKeyId,
+        DBARCH_COPY_AWS_SECRET_ACCESS_KEY: other.secretAccessKey,
+      };
+      const copySettings = copyS3SettingsFromEnv(env);
+      expect(copySettings).to.deep.equal({ endpoint: other.endpoint, region: s3.region, accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey });
+      // Nothing set for the copy: the primary's settings, whole.
+      expect(copyS3SettingsFromEnv(s3.env())).to.deep.equal(s3SettingsFromEnv(s3.env()));
+      const signal = new AbortController().signal;
+      const primary = s3SettingsFromEnv(env);
+      await takeBaseBackup({ cluster: 'main', connectionUrl: cluster.url, destination: `s3://${east}/db/`, backupId: 'x1', compression: { algorithm: 'zstd' }, s3: primary }, { signal });
+      // The primary's keys do not open the other server: only the copy's settings reach it.
+      await expectCode(openObjectStore(`s3://${west}/db/`, primary).list(''), 'DBA_BACKUP_STORE_DENIED');
+      const copied = await copyBaseBackup(openObjectStore(`s3://${east}/db/`, primary), openObjectStore(`s3://${west}/db/`, copySettings), 'x1', { signal });
+      expect(copied).to.include({ backupId: 'x1', alreadyCopied: false });
+      await verifyBaseBackup({ destination: `s3://${west}/db/`, backupId: 'x1', s3: copySettings }, { signal });
+    } finally {
+      await other.stop();
+    }
   });
 });
