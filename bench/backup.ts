@@ -4,7 +4,8 @@
 //   BENCH_SCALE (default 150), BENCH_CACHE (default /var/tmp/dbarch-bench: the generated cluster is kept there,
 //   stopped, between runs; the postgres user must reach it, which it cannot under /root/.cache), BENCH_S3=0 skips
 //   the runs to the local S3 server (versitygw), BENCH_ROUNDS (default 2) backup rounds, the fastest kept, BENCH_KEEP=1
-//   keeps the run's directory, BENCH_MASTER_KEY fixes the master key (64 hex digits).
+//   keeps the run's directory, BENCH_MASTER_KEY fixes the master key (64 hex digits), BENCH_SETTLE_S (default 5) the wait
+//   after dropping the page cache before each restore.
 // Both tools: zstd level 3, 2 workers (pgBackRest process-max = cores; zstd -T<cores> for dbarch), encryption
 // AES-256 (pgBackRest: aes-256-cbc; dbarch: AES-256-GCM in 1 MiB chunks), a posix repository on the same disk.
 import { execFileSync, spawn } from 'node:child_process';
@@ -185,10 +186,16 @@ function gone(path: string): string {
   return path;
 }
 
-/** Writes back dirty pages and, as root, drops the page cache, so a run neither pays for nor profits from the last. */
-function cleanPageCache(): void {
+/**
+ * Writes back dirty pages and, as root, drops the page cache, so a run neither pays for nor profits from the last.
+ * Then waits BENCH_SETTLE_S (default 5) seconds: on these VMs freed memory goes back to the host a few seconds
+ * later (virtio-balloon free page reporting), and a restore started at once writes into still-warm pages while the
+ * next one meets cold ones: the first restore after the backups ran up to twice as fast as the others.
+ */
+async function cleanPageCache(): Promise<void> {
   execFileSync('sync');
   if (process.getuid?.() === 0) writeFileSync('/proc/sys/vm/drop_caches', '3');
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_SETTLE_S ?? 5) * 1000));
 }
 
 async function sequence(...steps: (() => Promise<void>)[]): Promise<void> {
@@ -365,7 +372,7 @@ async function main(): Promise<void> {
   if (results['dbarch backup aes → S3']) console.log(`  dbarch to S3 (versitygw) / to file, backup wall    ${ratio(r('dbarch backup aes → S3').wallS, r('dbarch backup aes').wallS)}×  (pgBackRest not run on S3: its S3 driver needs TLS, the local versitygw serves HTTP)`);
 
   async function run2(name: string, fn: () => Promise<Measured>): Promise<void> {
-    cleanPageCache();
+    await cleanPageCache();
     const m = await fn();
     // dbarch's child reports the restore's own time, without starting node and loading the modules (a worker,
     // where restores run, has done that once).
